@@ -1,0 +1,61 @@
+/// One reason in a verdict: a failure, or a notice that does not fail the gate.
+public struct Finding: Hashable, Codable, Sendable {
+    /// What kind of rule produced the finding.
+    public enum Kind: String, Codable, Sendable {
+        /// Peak exceeded the `limit` budget.
+        case limitExceeded
+        /// Bytes live at the end exceeded `limit-leaks` (or a pytest `limit_leaks` marker).
+        case leakLimitExceeded
+        /// Allocation count exceeded `max-allocations`.
+        case allocationLimitExceeded
+        /// Peak grew beyond tolerance and noise floor against the baseline.
+        case peakRegression
+        /// A baselined top site grew beyond tolerance and noise floor.
+        case siteGrown
+        /// A site absent from the baseline entered the top N above the noise floor.
+        case siteNew
+        /// The target process crashed (signal).
+        case targetCrashed
+        /// The target ran past its timeout and was killed.
+        case targetTimedOut
+        /// The target exited with a non-zero status.
+        case targetExitedNonZero
+        /// A pytest test failed its assertions (correctness, not memory).
+        case testFailed
+        /// Notice: the peak shrank beyond tolerance; the baseline should be refreshed.
+        case staleBaseline
+        /// Notice: no baseline exists for this case yet.
+        case missingBaseline
+        /// Notice: the baseline was recorded on a different environment.
+        case environmentMismatch
+        /// Notice: the baseline was (re)written by `--update-baselines`.
+        case baselineUpdated
+    }
+
+    public var kind: Kind
+    /// One line for people, e.g. "peak 120.5 MiB exceeds limit 100.0 KiB".
+    public var message: String
+    /// The site concerned, for site findings.
+    public var site: SiteKey?
+    /// Bytes involved (delta or excess), when meaningful.
+    public var bytes: Int64?
+
+    enum CodingKeys: String, CodingKey {
+        case kind, message, site, bytes
+    }
+
+    public init(kind: Kind, message: String, site: SiteKey? = nil, bytes: Int64? = nil) {
+        self.kind = kind
+        self.message = message
+        self.site = site
+        self.bytes = bytes
+    }
+
+    /// Whether this finding fails the case (notices do not).
+    public var isFailure: Bool {
+        switch kind {
+        case .staleBaseline, .missingBaseline, .environmentMismatch, .baselineUpdated: return false
+        default: return true
+        }
+    }
+}

@@ -1,0 +1,24 @@
+extension Frame {
+    /// Module name fragments of allocator and language runtimes; their frames are never the
+    /// "site" of an allocation, the caller into them is.
+    static let runtimeModuleFragments = [
+        "libc.so", "libc-", "ld-linux", "libstdc++", "libc++", "libswiftCore", "libFoundation",
+        "libdispatch", "libmemgate_tracker", "libpython", "libgcc_s", "libm.so",
+    ]
+
+    /// Whether this frame belongs to an allocator or language runtime rather than user code.
+    public var isRuntimeFrame: Bool {
+        guard kind == .native else { return false }
+        if let module, Frame.runtimeModuleFragments.contains(where: { module.contains($0) }) { return true }
+        if function.hasPrefix("operator new") || function.hasPrefix("swift_") || function == "??" { return true }
+        return false
+    }
+
+    /// The frame to charge an allocation to: the innermost Python frame when there is one,
+    /// else the innermost native frame outside allocator/runtime code, else the innermost frame.
+    /// - Parameter frames: outermost first.
+    public static func allocatingFrame(in frames: [Frame]) -> Frame? {
+        if let python = frames.last(where: { $0.kind == .python }) { return python }
+        return frames.last(where: { !$0.isRuntimeFrame }) ?? frames.last
+    }
+}

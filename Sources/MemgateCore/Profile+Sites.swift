@@ -1,0 +1,32 @@
+extension Profile {
+    /// Aggregates stacks by allocation site and returns the sites with most bytes at the peak.
+    ///
+    /// - Parameter limit: how many sites to return (all when nil).
+    /// Ties are broken by total bytes, then by key, so the order is deterministic.
+    public func topSites(limit: Int? = nil) -> [Site] {
+        var sites: [SiteKey: Site] = [:]
+        var lineWeight: [SiteKey: Int64] = [:]
+        for stack in stacks {
+            let frame = Frame.allocatingFrame(in: stack.frames)
+            let key = SiteKey(function: frame?.function ?? "??", file: frame?.file ?? frame?.module ?? "")
+            var site = sites[key] ?? Site(key: key, line: frame?.line, bytesAtPeak: 0)
+            if stack.bytesAtPeak > lineWeight[key, default: -1] {
+                lineWeight[key] = stack.bytesAtPeak
+                site.line = frame?.line
+            }
+            site.bytesAtPeak += stack.bytesAtPeak
+            site.allocationsAtPeak += stack.allocationsAtPeak
+            site.totalBytes += stack.totalBytes
+            site.allocationCount += stack.allocationCount
+            site.bytesAtEnd += stack.bytesAtEnd
+            sites[key] = site
+        }
+        let ordered = sites.values.sorted {
+            if $0.bytesAtPeak != $1.bytesAtPeak { return $0.bytesAtPeak > $1.bytesAtPeak }
+            if $0.totalBytes != $1.totalBytes { return $0.totalBytes > $1.totalBytes }
+            return $0.key < $1.key
+        }
+        guard let limit else { return ordered }
+        return Array(ordered.prefix(limit))
+    }
+}

@@ -1,0 +1,54 @@
+/// The symbolized measurement of one region (a whole process, one call, or one test).
+///
+/// All byte figures are *requested* bytes: what the program asked the allocator for.
+public struct Profile: Hashable, Codable, Sendable {
+    /// How the region ended, as far as the capture can tell.
+    public enum Completion: String, Codable, Sendable {
+        /// The region ended normally and the capture was finalized.
+        case complete
+        /// The process died before finalizing; figures are those reached so far.
+        case interrupted
+    }
+
+    /// Region name: the target name, the measured call, or a pytest node id.
+    public var regionName: String
+    /// High-water mark of live requested bytes in the region.
+    public var peakBytes: Int64
+    /// Sum of all requested bytes allocated in the region.
+    public var totalBytes: Int64
+    /// Number of allocations made in the region.
+    public var allocationCount: Int64
+    /// Requested bytes still live when the region ended.
+    public var bytesAtEnd: Int64
+    /// Nanoseconds from the region start to the peak.
+    public var peakTimeNanoseconds: Int64
+    /// Nanoseconds the region lasted.
+    public var durationNanoseconds: Int64
+    public var completion: Completion
+    /// Unique stacks; only stacks with a non-zero figure are kept.
+    public var stacks: [StackRecord]
+    /// Memory over time, oldest first.
+    public var timeline: [TimelineSample]
+
+    enum CodingKeys: String, CodingKey {
+        case regionName, peakBytes, totalBytes, allocationCount, bytesAtEnd
+        case peakTimeNanoseconds, durationNanoseconds, completion, stacks, timeline
+    }
+
+    public init(
+        regionName: String, peakBytes: Int64, totalBytes: Int64, allocationCount: Int64,
+        bytesAtEnd: Int64, peakTimeNanoseconds: Int64 = 0, durationNanoseconds: Int64 = 0,
+        completion: Completion = .complete, stacks: [StackRecord] = [], timeline: [TimelineSample] = []
+    ) {
+        self.regionName = regionName
+        self.peakBytes = peakBytes
+        self.totalBytes = totalBytes
+        self.allocationCount = allocationCount
+        self.bytesAtEnd = bytesAtEnd
+        self.peakTimeNanoseconds = peakTimeNanoseconds
+        self.durationNanoseconds = durationNanoseconds
+        self.completion = completion
+        self.stacks = stacks
+        self.timeline = timeline
+    }
+}

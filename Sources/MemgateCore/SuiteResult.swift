@@ -1,0 +1,28 @@
+/// All cases of one `memgate run`, in configuration order. Mergeable across shards by
+/// concatenating `cases` (names are unique per suite).
+public struct SuiteResult: Hashable, Codable, Sendable {
+    /// Format version of the JSON results file.
+    public static let currentFormatVersion = 1
+
+    public var formatVersion: Int
+    /// Suite name (the config file's stem, e.g. "memgate").
+    public var name: String
+    public var cases: [CaseResult]
+    /// Wall time of the whole run in seconds.
+    public var durationSeconds: Double
+
+    enum CodingKeys: String, CodingKey {
+        case formatVersion, name, cases, durationSeconds
+    }
+
+    public init(name: String, cases: [CaseResult], durationSeconds: Double) {
+        self.formatVersion = SuiteResult.currentFormatVersion
+        self.name = name
+        self.cases = cases
+        self.durationSeconds = durationSeconds
+    }
+
+    public var failedCount: Int { cases.filter { $0.status == .failed }.count }
+    public var skippedCount: Int { cases.filter { $0.status == .skipped }.count }
+    public var passedCount: Int { cases.filter { $0.status == .passed }.count }
+}

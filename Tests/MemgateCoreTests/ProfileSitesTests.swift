@@ -1,0 +1,20 @@
+import Testing
+@testable import MemgateCore
+
+@Test func sitesAggregateByFunctionAndFileAndSortByPeakBytes() {
+    let a = Frame(function: "build", file: "x.py", line: 3, kind: .python)
+    let a2 = Frame(function: "build", file: "x.py", line: 9, kind: .python)
+    let b = Frame(function: "other", file: "y.py", line: 1, kind: .python)
+    let profile = Profile(
+        regionName: "r", peakBytes: 300, totalBytes: 600, allocationCount: 4, bytesAtEnd: 0,
+        stacks: [
+            StackRecord(frames: [a], bytesAtPeak: 100, allocationsAtPeak: 1, totalBytes: 100, allocationCount: 1, bytesAtEnd: 0),
+            StackRecord(frames: [a2], bytesAtPeak: 150, allocationsAtPeak: 1, totalBytes: 150, allocationCount: 1, bytesAtEnd: 0),
+            StackRecord(frames: [b], bytesAtPeak: 50, allocationsAtPeak: 2, totalBytes: 350, allocationCount: 2, bytesAtEnd: 0),
+        ])
+    let sites = profile.topSites()
+    #expect(sites.map(\.key.description) == ["build @ x.py", "other @ y.py"])
+    #expect(sites[0].bytesAtPeak == 250)
+    #expect(sites[0].line == 9)
+    #expect(profile.topSites(limit: 1).count == 1)
+}
