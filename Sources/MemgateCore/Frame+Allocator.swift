@@ -2,15 +2,26 @@ extension Frame {
     /// Module name fragments of allocator and language runtimes; their frames are never the
     /// "site" of an allocation, the caller into them is.
     static let runtimeModuleFragments = [
-        "libc.so", "libc-", "ld-linux", "libstdc++", "libc++", "libswiftCore", "libFoundation",
-        "libdispatch", "libmemgate_tracker", "libpython", "libgcc_s", "libm.so",
+        "libc.so", "libc-", "ld-linux", "libstdc++", "libc++", "libswift", "libFoundation",
+        "libdispatch", "libmemgate_tracker", "libpython", "libgcc_s", "libm.so", "/usr/lib/swift/",
+    ]
+
+    /// Function name shapes of language-runtime and standard-library code.
+    static let runtimeFunctionPrefixes = [
+        "operator new", "__swift_", "Swift.", "(extension in Swift)", "_start", "__libc_start",
+        "lazy protocol witness table", "type metadata accessor", "__cxa_", "std::",
     ]
 
     /// Whether this frame belongs to an allocator or language runtime rather than user code.
     public var isRuntimeFrame: Bool {
         guard kind == .native else { return false }
         if let module, Frame.runtimeModuleFragments.contains(where: { module.contains($0) }) { return true }
-        if function.hasPrefix("operator new") || function.hasPrefix("swift_") || function == "??" { return true }
+        if function == "??" || function.hasPrefix("0x") { return true }
+        if Frame.runtimeFunctionPrefixes.contains(where: { function.hasPrefix($0) }) { return true }
+        // Specializations of standard-library generics are emitted into user binaries.
+        if function.contains(" of Swift.") || file == "SwiftOnoneSupport.o" || file == "/<compiler-generated>" {
+            return true
+        }
         return false
     }
 

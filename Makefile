@@ -1,0 +1,84 @@
+# memgate — build, test and gate. `make gate` and `make test` each work as the first
+# command on a fresh machine: both install what is missing first (`make deps`).
+
+SHELL := /bin/bash
+CC ?= cc
+SWIFT ?= swift
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+TRACKER_SOURCES := $(wildcard Sources/CMemgateTracker/*.c Sources/CMemgateTracker/*.h Sources/CMemgateTracker/include/*.h)
+TRACKER_CFLAGS := -O2 -g -fPIC -shared -fvisibility=hidden -fno-omit-frame-pointer -std=gnu11 \
+	-Wall -Wextra -Werror -ISources/CMemgateTracker/include -I/usr/include/x86_64-linux-gnu
+TRACKER_LIBS := -ldl -lpthread -lunwind
+TRACKER := .build/tracker/libmemgate_tracker.so
+APT_PACKAGES := libunwind-dev libxml2-dev chromium python3-venv
+DEPS_STAMP := .build/deps.stamp
+ARTIFACTS ?= artifacts
+
+.PHONY: deps tracker build release test gate bench baselines lint clean fixtures ci-targets
+
+## deps: apt packages (libunwind, libxml2, chromium) and a Python venv with pytest.
+deps: $(DEPS_STAMP)
+
+$(DEPS_STAMP): ci/requirements.txt
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "make deps: installing$$missing"; \
+		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+	@[ -x $(PYTHON) ] || python3 -m venv $(VENV)
+	@$(PYTHON) -m pip install -q --disable-pip-version-check -r ci/requirements.txt
+	@mkdir -p .build && touch $@
+
+## tracker: the preload library, a plain shared object linking only libc, libdl, pthread, libunwind.
+tracker: $(TRACKER)
+
+$(TRACKER): $(TRACKER_SOURCES) | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(TRACKER_CFLAGS) $(filter %.c,$(TRACKER_SOURCES)) -o $@ $(TRACKER_LIBS)
+
+## fixtures: C programs with known allocations, used by the tests.
+fixtures: $(TRACKER)
+	@mkdir -p .build/fixtures
+	@for f in Tests/Fixtures/C/*.c; do \
+		out=.build/fixtures/$$(basename $$f .c); \
+		[ $$out -nt $$f ] || $(CC) -O0 -g -fno-omit-frame-pointer -pthread -o $$out $$f || exit 1; \
+	done
+
+## ci-targets: the native programs the ci/ suite measures.
+ci-targets: release
+	@mkdir -p .build/ci
+	$(CC) -O1 -g -fno-omit-frame-pointer -o .build/ci/native_buffers ci/targets/native_buffers.c
+	$(SWIFT) build -c release --product swift-alloc-fixture
+
+build: $(TRACKER)
+	$(SWIFT) build
+	@cp $(TRACKER) .build/debug/
+
+release: $(TRACKER)
+	$(SWIFT) build -c release
+	@cp $(TRACKER) .build/release/
+
+## test: everything under `swift test` (unit, tracker ground truth, end-to-end, browser).
+test: deps build fixtures
+	$(SWIFT) build --product swift-alloc-fixture
+	MEMGATE_TRACKER=$(CURDIR)/$(TRACKER) MEMGATE_PYTHON=$(CURDIR)/$(PYTHON) \
+		$(SWIFT) test --no-parallel
+
+## gate: the project's own suite in ci/memgate.yml; artifacts in $(ARTIFACTS)/.
+gate: deps release ci-targets
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" .build/release/memgate run --config ci/memgate.yml --artifacts $(ARTIFACTS)
+
+## baselines: re-measure ci/memgate.yml and rewrite Baselines/ (review the diff, then commit).
+baselines: deps release ci-targets
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" .build/release/memgate run --config ci/memgate.yml --update-baselines --artifacts $(ARTIFACTS)
+
+bench: deps release
+	@echo "make bench: not yet implemented (tracking-overhead issue)"
+
+lint:
+	swift-format lint --recursive Sources Tests
+
+clean:
+	rm -rf .build $(ARTIFACTS)

@@ -1,0 +1,102 @@
+/*
+ * Layout of a memgate capture file, version 1. Documented for readers in
+ * docs/capture-format.md; the Swift reader (MemgateCore/CaptureDecoder) mirrors it.
+ *
+ * All integers are little-endian. Offsets are from the start of the file. While the
+ * target runs, sections sit at fixed offsets inside a sparse file; on finalize they
+ * are compacted and the file is truncated to `file_size`.
+ */
+#ifndef MEMGATE_CAPTURE_FORMAT_H
+#define MEMGATE_CAPTURE_FORMAT_H
+
+#include <stdint.h>
+
+#define MG_MAGIC "MGCAPT01"
+#define MG_VERSION 1u
+#define MG_HEADER_SIZE 4096u
+
+#define MG_STATE_RUNNING 1u
+#define MG_STATE_FINISHED 2u
+
+#define MG_FLAG_NATIVE 1u  /* native frames were recorded */
+#define MG_FLAG_PYTHON 2u  /* Python frames were recorded */
+#define MG_FLAG_STACKS_DROPPED 4u /* stack table was full; some stacks were merged into "overflow" */
+
+/* A Python frame word has the top bit set: | 1 | function id (39 bits) | line (24 bits) | */
+#define MG_PYFRAME_BIT (1ull << 63)
+#define MG_PYLINE_BITS 24
+#define MG_PYLINE_MASK ((1ull << MG_PYLINE_BITS) - 1)
+
+typedef struct mg_header {
+    char magic[8];
+    uint32_t version;
+    uint32_t header_size;
+    uint64_t commit;          /* seqlock: odd while an update is in progress */
+    uint32_t state;           /* MG_STATE_* */
+    uint32_t flags;           /* MG_FLAG_* */
+    int32_t pid;
+    uint32_t region_index;    /* 0 = whole process, k = k-th region */
+    uint64_t start_ns;        /* CLOCK_MONOTONIC at region start */
+    uint64_t end_ns;          /* at finalize; 0 while running */
+    uint64_t peak_ns;         /* time of the peak, relative to start */
+    int64_t live_bytes;       /* live requested bytes now */
+    int64_t peak_bytes;       /* high-water mark of live_bytes */
+    uint64_t total_bytes;     /* all requested bytes */
+    uint64_t alloc_count;
+    uint64_t free_count;
+    uint64_t file_size;       /* bytes in use */
+    uint64_t stacks_offset;   /* mg_stack[stack_capacity] */
+    uint32_t stack_capacity;
+    uint32_t stack_count;
+    uint64_t frames_offset;   /* uint64_t[frames_capacity] */
+    uint64_t frames_capacity;
+    uint64_t frames_used;
+    uint64_t strings_offset;  /* char[strings_capacity], NUL-terminated strings */
+    uint64_t strings_capacity;
+    uint64_t strings_used;
+    uint64_t pyfuncs_offset;  /* mg_pyfunc[pyfunc_capacity] */
+    uint32_t pyfunc_capacity;
+    uint32_t pyfunc_count;
+    uint64_t modules_offset;  /* mg_module[module_capacity] */
+    uint32_t module_capacity;
+    uint32_t module_count;
+    uint64_t timeline_offset; /* mg_sample[timeline_capacity] */
+    uint32_t timeline_capacity;
+    uint32_t timeline_count;
+    uint64_t checksum;        /* FNV-1a 64 of bytes [header_size, file_size) once finished */
+    char region_name[256];    /* NUL-terminated */
+} mg_header;
+
+typedef struct mg_stack {
+    uint64_t hash;
+    uint64_t frames_index;    /* first word in the frames section */
+    uint32_t depth;           /* words, innermost frame first */
+    uint32_t reserved;
+    int64_t live_bytes;       /* live now (at the end once finished) */
+    int64_t live_count;
+    int64_t peak_bytes;       /* live when the region reached its peak */
+    int64_t peak_count;
+    uint64_t total_bytes;
+    uint64_t alloc_count;
+} mg_stack;
+
+typedef struct mg_pyfunc {
+    uint64_t id;              /* the id used in frame words */
+    uint32_t name_offset;     /* into strings: qualified name */
+    uint32_t file_offset;     /* into strings: file name */
+} mg_pyfunc;
+
+typedef struct mg_module {
+    uint64_t bias;            /* load bias: link-time address = ip - bias */
+    uint64_t start;           /* executable range [start, end) */
+    uint64_t end;
+    uint32_t path_offset;     /* into strings */
+    uint32_t reserved;
+} mg_module;
+
+typedef struct mg_sample {
+    uint64_t time_ns;         /* relative to start */
+    int64_t live_bytes;
+} mg_sample;
+
+#endif

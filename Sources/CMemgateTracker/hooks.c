@@ -1,0 +1,334 @@
+/*
+ * The interposed allocator entry points. Each hook calls the real function first and
+ * records only when tracking is on and the calling thread is not already inside the
+ * tracker (mg_in_tracker), so the tracker's own work is never recorded and never recurses.
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "memgate.h"
+#include "tracker_internal.h"
+
+void *(*mg_real_malloc)(size_t);
+void (*mg_real_free)(void *);
+static void *(*real_calloc)(size_t, size_t);
+static void *(*real_realloc)(void *, size_t);
+static int (*real_posix_memalign)(void **, size_t, size_t);
+static void *(*real_aligned_alloc)(size_t, size_t);
+static void *(*real_memalign)(size_t, size_t);
+static void *(*real_valloc)(size_t);
+static void *(*real_pvalloc)(size_t);
+static void *(*real_mmap)(void *, size_t, int, int, int, off_t);
+static int (*real_munmap)(void *, size_t);
+static void *(*real_mremap)(void *, size_t, size_t, int, ...);
+
+MG_TLS int mg_in_tracker;
+
+/* ---- bootstrap arena: serves dlsym's own allocations before the real allocator is known ---- */
+
+#define ARENA_BYTES (256 * 1024)
+static _Alignas(64) char arena[ARENA_BYTES];
+static atomic_size_t arena_used;
+/* Set while dlsym runs; allocations made meanwhile come from the arena (never freed). */
+static atomic_int resolving;
+
+static void *arena_alloc(size_t bytes) {
+    size_t rounded = (bytes + 15) & ~(size_t)15;
+    size_t offset = atomic_fetch_add(&arena_used, rounded);
+    if (offset + rounded > ARENA_BYTES) return NULL;
+    return arena + offset; /* static storage starts zeroed, and arena memory is never reused */
+}
+
+static int in_arena(const void *address) {
+    return (const char *)address >= arena && (const char *)address < arena + ARENA_BYTES;
+}
+
+static void resolve_real_functions(void) {
+    if (mg_real_malloc) return;
+    atomic_store(&resolving, 1);
+    real_calloc = dlsym(RTLD_NEXT, "calloc");
+    real_realloc = dlsym(RTLD_NEXT, "realloc");
+    mg_real_free = dlsym(RTLD_NEXT, "free");
+    real_posix_memalign = dlsym(RTLD_NEXT, "posix_memalign");
+    real_aligned_alloc = dlsym(RTLD_NEXT, "aligned_alloc");
+    real_memalign = dlsym(RTLD_NEXT, "memalign");
+    real_valloc = dlsym(RTLD_NEXT, "valloc");
+    real_pvalloc = dlsym(RTLD_NEXT, "pvalloc");
+    real_mmap = dlsym(RTLD_NEXT, "mmap");
+    real_munmap = dlsym(RTLD_NEXT, "munmap");
+    real_mremap = dlsym(RTLD_NEXT, "mremap");
+    void *(*found_malloc)(size_t) = dlsym(RTLD_NEXT, "malloc");
+    atomic_store(&resolving, 0);
+    mg_real_malloc = found_malloc; /* published last: it is the "resolved" flag */
+}
+
+#define ENSURE_RESOLVED(arena_expression)                    \
+    do {                                                     \
+        if (MG_UNLIKELY(!mg_real_malloc)) {                  \
+            if (atomic_load(&resolving)) return arena_expression; \
+            resolve_real_functions();                        \
+        }                                                    \
+    } while (0)
+
+/* ---- recording helpers ---- */
+
+static inline int should_track(void) { return MG_UNLIKELY(mg_tracking) && !mg_in_tracker; }
+
+static void track_alloc(void *address, size_t bytes, int is_mapping) {
+    uint64_t frames[MG_MAX_FRAMES];
+    mg_in_tracker = 1;
+    int depth = mg_collect_stack(frames);
+    if (depth >= 0) mg_record_alloc(address, bytes, frames, depth, is_mapping);
+    mg_in_tracker = 0;
+}
+
+static void track_free(void *address, int is_mapping) {
+    mg_in_tracker = 1;
+    mg_record_free(address, is_mapping);
+    mg_in_tracker = 0;
+}
+
+/* ---- malloc family ---- */
+
+MG_EXPORT void *malloc(size_t bytes) {
+    ENSURE_RESOLVED(arena_alloc(bytes));
+    void *address = mg_real_malloc(bytes);
+    if (should_track() && address) track_alloc(address, bytes, 0);
+    return address;
+}
+
+MG_EXPORT void free(void *address) {
+    if (!address || in_arena(address)) return;
+    if (MG_UNLIKELY(!mg_real_free)) resolve_real_functions();
+    if (should_track()) track_free(address, 0);
+    mg_real_free(address);
+}
+
+MG_EXPORT void *calloc(size_t count, size_t size) {
+    size_t bytes;
+    if (__builtin_mul_overflow(count, size, &bytes)) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    ENSURE_RESOLVED(arena_alloc(bytes));
+    void *address = real_calloc(count, size);
+    if (should_track() && address) track_alloc(address, bytes, 0);
+    return address;
+}
+
+/* Reallocation runs under the capture lock while tracking, so no other thread can be
+ * handed the old address and record it before we have removed the old entry. */
+static void *tracked_realloc(void *old, size_t bytes) {
+    uint64_t frames[MG_MAX_FRAMES];
+    mg_in_tracker = 1;
+    int depth = mg_collect_stack(frames);
+    mg_capture_lock();
+    void *address = real_realloc(old, bytes);
+    if (address || bytes == 0) {
+        if (old) mg_record_free_locked(old, 0);
+        if (address && depth >= 0) mg_record_alloc_locked(address, bytes, frames, depth, 0);
+    }
+    mg_capture_unlock();
+    mg_in_tracker = 0;
+    return address;
+}
+
+MG_EXPORT void *realloc(void *old, size_t bytes) {
+    if (old && in_arena(old)) {
+        /* Moving a bootstrap block out of the arena: the old size is unknown, copy what fits. */
+        void *address = malloc(bytes);
+        if (address) {
+            size_t available = (size_t)(arena + ARENA_BYTES - (char *)old);
+            memcpy(address, old, bytes < available ? bytes : available);
+        }
+        return address;
+    }
+    ENSURE_RESOLVED(arena_alloc(bytes));
+    if (!should_track()) return real_realloc(old, bytes);
+    return tracked_realloc(old, bytes);
+}
+
+MG_EXPORT void *reallocarray(void *old, size_t count, size_t size) {
+    size_t bytes;
+    if (__builtin_mul_overflow(count, size, &bytes)) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    /* Overflow is checked above, so this is exactly realloc of the product. */
+    return realloc(old, bytes);
+}
+
+MG_EXPORT int posix_memalign(void **result, size_t alignment, size_t bytes) {
+    if (MG_UNLIKELY(!mg_real_malloc)) resolve_real_functions();
+    int status = real_posix_memalign(result, alignment, bytes);
+    if (status == 0 && should_track() && *result) track_alloc(*result, bytes, 0);
+    return status;
+}
+
+MG_EXPORT void *aligned_alloc(size_t alignment, size_t bytes) {
+    ENSURE_RESOLVED(arena_alloc(bytes));
+    void *address = real_aligned_alloc(alignment, bytes);
+    if (should_track() && address) track_alloc(address, bytes, 0);
+    return address;
+}
+
+MG_EXPORT void *memalign(size_t alignment, size_t bytes) {
+    ENSURE_RESOLVED(arena_alloc(bytes));
+    void *address = real_memalign(alignment, bytes);
+    if (should_track() && address) track_alloc(address, bytes, 0);
+    return address;
+}
+
+MG_EXPORT void *valloc(size_t bytes) {
+    ENSURE_RESOLVED(NULL);
+    void *address = real_valloc(bytes);
+    if (should_track() && address) track_alloc(address, bytes, 0);
+    return address;
+}
+
+MG_EXPORT void *pvalloc(size_t bytes) {
+    ENSURE_RESOLVED(NULL);
+    void *address = real_pvalloc(bytes);
+    if (should_track() && address) track_alloc(address, bytes, 0);
+    return address;
+}
+
+/* ---- anonymous mappings ---- */
+
+static void *raw_mmap(void *address, size_t length, int protection, int flags, int fd, off_t offset) {
+    return (void *)syscall(SYS_mmap, address, length, protection, flags, fd, offset);
+}
+
+MG_EXPORT void *mmap(void *address, size_t length, int protection, int flags, int fd, off_t offset) {
+    if (MG_UNLIKELY(!real_mmap)) {
+        if (atomic_load(&resolving)) return raw_mmap(address, length, protection, flags, fd, offset);
+        resolve_real_functions();
+    }
+    void *result = real_mmap(address, length, protection, flags, fd, offset);
+    if (result != MAP_FAILED && (flags & MAP_ANONYMOUS) && should_track()) track_alloc(result, length, 1);
+    return result;
+}
+
+MG_EXPORT void *mmap64(void *address, size_t length, int protection, int flags, int fd, off_t offset) {
+    return mmap(address, length, protection, flags, fd, offset);
+}
+
+MG_EXPORT int munmap(void *address, size_t length) {
+    if (MG_UNLIKELY(!real_munmap)) {
+        if (atomic_load(&resolving)) return (int)syscall(SYS_munmap, address, length);
+        resolve_real_functions();
+    }
+    if (should_track()) {
+        mg_in_tracker = 1;
+        mg_record_unmap(address, length);
+        mg_in_tracker = 0;
+    }
+    return real_munmap(address, length);
+}
+
+MG_EXPORT void *mremap(void *old, size_t old_length, size_t new_length, int flags, ...) {
+    void *new_address = NULL;
+    if (flags & MREMAP_FIXED) {
+        va_list arguments;
+        va_start(arguments, flags);
+        new_address = va_arg(arguments, void *);
+        va_end(arguments);
+    }
+    if (MG_UNLIKELY(!real_mremap)) resolve_real_functions();
+    if (!should_track()) return real_mremap(old, old_length, new_length, flags, new_address);
+    uint64_t frames[MG_MAX_FRAMES];
+    mg_in_tracker = 1;
+    int depth = mg_collect_stack(frames);
+    mg_capture_lock();
+    void *result = real_mremap(old, old_length, new_length, flags, new_address);
+    if (result != MAP_FAILED && mg_record_free_locked(old, 1) && depth >= 0)
+        mg_record_alloc_locked(result, new_length, frames, depth, 1);
+    mg_capture_unlock();
+    mg_in_tracker = 0;
+    return result;
+}
+
+/* ---- the tracker's own memory, straight from the kernel ---- */
+
+void *mg_os_alloc(size_t bytes) {
+    void *address = raw_mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    return address == MAP_FAILED ? NULL : address;
+}
+
+void mg_os_free(void *address, size_t bytes) {
+    if (address) syscall(SYS_munmap, address, bytes);
+}
+
+/* ---- exported region API ---- */
+
+MG_EXPORT int memgate_region_begin(const char *name) {
+    mg_in_tracker = 1;
+    int status = mg_capture_begin(name ? name : "region");
+    mg_in_tracker = 0;
+    return status;
+}
+
+MG_EXPORT int memgate_region_end(void) {
+    mg_in_tracker = 1;
+    mg_capture_end();
+    mg_in_tracker = 0;
+    return 0;
+}
+
+MG_EXPORT const char *memgate_capture_path(void) { return mg_capture_current_path(); }
+
+/* ---- process lifecycle ---- */
+
+static void before_fork(void) { mg_capture_lock(); }
+static void after_fork_parent(void) { mg_capture_unlock(); }
+static void after_fork_child(void) { mg_capture_fork_child(); }
+
+/* Decides whether this process is the tracked one. The first tracked image records its
+ * pid in MEMGATE_OWNER_PID; an exec keeps the pid, so a wrapper that execs the real program
+ * hands tracking on to it, while any other process that inherits the environment (a
+ * forked-and-exec'd helper) sees a different pid and stays untracked. */
+static int is_tracked_process(void) {
+    const char *owner = getenv("MEMGATE_OWNER_PID");
+    char own_pid[24];
+    snprintf(own_pid, sizeof own_pid, "%d", (int)getpid());
+    if (owner && *owner) return strcmp(owner, own_pid) == 0;
+    setenv("MEMGATE_OWNER_PID", own_pid, 1);
+    return 1;
+}
+
+__attribute__((constructor)) static void memgate_initialize(void) {
+    resolve_real_functions();
+    mg_in_tracker = 1;
+    const char *output = getenv("MEMGATE_OUTPUT");
+    if (output && *output && is_tracked_process()) {
+        const char *native = getenv("MEMGATE_NATIVE");
+        mg_native_frames = !(native && strcmp(native, "0") == 0);
+        const char *regions_only = getenv("MEMGATE_REGIONS_ONLY");
+        mg_stacks_init();
+        int only_regions = regions_only && strcmp(regions_only, "1") == 0;
+        if (mg_capture_configure(output, only_regions) == 0) {
+            pthread_atfork(before_fork, after_fork_parent, after_fork_child);
+            if (!only_regions) {
+                const char *name = getenv("MEMGATE_REGION_NAME");
+                mg_capture_begin(name && *name ? name : "process");
+            }
+        }
+    }
+    mg_in_tracker = 0;
+}
+
+__attribute__((destructor)) static void memgate_finalize(void) {
+    mg_in_tracker = 1;
+    mg_capture_end();
+    mg_in_tracker = 0;
+}

@@ -1,0 +1,39 @@
+/*
+ * memgate tracker — public API of libmemgate_tracker.so.
+ *
+ * The library is injected with LD_PRELOAD and records allocations into a capture file
+ * (see docs/capture-format.md). Programs may call these functions to measure one part
+ * of their run as its own region; resolve them with dlsym(RTLD_DEFAULT, ...) so the
+ * program still runs when the tracker is not preloaded.
+ */
+#ifndef MEMGATE_H
+#define MEMGATE_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Starts a named region: finalizes the current capture (if any) and starts a new capture
+ * file in which only allocations made from now on count. Returns 0 on success, -1 when
+ * the tracker is inactive in this process. */
+int memgate_region_begin(const char *name);
+
+/* Ends the current region and finalizes its capture file. Allocations are not tracked
+ * again until the next memgate_region_begin (or, in whole-process mode, ever). */
+int memgate_region_end(void);
+
+/* Installs the Python profile hook on the calling thread (the GIL must be held), so
+ * allocations carry Python frames. Returns 0 on success, -1 when Python is not loaded. */
+int memgate_python_install(void);
+
+/* Removes the Python profile hook from the calling thread and empties its shadow stack. */
+int memgate_python_uninstall(void);
+
+/* Path of the capture file being written, or NULL when inactive. */
+const char *memgate_capture_path(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

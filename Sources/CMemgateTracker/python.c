@@ -1,0 +1,257 @@
+/*
+ * Python frames: a C profile hook installed through the Python C API, resolved with
+ * dlsym at run time (no link-time dependency on libpython), keeps a per-thread shadow
+ * stack of (frame, function id, call-site line). The allocation hot path reads only the
+ * calling thread's shadow stack plus the current line of the innermost frame.
+ *
+ * Function ids index an append-only table written only from the profile hook, which
+ * runs with the GIL held; readers (any thread's malloc) see only published entries.
+ * Code objects are kept alive (one reference each) so their addresses stay unique.
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <fnmatch.h>
+#include <link.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capture_format.h"
+#include "memgate.h"
+#include "tracker_internal.h"
+
+typedef struct _object PyObject;
+typedef int (*trace_function)(PyObject *, void *, int, PyObject *);
+
+#define TRACE_CALL 0
+#define TRACE_RETURN 3
+#define SHADOW_CAPACITY 512
+#define FUNCTION_CAPACITY (1u << 22)
+#define CODE_SLOTS (1u << 23)
+#define NAME_ARENA_BYTES (128ull << 20)
+#define MAX_IGNORE_PATTERNS 64
+
+static void (*py_set_profile)(trace_function, PyObject *);
+static void *(*py_frame_get_code)(void *);
+static int (*py_frame_get_line)(void *);
+static PyObject *(*py_get_attribute)(PyObject *, const char *);
+static const char *(*py_unicode_utf8)(PyObject *);
+static void (*py_decref)(PyObject *);
+static void (*py_error_fetch)(PyObject **, PyObject **, PyObject **);
+static void (*py_error_restore)(PyObject *, PyObject *, PyObject *);
+static uintptr_t eval_start, eval_end;
+
+typedef struct shadow_entry {
+    void *frame;
+    uint64_t function_id;
+    uint32_t call_line; /* line of the call into the next frame, set when it is pushed */
+    uint32_t ignored;
+} shadow_entry;
+
+static MG_TLS shadow_entry *shadow;
+static MG_TLS int shadow_depth;   /* may exceed SHADOW_CAPACITY; only the outermost are kept */
+static MG_TLS int ignored_frames; /* ignored entries currently on the shadow stack */
+
+typedef struct function_info {
+    const char *name;
+    const char *file;
+    int ignored;
+} function_info;
+
+static function_info *functions;
+static volatile uint64_t function_count = 1; /* id 0 means "unknown" */
+static uintptr_t *code_keys;                  /* code object address per slot */
+static uint32_t *code_ids;
+static char *name_arena;
+static size_t name_arena_used;
+static char *ignore_patterns[MAX_IGNORE_PATTERNS];
+static int ignore_pattern_count;
+
+static const char *copy_name(const char *text) {
+    if (!text) text = "?";
+    size_t length = strlen(text) + 1;
+    if (name_arena_used + length > NAME_ARENA_BYTES) return "?";
+    char *copy = name_arena + name_arena_used;
+    memcpy(copy, text, length);
+    name_arena_used += length;
+    return copy;
+}
+
+static const char *attribute_text(PyObject *object, const char *name, const char *fallback) {
+    PyObject *value = py_get_attribute(object, name);
+    if (!value) return fallback ? attribute_text(object, fallback, NULL) : copy_name("?");
+    const char *text = copy_name(py_unicode_utf8(value));
+    py_decref(value);
+    return text;
+}
+
+static int matches_ignore(const char *name, const char *file) {
+    for (int i = 0; i < ignore_pattern_count; i++) {
+        if (fnmatch(ignore_patterns[i], file, 0) == 0 || fnmatch(ignore_patterns[i], name, 0) == 0) return 1;
+    }
+    return 0;
+}
+
+/* Id of the frame's function, registering its code object on first sight. */
+static uint64_t function_id(void *frame) {
+    PyObject *code = py_frame_get_code(frame); /* a new reference */
+    if (!code) return 0;
+    uintptr_t key = (uintptr_t)code;
+    uint32_t slot = (uint32_t)((key >> 4) * 0x9E3779B97F4A7C15ull >> 40) & (CODE_SLOTS - 1);
+    while (code_keys[slot] && code_keys[slot] != key) slot = (slot + 1) & (CODE_SLOTS - 1);
+    if (code_keys[slot]) {
+        py_decref(code);
+        return code_ids[slot];
+    }
+    if (function_count >= FUNCTION_CAPACITY) {
+        py_decref(code);
+        return 0;
+    }
+    PyObject *type, *value, *traceback;
+    py_error_fetch(&type, &value, &traceback);
+    uint64_t id = function_count;
+    functions[id].name = attribute_text(code, "co_qualname", "co_name");
+    functions[id].file = attribute_text(code, "co_filename", NULL);
+    functions[id].ignored = matches_ignore(functions[id].name, functions[id].file);
+    py_error_restore(type, value, traceback);
+    __atomic_store_n(&function_count, id + 1, __ATOMIC_RELEASE);
+    code_keys[slot] = key; /* the reference from PyFrame_GetCode is kept on purpose */
+    code_ids[slot] = (uint32_t)id;
+    return id;
+}
+
+static int profile_hook(PyObject *unused, void *frame, int what, PyObject *argument) {
+    (void)unused;
+    (void)argument;
+    if (what != TRACE_CALL && what != TRACE_RETURN) return 0;
+    int saved_guard = mg_in_tracker;
+    mg_in_tracker = 1;
+    if (what == TRACE_CALL) {
+        if (!shadow) shadow = mg_os_alloc(SHADOW_CAPACITY * sizeof(shadow_entry));
+        if (shadow && shadow_depth < SHADOW_CAPACITY) {
+            if (shadow_depth > 0) {
+                shadow_entry *caller = &shadow[shadow_depth - 1];
+                caller->call_line = (uint32_t)py_frame_get_line(caller->frame);
+            }
+            uint64_t id = function_id(frame);
+            shadow_entry *entry = &shadow[shadow_depth];
+            entry->frame = frame;
+            entry->function_id = id;
+            entry->call_line = 0;
+            entry->ignored = id ? (uint32_t)functions[id].ignored : 0;
+            ignored_frames += (int)entry->ignored;
+        }
+        shadow_depth++;
+    } else if (shadow_depth > 0) {
+        if (shadow_depth <= SHADOW_CAPACITY) {
+            shadow_entry *top = &shadow[shadow_depth - 1];
+            /* A return from a frame we never saw called (it began before the hook). */
+            if (top->frame != frame) goto done;
+            ignored_frames -= (int)top->ignored;
+        }
+        shadow_depth--;
+    }
+done:
+    mg_in_tracker = saved_guard;
+    return 0;
+}
+
+int mg_python_active(void) { return shadow_depth > 0; }
+
+int mg_python_frames(uint64_t *frames, int capacity) {
+    if (ignored_frames > 0) return -1;
+    int kept = shadow_depth < SHADOW_CAPACITY ? shadow_depth : SHADOW_CAPACITY;
+    int count = 0;
+    for (int i = kept - 1; i >= 0 && count < capacity; i--) {
+        shadow_entry *entry = &shadow[i];
+        uint32_t line = i == kept - 1 ? (uint32_t)py_frame_get_line(entry->frame) : entry->call_line;
+        frames[count++] = MG_PYFRAME_BIT | (entry->function_id << MG_PYLINE_BITS) | (line & MG_PYLINE_MASK);
+    }
+    return count;
+}
+
+int mg_python_function(uint64_t id, const char **name, const char **file) {
+    if (id == 0 || id >= __atomic_load_n(&function_count, __ATOMIC_ACQUIRE)) return -1;
+    *name = functions[id].name;
+    *file = functions[id].file;
+    return 0;
+}
+
+uint64_t mg_python_function_count(void) { return function_count; }
+
+int mg_python_eval_range(uintptr_t *start, uintptr_t *end) {
+    *start = eval_start;
+    *end = eval_end;
+    return eval_start ? 0 : -1;
+}
+
+static void load_ignore_patterns(void) {
+    const char *text = getenv("MEMGATE_IGNORE");
+    if (!text) return;
+    while (*text && ignore_pattern_count < MAX_IGNORE_PATTERNS) {
+        const char *newline = strchr(text, '\n');
+        size_t length = newline ? (size_t)(newline - text) : strlen(text);
+        if (length > 0) {
+            char *pattern = name_arena + name_arena_used;
+            memcpy(pattern, text, length);
+            pattern[length] = 0;
+            name_arena_used += length + 1;
+            ignore_patterns[ignore_pattern_count++] = pattern;
+        }
+        text += length + (newline ? 1 : 0);
+    }
+}
+
+static int resolve_python(void) {
+    if (py_set_profile) return 0;
+    py_frame_get_code = dlsym(RTLD_DEFAULT, "PyFrame_GetCode");
+    py_frame_get_line = dlsym(RTLD_DEFAULT, "PyFrame_GetLineNumber");
+    py_get_attribute = dlsym(RTLD_DEFAULT, "PyObject_GetAttrString");
+    py_unicode_utf8 = dlsym(RTLD_DEFAULT, "PyUnicode_AsUTF8");
+    py_decref = dlsym(RTLD_DEFAULT, "Py_DecRef");
+    py_error_fetch = dlsym(RTLD_DEFAULT, "PyErr_Fetch");
+    py_error_restore = dlsym(RTLD_DEFAULT, "PyErr_Restore");
+    void *set_profile = dlsym(RTLD_DEFAULT, "PyEval_SetProfile");
+    if (!py_frame_get_code || !py_frame_get_line || !py_get_attribute || !py_unicode_utf8 || !py_decref ||
+        !py_error_fetch || !py_error_restore || !set_profile)
+        return -1;
+    functions = mg_os_alloc(FUNCTION_CAPACITY * sizeof(function_info));
+    code_keys = mg_os_alloc(CODE_SLOTS * sizeof(uintptr_t));
+    code_ids = mg_os_alloc(CODE_SLOTS * sizeof(uint32_t));
+    name_arena = mg_os_alloc(NAME_ARENA_BYTES);
+    if (!functions || !code_keys || !code_ids || !name_arena) return -1;
+    load_ignore_patterns();
+    void *eval = dlsym(RTLD_DEFAULT, "_PyEval_EvalFrameDefault");
+    Dl_info info;
+    const ElfW(Sym) *symbol = NULL;
+    if (eval && dladdr1(eval, &info, (void **)&symbol, RTLD_DL_SYMENT) && symbol) {
+        eval_start = (uintptr_t)eval;
+        eval_end = eval_start + symbol->st_size;
+    }
+    py_set_profile = set_profile;
+    return 0;
+}
+
+MG_EXPORT int memgate_python_install(void) {
+    int saved_guard = mg_in_tracker;
+    mg_in_tracker = 1;
+    int status = resolve_python();
+    if (status == 0) {
+        /* Frames already running are not on the shadow stack; start it empty. */
+        shadow_depth = 0;
+        ignored_frames = 0;
+        py_set_profile(profile_hook, NULL);
+    }
+    mg_in_tracker = saved_guard;
+    return status;
+}
+
+MG_EXPORT int memgate_python_uninstall(void) {
+    if (!py_set_profile) return -1;
+    int saved_guard = mg_in_tracker;
+    mg_in_tracker = 1;
+    py_set_profile(NULL, NULL);
+    shadow_depth = 0;
+    ignored_frames = 0;
+    mg_in_tracker = saved_guard;
+    return 0;
+}

@@ -1,0 +1,68 @@
+/*
+ * Stack collection for one allocation: Python frames from the shadow stack kept by the
+ * profile hook, and native frames from libunwind. Frames inside the tracker itself are
+ * skipped, and when Python frames exist the native walk stops at the interpreter's eval
+ * loop so Python frames stand in place of the eval frames.
+ */
+#define _GNU_SOURCE
+#define UNW_LOCAL_ONLY
+#include <dlfcn.h>
+#include <libunwind.h>
+#include <link.h>
+#include <string.h>
+
+#include "capture_format.h"
+#include "tracker_internal.h"
+
+static uintptr_t self_start;
+static uintptr_t self_end;
+
+static int find_self(struct dl_phdr_info *info, size_t size, void *data) {
+    (void)size;
+    uintptr_t probe = (uintptr_t)data;
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *segment = &info->dlpi_phdr[i];
+        if (segment->p_type != PT_LOAD || !(segment->p_flags & PF_X)) continue;
+        uintptr_t start = info->dlpi_addr + segment->p_vaddr;
+        uintptr_t end = start + segment->p_memsz;
+        if (probe >= start && probe < end) {
+            self_start = start;
+            self_end = end;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+void mg_stacks_init(void) { dl_iterate_phdr(find_self, (void *)(uintptr_t)&mg_stacks_init); }
+
+/* Native frames innermost first, without the tracker's own; stops at the eval loop when
+ * `stop_at_eval` (Python frames will follow). */
+static int native_frames(uint64_t *frames, int capacity, int stop_at_eval) {
+    void *addresses[MG_MAX_FRAMES + 16];
+    int count = unw_backtrace(addresses, MG_MAX_FRAMES + 16);
+    uintptr_t eval_start = 0, eval_end = 0;
+    if (stop_at_eval) mg_python_eval_range(&eval_start, &eval_end);
+    int depth = 0;
+    int skipping = 1;
+    for (int i = 0; i < count && depth < capacity; i++) {
+        uintptr_t ip = (uintptr_t)addresses[i];
+        if (skipping && ip >= self_start && ip < self_end) continue;
+        skipping = 0;
+        if (stop_at_eval && ip >= eval_start && ip < eval_end) break;
+        frames[depth++] = (uint64_t)ip;
+    }
+    return depth;
+}
+
+int mg_collect_stack(uint64_t *frames) {
+    if (mg_python_active()) {
+        int depth = 0;
+        if (mg_native_frames) depth = native_frames(frames, MG_MAX_FRAMES / 2, 1);
+        int python = mg_python_frames(frames + depth, MG_MAX_FRAMES - depth);
+        if (python < 0) return -1;
+        return depth + python;
+    }
+    if (mg_native_frames) return native_frames(frames, MG_MAX_FRAMES, 0);
+    return 0;
+}

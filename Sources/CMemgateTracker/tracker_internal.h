@@ -1,0 +1,88 @@
+/* Internal interfaces between the tracker's translation units. Nothing here is exported:
+ * the library is built with -fvisibility=hidden and only MG_EXPORT symbols are public. */
+#ifndef MEMGATE_TRACKER_INTERNAL_H
+#define MEMGATE_TRACKER_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define MG_EXPORT __attribute__((visibility("default")))
+#define MG_TLS __thread __attribute__((tls_model("initial-exec")))
+#define MG_LIKELY(x) __builtin_expect(!!(x), 1)
+#define MG_UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+/* Most frame words kept per allocation (deeper stacks keep their innermost frames). */
+#define MG_MAX_FRAMES 128
+
+/* ---- real allocator (hooks.c) ---- */
+extern void *(*mg_real_malloc)(size_t);
+extern void (*mg_real_free)(void *);
+
+/* Per-thread reentrancy guard: while set, hooks pass straight through untracked. */
+extern MG_TLS int mg_in_tracker;
+
+/* ---- raw memory for the tracker's own tables, never through the hooked allocator ---- */
+void *mg_os_alloc(size_t bytes);
+void mg_os_free(void *address, size_t bytes);
+
+/* ---- capture (capture.c) ---- */
+/* Whether allocations are being recorded right now (a relaxed read, hot path). */
+extern volatile int mg_tracking;
+/* Whether native frames are unwound (whole-program native targets, or Python native: true). */
+extern int mg_native_frames;
+
+int mg_capture_configure(const char *path, int regions_only);
+int mg_capture_begin(const char *region_name);
+void mg_capture_end(void);
+void mg_capture_fork_child(void);
+void mg_capture_lock(void);
+void mg_capture_unlock(void);
+const char *mg_capture_current_path(void);
+
+/* Records an allocation of `bytes` at `address` with the given stack (innermost first). */
+void mg_record_alloc(void *address, size_t bytes, const uint64_t *frames, int depth, int is_mapping);
+/* Records a free; unknown addresses (allocated before tracking, or untracked) are ignored. */
+void mg_record_free(void *address, int is_mapping);
+/* The same two with the capture lock already held; the free returns 1 when the address was known. */
+void mg_record_alloc_locked(void *address, size_t bytes, const uint64_t *frames, int depth, int is_mapping);
+int mg_record_free_locked(void *address, int is_mapping);
+/* Records munmap of [address, address+bytes) for anonymous mappings we track. */
+void mg_record_unmap(void *address, size_t bytes);
+
+/* ---- stacks (stacks.c) ---- */
+/* Fills `frames` with the current stack, innermost first; returns depth, or -1 when this
+ * allocation must not be tracked (an `ignore` pattern matched a Python frame). */
+int mg_collect_stack(uint64_t *frames);
+void mg_stacks_init(void);
+
+/* ---- python (python.c) ---- */
+/* Python frames of the calling thread, innermost first, written as frame words. Returns
+ * the count, or -1 when an ignored frame is on the stack. Sets *innermost_python to 1
+ * when Python frames exist. */
+int mg_python_frames(uint64_t *frames, int capacity);
+int mg_python_active(void);
+/* Name and file of Python function `id`, for writing into a capture. */
+int mg_python_function(uint64_t id, const char **name, const char **file);
+uint64_t mg_python_function_count(void);
+/* Range of the interpreter's eval loop, where native frames stop when Python frames exist. */
+int mg_python_eval_range(uintptr_t *start, uintptr_t *end);
+
+/* ---- pointer map (ptrmap.c) ---- */
+typedef struct mg_ptr_entry {
+    uintptr_t address;       /* 0 = empty slot */
+    uint64_t bytes;
+    uint32_t stack_index;
+    uint32_t is_mapping;
+} mg_ptr_entry;
+
+int mg_ptrmap_insert(uintptr_t address, uint64_t bytes, uint32_t stack_index, uint32_t is_mapping);
+int mg_ptrmap_remove(uintptr_t address, mg_ptr_entry *removed);
+void mg_ptrmap_clear(void);
+uint64_t mg_ptrmap_count(void);
+
+/* ---- misc ---- */
+uint64_t mg_now_ns(void);
+uint64_t mg_hash_words(const uint64_t *words, int count);
+
+#endif

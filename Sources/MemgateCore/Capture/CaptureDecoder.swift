@@ -1,0 +1,102 @@
+import Foundation
+
+/// Decodes the capture file format written by libmemgate_tracker.so (docs/capture-format.md).
+///
+/// Never trusts the file: every offset and count is bounds-checked, so a truncated,
+/// torn or hostile file gives a `CaptureError`, never a crash.
+public enum CaptureDecoder {
+    static let headerSize = 4096
+    static let stackRecordSize = 72
+    static let pythonFunctionRecordSize = 16
+    static let moduleRecordSize = 32
+    static let sampleRecordSize = 16
+
+    /// Decodes a capture from its bytes.
+    public static func decode(_ data: Data) throws(CaptureError) -> RawCapture {
+        let bytes = [UInt8](data)
+        guard bytes.count >= headerSize else { throw .tooShort(byteCount: bytes.count) }
+        let reader = ByteReader(bytes: bytes)
+        guard Array(bytes[0..<8]) == Array("MGCAPT01".utf8) else { throw .badMagic }
+        let version = reader.u32(8)
+        guard version == 1 else { throw .unsupportedVersion(Int(version)) }
+        guard reader.u32(12) == UInt32(headerSize) else { throw .corrupt("unexpected header size \(reader.u32(12))") }
+        let commit = reader.u64(16)
+        let state = reader.u32(24)
+        let flags = reader.u32(28)
+        let fileSize = reader.u64(104)
+        guard state == 1 || state == 2 else { throw .corrupt("unknown state \(state)") }
+        let finished = state == 2
+        if finished {
+            guard fileSize <= UInt64(bytes.count) else {
+                throw .truncated(expectedBytes: fileSize, actualBytes: bytes.count)
+            }
+        }
+        let layout = try Layout(reader: reader, fileBytes: UInt64(bytes.count), finished: finished)
+        if finished {
+            let checksum = reader.u64(224)
+            guard fnv1a(bytes, from: headerSize, to: Int(fileSize)) == checksum else { throw .checksumMismatch }
+        }
+        let strings = StringTable(bytes: bytes, offset: Int(layout.stringsOffset), count: Int(layout.stringsUsed))
+        let stacks = try decodeStacks(reader, layout: layout)
+        var functions: [UInt64: RawCapture.PythonFunction] = [:]
+        for index in 0..<Int(layout.pythonFunctionCount) {
+            let base = Int(layout.pythonFunctionsOffset) + index * pythonFunctionRecordSize
+            let name = try strings.string(at: reader.u32(base + 8))
+            let file = try strings.string(at: reader.u32(base + 12))
+            functions[reader.u64(base)] = .init(name: name, file: file)
+        }
+        var modules: [RawCapture.Module] = []
+        for index in 0..<Int(layout.moduleCount) {
+            let base = Int(layout.modulesOffset) + index * moduleRecordSize
+            modules.append(.init(path: try strings.string(at: reader.u32(base + 24)),
+                                 bias: reader.u64(base), start: reader.u64(base + 8), end: reader.u64(base + 16)))
+        }
+        var timeline: [TimelineSample] = []
+        for index in 0..<Int(layout.timelineCount) {
+            let base = Int(layout.timelineOffset) + index * sampleRecordSize
+            timeline.append(.init(timeNanoseconds: Int64(bitPattern: reader.u64(base)), liveBytes: reader.i64(base + 8)))
+        }
+        let nameBytes = bytes[232..<488].prefix { $0 != 0 }
+        return RawCapture(
+            regionName: String(decoding: nameBytes, as: UTF8.self),
+            regionIndex: Int(reader.u32(36)), pid: Int32(bitPattern: reader.u32(32)),
+            isFinished: finished, isTorn: commit % 2 == 1, stacksDropped: flags & 4 != 0,
+            liveBytes: reader.i64(64), peakBytes: reader.i64(72), totalBytes: reader.i64(80),
+            allocationCount: reader.i64(88), freeCount: reader.i64(96),
+            peakTimeNanoseconds: reader.i64(56),
+            durationNanoseconds: finished ? reader.i64(48) : (timeline.last?.timeNanoseconds ?? 0),
+            stacks: stacks, pythonFunctions: functions, modules: modules, timeline: timeline)
+    }
+
+    private static func decodeStacks(_ reader: ByteReader, layout: Layout) throws(CaptureError) -> [RawCapture.Stack] {
+        var stacks: [RawCapture.Stack] = []
+        stacks.reserveCapacity(Int(layout.stackCount))
+        for index in 0..<Int(layout.stackCount) {
+            let base = Int(layout.stacksOffset) + index * stackRecordSize
+            let first = reader.u64(base + 8)
+            let depth = UInt64(reader.u32(base + 16))
+            guard depth <= 4096, first <= layout.framesUsed, first + depth <= layout.framesUsed else {
+                throw .corrupt("stack \(index) refers to frames outside the frame section")
+            }
+            var words: [UInt64] = []
+            words.reserveCapacity(Int(depth))
+            for word in 0..<Int(depth) { words.append(reader.u64(Int(layout.framesOffset) + (Int(first) + word) * 8)) }
+            stacks.append(.init(
+                words: words, liveBytes: reader.i64(base + 24), liveCount: reader.i64(base + 32),
+                peakBytes: reader.i64(base + 40), peakCount: reader.i64(base + 48),
+                totalBytes: reader.i64(base + 56), allocationCount: reader.i64(base + 64)))
+        }
+        return stacks
+    }
+
+    static func fnv1a(_ bytes: [UInt8], from start: Int, to end: Int) -> UInt64 {
+        var hash: UInt64 = 1_469_598_103_934_665_603
+        var index = start
+        while index < end {
+            hash ^= UInt64(bytes[index])
+            hash = hash &* 1_099_511_628_211
+            index += 1
+        }
+        return hash
+    }
+}

@@ -1,0 +1,26 @@
+/// Why a capture file could not be read. memgate exits 3 on these: the measurement is unusable.
+public enum CaptureError: Error, CustomStringConvertible, Equatable, Sendable {
+    case unreadable(path: String, reason: String)
+    case tooShort(byteCount: Int)
+    case badMagic
+    case unsupportedVersion(Int)
+    case truncated(expectedBytes: UInt64, actualBytes: Int)
+    case sectionOutOfBounds(section: String)
+    case checksumMismatch
+    case corrupt(String)
+
+    public var description: String {
+        switch self {
+        case .unreadable(let path, let reason): return "cannot read capture \(path): \(reason)"
+        case .tooShort(let count): return "not a memgate capture: \(count) bytes is shorter than the 4096-byte header"
+        case .badMagic: return "not a memgate capture: the file does not start with MGCAPT01"
+        case .unsupportedVersion(let version):
+            return "capture format version \(version) is not supported by this memgate (supports 1)"
+        case .truncated(let expected, let actual):
+            return "capture is truncated: header says \(expected) bytes, file has \(actual)"
+        case .sectionOutOfBounds(let section): return "capture is corrupt: the \(section) section lies outside the file"
+        case .checksumMismatch: return "capture is corrupt: checksum of a finished capture does not match its contents"
+        case .corrupt(let what): return "capture is corrupt: \(what)"
+        }
+    }
+}

@@ -1,0 +1,73 @@
+/// A decoded capture file before symbolization: figures and frame words as the tracker wrote them.
+public struct RawCapture: Sendable, Equatable {
+    /// One unique stack with its figures; `words` are innermost first.
+    public struct Stack: Sendable, Equatable {
+        public var words: [UInt64]
+        public var liveBytes: Int64
+        public var liveCount: Int64
+        public var peakBytes: Int64
+        public var peakCount: Int64
+        public var totalBytes: Int64
+        public var allocationCount: Int64
+    }
+
+    /// An executable range of a loaded module.
+    public struct Module: Sendable, Equatable {
+        public var path: String
+        public var bias: UInt64
+        public var start: UInt64
+        public var end: UInt64
+    }
+
+    /// A Python function named by the tracker.
+    public struct PythonFunction: Sendable, Equatable {
+        public var name: String
+        public var file: String
+    }
+
+    public var regionName: String
+    public var regionIndex: Int
+    public var pid: Int32
+    /// True when the tracker finalized the file (the region ended normally).
+    public var isFinished: Bool
+    /// True when the process died in the middle of recording one event.
+    public var isTorn: Bool
+    /// True when the stack table filled up and some allocations were charged to an overflow stack.
+    public var stacksDropped: Bool
+    public var liveBytes: Int64
+    public var peakBytes: Int64
+    public var totalBytes: Int64
+    public var allocationCount: Int64
+    public var freeCount: Int64
+    public var peakTimeNanoseconds: Int64
+    public var durationNanoseconds: Int64
+    public var stacks: [Stack]
+    public var pythonFunctions: [UInt64: PythonFunction]
+    public var modules: [Module]
+    public var timeline: [TimelineSample]
+
+    /// A frame word with this bit set is a Python frame: function id and line packed below it.
+    public static let pythonFrameBit: UInt64 = 1 << 63
+    static let pythonLineBits: UInt64 = 24
+
+    /// Splits a Python frame word into (function id, line).
+    public static func pythonFrame(_ word: UInt64) -> (functionID: UInt64, line: Int)? {
+        guard word & pythonFrameBit != 0 else { return nil }
+        let payload = word & ~pythonFrameBit
+        return (payload >> pythonLineBits, Int(payload & ((1 << pythonLineBits) - 1)))
+    }
+
+    /// The module holding a native instruction address.
+    public func module(containing address: UInt64) -> Module? {
+        modules.first { address >= $0.start && address < $0.end }
+    }
+
+    /// Every distinct native address, for batch symbolization.
+    public var nativeAddresses: Set<UInt64> {
+        var addresses = Set<UInt64>()
+        for stack in stacks {
+            for word in stack.words where word & RawCapture.pythonFrameBit == 0 { addresses.insert(word) }
+        }
+        return addresses
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+
+/// Lexical path arithmetic for config paths: no file system access, no symlink resolution,
+/// so results are predictable in tests and identical on every machine.
+enum ConfigPath {
+    /// `path` made absolute against the process's working directory, then normalised.
+    static func absolute(_ path: String) -> String {
+        resolve(path, against: FileManager.default.currentDirectoryPath)
+    }
+
+    /// `path` if absolute, else `base/path`; normalised either way.
+    static func resolve(_ path: String, against base: String) -> String {
+        normalize(path.hasPrefix("/") ? path : base + "/" + path)
+    }
+
+    /// An absolute path without `.` components, `..` components, or repeated and trailing `/`.
+    /// `..` at the root stays at the root, as in the kernel.
+    static func normalize(_ path: String) -> String {
+        var components: [Substring] = []
+        for component in path.split(separator: "/", omittingEmptySubsequences: true) {
+            switch component {
+            case ".": continue
+            case "..": _ = components.popLast()
+            default: components.append(component)
+            }
+        }
+        return "/" + components.joined(separator: "/")
+    }
+
+    /// The directory containing `path` (`/` for `/` and for top-level entries).
+    static func directory(of path: String) -> String {
+        let normalized = normalize(path)
+        guard let slash = normalized.lastIndex(of: "/"), slash != normalized.startIndex else {
+            return "/"
+        }
+        return String(normalized[..<slash])
+    }
+
+    /// Whether normalised `path` is `root` or below it, comparing whole components.
+    static func isInside(_ path: String, root: String) -> Bool {
+        root == "/" || path == root || path.hasPrefix(root + "/")
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+
+/// Reads and writes the `Baselines/*.json` format: deterministic JSON (sorted keys, pretty
+/// printed, unescaped slashes, trailing newline) so a baseline change reads well in review.
+public enum BaselineCodec {
+    /// Encodes a baseline; equal baselines always give identical bytes.
+    public static func encode(_ baseline: Baseline) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        var data = try encoder.encode(baseline)
+        data.append(0x0A)
+        return data
+    }
+
+    /// Decodes a baseline, checking its format version and figures.
+    ///
+    /// - Parameter path: where the bytes came from, for error messages.
+    /// - Throws: `BaselineError` naming the path and the offending key.
+    public static func decode(_ data: Data, path: String) throws -> Baseline {
+        let decoder = JSONDecoder()
+        // Version first, so a future format is reported as such rather than as a missing key.
+        let probe: VersionProbe
+        do {
+            probe = try decoder.decode(VersionProbe.self, from: data)
+        } catch {
+            throw BaselineError.malformed(path: path, detail: explain(error))
+        }
+        guard let version = probe.formatVersion else {
+            throw BaselineError.malformed(path: path, detail: "missing key `formatVersion`")
+        }
+        guard version == Baseline.currentFormatVersion else {
+            throw BaselineError.unsupportedFormatVersion(
+                path: path, found: version, supported: Baseline.currentFormatVersion)
+        }
+        let baseline: Baseline
+        do {
+            baseline = try decoder.decode(Baseline.self, from: data)
+        } catch {
+            throw BaselineError.malformed(path: path, detail: explain(error))
+        }
+        try validate(baseline, path: path)
+        return baseline
+    }
+
+    private struct VersionProbe: Decodable {
+        var formatVersion: Int?
+    }
+
+    private static func validate(_ baseline: Baseline, path: String) throws {
+        let figures: [(String, Int64)] = [
+            ("peakBytes", baseline.peakBytes), ("totalBytes", baseline.totalBytes),
+            ("allocationCount", baseline.allocationCount), ("bytesAtEnd", baseline.bytesAtEnd),
+        ]
+        for (key, value) in figures where value < 0 {
+            throw BaselineError.invalidValue(path: path, key: key, detail: "\(value) is negative")
+        }
+        for key in baseline.sites.keys.sorted() {
+            guard let site = baseline.sites[key] else { continue }
+            if site.bytesAtPeak < 0 {
+                throw BaselineError.invalidValue(
+                    path: path, key: "sites\(render(key)).bytesAtPeak", detail: "\(site.bytesAtPeak) is negative")
+            }
+            if site.allocationsAtPeak < 0 {
+                throw BaselineError.invalidValue(
+                    path: path, key: "sites\(render(key)).allocationsAtPeak",
+                    detail: "\(site.allocationsAtPeak) is negative")
+            }
+        }
+    }
+
+    /// One phrase for a decoding error, with the key path where it happened.
+    static func explain(_ error: Error) -> String {
+        guard let error = error as? DecodingError else { return "\(error)" }
+        switch error {
+        case .keyNotFound(let key, let context):
+            return "missing key `\(keyPath(context.codingPath + [key]))`"
+        case .typeMismatch(let type, let context):
+            return "`\(keyPath(context.codingPath))` should be \(typeName(type))"
+        case .valueNotFound(let type, let context):
+            return "`\(keyPath(context.codingPath))` is null but should be \(typeName(type))"
+        case .dataCorrupted(let context):
+            if context.codingPath.isEmpty { return "not valid JSON (\(context.debugDescription))" }
+            return "`\(keyPath(context.codingPath))`: \(context.debugDescription)"
+        @unknown default:
+            return "\(error)"
+        }
+    }
+
+    /// `sites["build @ fib.py"].bytesAtPeak`: site keys contain spaces and dots, so they are quoted.
+    static func keyPath(_ path: [CodingKey]) -> String {
+        var text = ""
+        for key in path {
+            if let index = key.intValue, key.stringValue == "\(index)" || key.stringValue.hasPrefix("Index ") {
+                text += "[\(index)]"
+            } else if isIdentifier(key.stringValue) {
+                text += text.isEmpty ? key.stringValue : ".\(key.stringValue)"
+            } else {
+                text += render(key.stringValue)
+            }
+        }
+        return text.isEmpty ? "(top level)" : text
+    }
+
+    private static func render(_ key: String) -> String {
+        "[\"\(key.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\""))\"]"
+    }
+
+    private static func isIdentifier(_ text: String) -> Bool {
+        guard let first = text.unicodeScalars.first, !("0"..."9").contains(first) else { return false }
+        return text.unicodeScalars.allSatisfy {
+            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "_"
+        }
+    }
+
+    private static func typeName(_ type: Any.Type) -> String {
+        switch type {
+        case is Int.Type, is Int64.Type, is Int32.Type: return "a whole number"
+        case is Double.Type: return "a number"
+        case is String.Type: return "a string"
+        case is Bool.Type: return "true or false"
+        default:
+            let name = "\(type)"
+            if name.hasPrefix("Dictionary") || name.hasPrefix("Baseline") || name.hasPrefix("Environment") {
+                return "an object"
+            }
+            if name.hasPrefix("Array") { return "an array" }
+            return name
+        }
+    }
+}

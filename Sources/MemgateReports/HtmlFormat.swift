@@ -1,0 +1,51 @@
+import Foundation
+
+/// Human-readable figures for the HTML reports, in the units the config uses
+/// (binary: 1 KiB = 1024 B). The page's JavaScript formats the same way.
+enum HtmlFormat {
+    private static let units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"]
+
+    /// `512 B`, `1.5 KiB`, `120.3 MiB`.
+    static func bytes(_ value: Int64) -> String {
+        let magnitude = value.magnitude
+        let sign = value < 0 ? "-" : ""
+        guard magnitude >= 1024 else { return "\(sign)\(magnitude) B" }
+        var scaled = Double(magnitude)
+        var unit = 0
+        // Move up a unit when rounding would print "1024.0" (same rule as `ReportFigures`).
+        while (scaled * 10).rounded() / 10 >= 1024, unit < units.count - 1 {
+            scaled /= 1024
+            unit += 1
+        }
+        return "\(sign)\(String(format: "%.1f", scaled)) \(units[unit])"
+    }
+
+    /// `+1.5 KiB`, `-512 B`, `±0 B`.
+    static func signedBytes(_ value: Int64) -> String {
+        if value == 0 { return "±0 B" }
+        return value > 0 ? "+" + bytes(value) : bytes(value)
+    }
+
+    /// A signed percentage with one decimal, e.g. `+12.5%`; nil when the base is zero.
+    static func signedPercent(_ delta: Int64, of base: Int64) -> String? {
+        guard base != 0 else { return nil }
+        let percent = Double(delta) / Double(base) * 100
+        return (percent >= 0 ? "+" : "") + String(format: "%.1f%%", percent)
+    }
+
+    /// Seconds as `850 ms` or `12.3 s`.
+    static func duration(seconds: Double) -> String {
+        seconds < 1 ? String(format: "%.0f ms", seconds * 1000) : String(format: "%.1f s", seconds)
+    }
+
+    /// A count with thousands separators, e.g. `1,234,567`.
+    static func count(_ value: Int64) -> String {
+        let digits = String(value.magnitude)
+        var grouped = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0, (digits.count - index) % 3 == 0 { grouped += "," }
+            grouped.append(digit)
+        }
+        return (value < 0 ? "-" : "") + grouped
+    }
+}

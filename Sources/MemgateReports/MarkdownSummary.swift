@@ -1,0 +1,83 @@
+import Foundation
+import MemgateCore
+
+/// Renders a suite as GitHub-flavoured Markdown, for `$GITHUB_STEP_SUMMARY` or a merge-request
+/// note: a heading with the counts, one table row per case, then each failure with its first
+/// reason and top site.
+///
+/// Untrusted text (case names, messages, site names) is escaped: Markdown punctuation gets a
+/// backslash, `&` becomes `&amp;`, line breaks become `<br>` and control characters a visible
+/// `\u{..}`, so no name can break the table or inject markup.
+public enum MarkdownSummary {
+    /// Renders `suite`; the result ends with a newline.
+    public static func render(_ suite: SuiteResult) -> String {
+        var lines = [
+            "## memgate: \(escape(suite.name)) — "
+                + "\(suite.passedCount) passed, \(suite.failedCount) failed, \(suite.skippedCount) skipped",
+            "",
+        ]
+        if suite.cases.isEmpty {
+            lines.append("No cases ran.")
+            return lines.joined(separator: "\n") + "\n"
+        }
+        lines.append("| Target | Verdict | Peak | Budget | Baseline | Δ |")
+        lines.append("|---|:---:|---:|---:|---:|---:|")
+        for result in suite.cases {
+            lines.append("| " + row(for: result).joined(separator: " | ") + " |")
+        }
+        let failed = suite.cases.filter { $0.status == .failed }
+        if !failed.isEmpty {
+            lines.append("")
+            lines.append("### Failures")
+            lines.append("")
+            for result in failed {
+                lines.append("- **\(escape(result.name))**: \(escape(result.failureReason))")
+                if let site = result.topSiteLines(limit: 1).first {
+                    lines.append("  - top site: \(escape(site.trimmingCharacters(in: .whitespaces)))")
+                }
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private static func row(for result: CaseResult) -> [String] {
+        let verdict: String
+        switch result.status {
+        case .passed: verdict = "✅ pass"
+        case .failed: verdict = "❌ fail"
+        case .skipped: verdict = "⏭ skip"
+        }
+        let peak = result.profile.map { ReportFigures.bytes($0.peakBytes) } ?? "—"
+        let budget = result.budget.limitBytes.map(ReportFigures.bytes) ?? "—"
+        let baseline = result.baseline.map { ReportFigures.bytes($0.peakBytes) } ?? "—"
+        var delta = "—"
+        if let deltaBytes = result.baselineDeltaBytes, let baselinePeak = result.baseline?.peakBytes {
+            delta = ReportFigures.signedBytes(deltaBytes)
+            if let percent = ReportFigures.percentChange(from: baselinePeak, to: baselinePeak + deltaBytes) {
+                delta += " (\(percent))"
+            }
+        }
+        return [escape(result.name), verdict, peak, budget, baseline, delta]
+    }
+
+    /// Characters that GitHub-flavoured Markdown may read as markup or as a table cell border.
+    private static let punctuation: Set<Character> = ["\\", "`", "*", "_", "[", "]", "<", ">", "|", "~", "#", "!"]
+
+    /// Escapes `text` for a table cell or a list item (one line of Markdown).
+    static func escape(_ text: String) -> String {
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+        return lines.map { line in
+            var escaped = ""
+            for character in TextSanitizer.terminal(String(line), keepNewlines: false) {
+                if character == "&" {
+                    escaped += "&amp;"
+                } else if punctuation.contains(character) {
+                    escaped += "\\" + String(character)
+                } else {
+                    escaped.append(character)
+                }
+            }
+            return escaped
+        }.joined(separator: "<br>")
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+import MemgateCore
+
+/// The capture files one tracked run produced (`capture.mgc`, `capture.mgc.1`, …), loaded.
+public enum CaptureSet {
+    /// Paths written for `basePath`, in region order.
+    public static func paths(basePath: URL) -> [URL] {
+        let directory = basePath.deletingLastPathComponent()
+        let name = basePath.lastPathComponent
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        let indexed: [(Int, String)] = entries.compactMap { entry in
+            if entry == name { return (0, entry) }
+            guard entry.hasPrefix(name + "."), let index = Int(entry.dropFirst(name.count + 1)) else { return nil }
+            return (index, entry)
+        }
+        return indexed.sorted { $0.0 < $1.0 }.map { directory.appendingPathComponent($0.1) }
+    }
+
+    /// Decodes one capture file.
+    public static func decode(path: URL) throws(CaptureError) -> RawCapture {
+        let data: Data
+        do { data = try Data(contentsOf: path) } catch {
+            throw .unreadable(path: path.path, reason: error.localizedDescription)
+        }
+        return try CaptureDecoder.decode(data)
+    }
+
+    /// Decodes and symbolizes one capture file into a profile.
+    public static func profile(path: URL, symbolizer: NativeSymbolizer = NativeSymbolizer()) throws(CaptureError) -> Profile {
+        let raw = try decode(path: path)
+        return raw.profile(symbols: symbolizer.symbolize(raw))
+    }
+}

@@ -1,0 +1,22 @@
+import MemgateCore
+
+/// One case as measured, before gating: what the tracker and the target reported.
+public struct MeasuredCase: Sendable {
+    public var name: String
+    public var profile: Profile?
+    public var processEnd: CaseResult.ProcessEnd?
+    public var outputTail: String
+    public var durationSeconds: Double
+    /// For pytest cases: the test's own outcome and its pytest-memray markers.
+    public var test: PytestOutcome?
+
+    public init(name: String, profile: Profile?, processEnd: CaseResult.ProcessEnd?, outputTail: String,
+                durationSeconds: Double, test: PytestOutcome? = nil) {
+        self.name = name
+        self.profile = profile
+        self.processEnd = processEnd
+        self.outputTail = outputTail
+        self.durationSeconds = durationSeconds
+        self.test = test
+    }
+}

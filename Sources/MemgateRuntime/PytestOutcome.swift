@@ -1,0 +1,41 @@
+import Foundation
+
+/// One pytest test as the memgate plugin reported it (one JSON object per line).
+public struct PytestOutcome: Codable, Sendable, Hashable {
+    public var nodeID: String
+    /// "passed", "failed" or "skipped" — the test's own verdict, before memory rules.
+    public var outcome: String
+    public var durationSeconds: Double
+    /// Short failure or skip text from pytest (untrusted).
+    public var longRepresentation: String?
+    /// `@pytest.mark.limit_memory(size)` as written, e.g. "100 KB".
+    public var limitMemory: String?
+    /// `@pytest.mark.limit_leaks(size)` as written.
+    public var limitLeaks: String?
+    /// True when limit_leaks was given a filter_fn, which memgate does not apply (documented).
+    public var leakFilterIgnored: Bool?
+
+    enum CodingKeys: String, CodingKey {
+        case nodeID = "nodeid"
+        case outcome
+        case durationSeconds = "duration"
+        case longRepresentation = "longrepr"
+        case limitMemory = "limit_memory"
+        case limitLeaks = "limit_leaks"
+        case leakFilterIgnored = "leak_filter_ignored"
+    }
+
+    /// Reads the plugin's report; the last line per node id wins (reruns append lines).
+    /// Malformed lines are skipped: the file is written by the target process.
+    public static func load(path: URL) -> [PytestOutcome] {
+        guard let data = try? Data(contentsOf: path) else { return [] }
+        var order: [String] = []
+        var latest: [String: PytestOutcome] = [:]
+        for line in data.split(separator: UInt8(ascii: "\n")) {
+            guard let outcome = try? JSONDecoder().decode(PytestOutcome.self, from: Data(line)) else { continue }
+            if latest[outcome.nodeID] == nil { order.append(outcome.nodeID) }
+            latest[outcome.nodeID] = outcome
+        }
+        return order.compactMap { latest[$0] }
+    }
+}

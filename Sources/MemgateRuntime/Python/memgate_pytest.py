@@ -1,0 +1,128 @@
+"""memgate's pytest plugin (standard library + pytest only), loaded with `-p memgate_pytest`.
+
+Each test's call phase runs as its own memgate region named by the test's node id, with
+Python frames tracked. pytest-memray's markers are honoured by memgate from the report
+this plugin writes (one JSON object per line to $MEMGATE_PYTEST_REPORT):
+
+    limit_memory(size, *, current_thread_only=False)
+    limit_leaks(size, *, filter_fn=None, current_thread_only=False)
+    limit_leaked_objects(count)      accepted, not enforced (memgate counts bytes, not objects)
+
+current_thread_only is accepted and ignored: memgate always counts every thread. A
+filter_fn is not applied (memgate evaluates leaks outside the process); the report says so.
+"""
+
+import ctypes
+import json
+import os
+import threading
+import time
+
+import pytest
+
+MARKERS = (
+    "limit_memory(size, *, current_thread_only=False): fail when the test's peak is >= size",
+    "limit_leaks(size, *, filter_fn=None, current_thread_only=False): fail when one location leaks >= size",
+    "limit_leaked_objects(count): accepted for pytest-memray compatibility; not enforced by memgate",
+)
+
+
+def _tracker():
+    library = ctypes.PyDLL(None)
+    try:
+        library.memgate_region_begin.argtypes = [ctypes.c_char_p]
+        library.memgate_region_end
+        library.memgate_python_install
+        library.memgate_python_uninstall
+    except AttributeError:
+        return None
+    return library
+
+
+TRACKER = _tracker()
+REPORT_PATH = os.environ.get("MEMGATE_PYTEST_REPORT")
+
+
+def _install_on_new_thread(*_):
+    threading.setprofile(None)
+    TRACKER.memgate_python_install()
+
+
+def pytest_configure(config):
+    for line in MARKERS:
+        config.addinivalue_line("markers", line)
+
+
+def _marker_size(item, name):
+    marker = item.get_closest_marker(name)
+    if marker is None:
+        return None, False
+    size = marker.args[0] if marker.args else marker.kwargs.get("size")
+    return (None if size is None else str(size)), marker.kwargs.get("filter_fn") is not None
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_pyfunc_call(pyfuncitem):
+    if TRACKER is None:
+        yield
+        return
+    # Only the test function's call is measured, as pytest-memray does; fixtures are not.
+    threading.setprofile(_install_on_new_thread)
+    TRACKER.memgate_python_install()
+    TRACKER.memgate_region_begin(pyfuncitem.nodeid.encode("utf-8", "replace"))
+    try:
+        yield
+    finally:
+        TRACKER.memgate_region_end()
+        TRACKER.memgate_python_uninstall()
+        threading.setprofile(None)
+
+
+def _write(entry):
+    if not REPORT_PATH:
+        return
+    with open(REPORT_PATH, "a", encoding="utf-8") as report:
+        report.write(json.dumps(entry) + "\n")
+
+
+def pytest_runtest_logreport(report):
+    # One line per finished test attempt; memgate keeps the last line of each node id.
+    failed_or_skipped_early = report.when == "setup" and report.outcome != "passed"
+    if report.when != "call" and not failed_or_skipped_early and not (report.when == "teardown" and report.failed):
+        return
+    item_markers = getattr(report, "memgate_markers", {})
+    outcome = report.outcome
+    if hasattr(report, "wasxfail"):
+        outcome = "skipped" if report.skipped else "passed"
+    _write({
+        "nodeid": report.nodeid,
+        "outcome": outcome,
+        "when": report.when,
+        "duration": report.duration,
+        "longrepr": _short(report),
+        "limit_memory": item_markers.get("limit_memory"),
+        "limit_leaks": item_markers.get("limit_leaks"),
+        "leak_filter_ignored": item_markers.get("leak_filter_ignored", False),
+    })
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    limit_memory, _ = _marker_size(item, "limit_memory")
+    limit_leaks, filtered = _marker_size(item, "limit_leaks")
+    report.memgate_markers = {
+        "limit_memory": limit_memory,
+        "limit_leaks": limit_leaks,
+        "leak_filter_ignored": filtered,
+    }
+
+
+def _short(report):
+    if report.passed:
+        return None
+    if report.skipped and isinstance(report.longrepr, tuple):
+        return str(report.longrepr[2])
+    text = getattr(report, "longreprtext", "") or ""
+    return text[-2000:]

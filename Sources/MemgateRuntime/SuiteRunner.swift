@@ -1,0 +1,136 @@
+import Foundation
+import MemgateCore
+
+/// Options of one `memgate run`.
+public struct SuiteRunOptions: Sendable {
+    public var updateBaselines: Bool
+    public var failFast: Bool
+    /// Targets run concurrently (measurements count requested bytes, so they do not disturb each other).
+    public var jobs: Int
+
+    public init(updateBaselines: Bool = false, failFast: Bool = false, jobs: Int = 1) {
+        self.updateBaselines = updateBaselines
+        self.failFast = failFast
+        self.jobs = max(1, jobs)
+    }
+}
+
+/// A finished case plus what `--update-baselines` changed for it.
+public struct CaseReport: Sendable {
+    public var result: CaseResult
+    public var baselineChanges: [String]
+}
+
+/// Problems that are not a target's verdict: memgate could not run it (exit 3) or a committed
+/// baseline file is invalid (exit 2).
+public struct SuiteProblems: Sendable {
+    public var internalErrors: [String] = []
+    public var inputErrors: [String] = []
+}
+
+/// Runs targets, gates each case against budgets and baselines, and updates baselines on request.
+public final class SuiteRunner: @unchecked Sendable {
+    let config: SuiteConfig
+    let trackerPath: String
+    let environment: [String: String]
+    let options: SuiteRunOptions
+    let store: BaselineStore
+    let symbolizer = NativeSymbolizer()
+    let lock = NSLock()
+    private var problems = SuiteProblems()
+    private var stopRequested = false
+
+    public init(config: SuiteConfig, trackerPath: String, environment: [String: String], options: SuiteRunOptions) {
+        self.config = config
+        self.trackerPath = trackerPath
+        self.environment = environment
+        self.options = options
+        self.store = BaselineStore(directory: URL(fileURLWithPath: config.baselinesDirectory))
+    }
+
+    /// Runs `targets` and calls `onCase` (serialized) as each case finishes; returns cases in config order.
+    public func run(targets: [TargetConfig], onCase: @escaping @Sendable (CaseReport) -> Void) -> ([CaseReport], SuiteProblems) {
+        let results = ResultSlots(count: targets.count)
+        let queue = OperationQueue()
+        queue.maxConcurrentOperationCount = options.jobs
+        for (index, target) in targets.enumerated() {
+            queue.addOperation { [self] in
+                let reports = shouldStop ? [notRun(target)] : runTarget(target)
+                lock.lock()
+                results.slots[index] = reports
+                for report in reports { onCase(report) }
+                if options.failFast && reports.contains(where: { $0.result.status == .failed }) { stopRequested = true }
+                lock.unlock()
+            }
+        }
+        queue.waitUntilAllOperationsAreFinished()
+        return (results.slots.flatMap { $0 }, problems)
+    }
+
+    private var shouldStop: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return stopRequested
+    }
+
+    private func notRun(_ target: TargetConfig) -> CaseReport {
+        CaseReport(result: CaseResult(target: target.name, name: target.name, status: .skipped,
+                                      outputTail: "not run: --fail-fast stopped the suite after a failure"),
+                   baselineChanges: [])
+    }
+
+    private func record(internalError message: String) {
+        lock.lock()
+        problems.internalErrors.append(message)
+        lock.unlock()
+    }
+
+    func reportInputError(_ message: String) {
+        lock.lock()
+        problems.inputErrors.append(message)
+        lock.unlock()
+    }
+
+    func runTarget(_ target: TargetConfig) -> [CaseReport] {
+        let execution = TargetExecution(target: target, configDirectory: URL(fileURLWithPath: config.configDirectory),
+                                        trackerPath: trackerPath, baseEnvironment: environment, symbolizer: symbolizer)
+        var runs: [[MeasuredCase]] = []
+        for _ in 0..<target.repeatCount {
+            do {
+                runs.append(try execution.runOnce())
+            } catch {
+                record(internalError: "\(target.name): \(error)")
+                let failed = CaseResult(target: target.name, name: target.name, status: .failed, findings: [
+                    Finding(kind: .targetExitedNonZero, message: "memgate could not run the target: \(error)")])
+                return [CaseReport(result: failed, baselineChanges: [])]
+            }
+        }
+        let isPython = if case .command = target.kind { false } else { true }
+        let fingerprint = EnvironmentProbe.fingerprint(interpreter: isPython ? execution.interpreter : nil,
+                                                       environment: environment)
+        return medianCases(runs).map { gate($0.chosen, peaks: $0.peaks, target: target, environment: fingerprint) }
+    }
+
+    /// Groups cases by name across repetitions and keeps the median run of each (see `Repeats`).
+    func medianCases(_ runs: [[MeasuredCase]]) -> [(chosen: MeasuredCase, peaks: [Int64])] {
+        var order: [String] = []
+        var byName: [String: [MeasuredCase]] = [:]
+        for run in runs {
+            for measured in run {
+                if byName[measured.name] == nil { order.append(measured.name) }
+                byName[measured.name, default: []].append(measured)
+            }
+        }
+        return order.map { name in
+            let candidates = byName[name] ?? []
+            let peaks = candidates.map { $0.profile?.peakBytes ?? 0 }
+            return (candidates[Repeats.medianIndex(peaks: peaks)], candidates.count > 1 ? peaks : [])
+        }
+    }
+}
+
+/// Per-target result slots, written under the runner's lock.
+final class ResultSlots: @unchecked Sendable {
+    var slots: [[CaseReport]]
+    init(count: Int) { slots = Array(repeating: [], count: count) }
+}

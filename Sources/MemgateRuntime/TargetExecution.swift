@@ -1,0 +1,110 @@
+import Foundation
+import MemgateCore
+
+/// Runs one configured target once under the tracker and reads back its captures.
+public struct TargetExecution: Sendable {
+    public var target: TargetConfig
+    public var configDirectory: URL
+    public var trackerPath: String
+    public var baseEnvironment: [String: String]
+    public var symbolizer: NativeSymbolizer
+
+    public init(target: TargetConfig, configDirectory: URL, trackerPath: String,
+                baseEnvironment: [String: String], symbolizer: NativeSymbolizer = NativeSymbolizer()) {
+        self.target = target
+        self.configDirectory = configDirectory
+        self.trackerPath = trackerPath
+        self.baseEnvironment = baseEnvironment
+        self.symbolizer = symbolizer
+    }
+
+    /// The interpreter for Python and pytest targets: `interpreter:` (relative to the config
+    /// directory when it contains a slash) or `python3` on PATH, so an activated venv wins.
+    public var interpreter: String {
+        guard let configured = target.interpreter else { return "python3" }
+        if configured.contains("/") && !configured.hasPrefix("/") {
+            return configDirectory.appendingPathComponent(configured).standardizedFileURL.path
+        }
+        return configured
+    }
+
+    func trackedCommand(reportPath: String) -> TrackedCommand {
+        let program: TrackedCommand.Program
+        switch target.kind {
+        case .command(let argv):
+            program = .native(arguments: argv)
+        case .python(let script, let call):
+            program = .python(interpreter: interpreter, script: resolve(script), call: call, arguments: [])
+        case .pytest(let path, let args):
+            program = .pytest(interpreter: interpreter,
+                              arguments: [resolve(path), "-q", "-p", "no:cacheprovider", "-p", "no:memray"] + args)
+        }
+        var environment = target.env
+        if case .pytest = target.kind { environment["MEMGATE_PYTEST_REPORT"] = reportPath }
+        let isNative = if case .command = target.kind { true } else { false }
+        return TrackedCommand(program: program, nativeFrames: isNative || target.native,
+                              ignorePatterns: target.ignore, extraEnvironment: environment)
+    }
+
+    private func resolve(_ path: String) -> String {
+        path.hasPrefix("/") ? path : configDirectory.appendingPathComponent(path).standardizedFileURL.path
+    }
+
+    /// Runs the target once; throws `LaunchError` when it cannot start and `CaptureError`
+    /// when a capture it left is unreadable.
+    public func runOnce() throws -> [MeasuredCase] {
+        let scratch = FileManager.default.temporaryDirectory
+            .appendingPathComponent("memgate-\(target.name)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let capture = scratch.appendingPathComponent("capture.mgc")
+        let report = scratch.appendingPathComponent("pytest-report.jsonl")
+        let command = trackedCommand(reportPath: report.path)
+        let workingDirectory = target.cwd.map { URL(fileURLWithPath: $0) } ?? configDirectory
+        let outcome = try TargetLauncher.run(LaunchRequest(
+            arguments: command.arguments(),
+            environment: command.environment(base: baseEnvironment, trackerPath: trackerPath, capturePath: capture.path),
+            workingDirectory: workingDirectory, timeoutSeconds: target.timeoutSeconds))
+        let paths = CaptureSet.paths(basePath: capture)
+        if case .pytest = target.kind {
+            return try pytestCases(capturePaths: paths, reportPath: report, outcome: outcome)
+        }
+        let profile = try paths.last.map { path throws(CaptureError) in
+            try CaptureSet.profile(path: path, symbolizer: symbolizer)
+        }
+        return [MeasuredCase(name: target.name, profile: profile.map { named($0) }, processEnd: outcome.processEnd,
+                             outputTail: outcome.outputTail, durationSeconds: outcome.durationSeconds)]
+    }
+
+    private func named(_ profile: Profile) -> Profile {
+        var copy = profile
+        if copy.regionName == "process" { copy.regionName = target.name }
+        return copy
+    }
+
+    private func pytestCases(capturePaths: [URL], reportPath: URL, outcome: LaunchOutcome) throws -> [MeasuredCase] {
+        // The last capture per region name is the final attempt (reruns make several).
+        var profiles: [String: Profile] = [:]
+        for path in capturePaths {
+            let profile = try CaptureSet.profile(path: path, symbolizer: symbolizer)
+            profiles[profile.regionName] = profile
+        }
+        let tests = PytestOutcome.load(path: reportPath)
+        var cases: [MeasuredCase] = tests.map { test in
+            MeasuredCase(name: test.nodeID, profile: profiles[test.nodeID], processEnd: nil,
+                         outputTail: test.longRepresentation ?? "", durationSeconds: test.durationSeconds, test: test)
+        }
+        // pytest exits 1 when tests fail; that is reported per test. Other statuses (2 interrupted,
+        // 3 internal error, 4 usage, 5 no tests) and signals fail the target as a whole.
+        let processFailed: Bool
+        switch outcome.processEnd {
+        case .exited(let code): processFailed = !(code == 0 || (code == 1 && !tests.isEmpty))
+        default: processFailed = true
+        }
+        if processFailed || cases.isEmpty {
+            cases.append(MeasuredCase(name: target.name, profile: nil, processEnd: outcome.processEnd,
+                                      outputTail: outcome.outputTail, durationSeconds: outcome.durationSeconds))
+        }
+        return cases
+    }
+}

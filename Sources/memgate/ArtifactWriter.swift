@@ -1,0 +1,53 @@
+import Foundation
+import MemgateCore
+import MemgateReports
+import MemgateRuntime
+
+/// Writes the run's artifacts; every file is written whole (temp file + rename).
+struct ArtifactWriter {
+    var artifactsDirectory: String?
+    var junitPath: String?
+    var jsonPath: String?
+    var markdownPath: String?
+
+    func write(_ suite: inout SuiteResult) throws {
+        let directory = artifactsDirectory.map { URL(fileURLWithPath: $0) }
+        if let directory {
+            let flamegraphs = directory.appendingPathComponent("flamegraphs")
+            try FileManager.default.createDirectory(at: flamegraphs, withIntermediateDirectories: true)
+            for index in suite.cases.indices where suite.cases[index].profile != nil {
+                let item = suite.cases[index]
+                let base = item.name == item.target ? item.target : "\(item.target)--\(item.name)"
+                let file = "flamegraphs/\(BaselineFileName.safeFileName(forCase: base)).html"
+                suite.cases[index].flamegraphPath = file
+                try atomicWrite(Data(HtmlFlamegraph.render(result: suite.cases[index]).utf8),
+                                to: directory.appendingPathComponent(file))
+            }
+            try atomicWrite(Data(HtmlIndex.render(suite: suite).utf8), to: directory.appendingPathComponent("index.html"))
+            try atomicWrite(Data(MarkdownSummary.render(suite).utf8), to: directory.appendingPathComponent("summary.md"))
+        }
+        if let path = junitPath ?? directory?.appendingPathComponent("junit.xml").path {
+            try atomicWrite(JUnitReport.render([suite]), to: URL(fileURLWithPath: path))
+        }
+        if let path = jsonPath ?? directory?.appendingPathComponent("results.json").path {
+            try atomicWrite(JSONResults.render([suite]), to: URL(fileURLWithPath: path))
+        }
+        if let markdownPath {
+            // $GITHUB_STEP_SUMMARY is shared by all steps of a job: append, never replace.
+            let url = URL(fileURLWithPath: markdownPath)
+            let text = Data((MarkdownSummary.render(suite) + "\n").utf8)
+            if let handle = try? FileHandle(forWritingTo: url) {
+                handle.seekToEndOfFile()
+                handle.write(text)
+                try handle.close()
+            } else {
+                try atomicWrite(text, to: url)
+            }
+        }
+    }
+
+    private func atomicWrite(_ data: Data, to url: URL) throws {
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try data.write(to: url, options: .atomic)
+    }
+}

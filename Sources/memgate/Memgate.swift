@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+
+/// The `memgate` command: a memory-regression gate for CI.
+@main
+struct Memgate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "memgate",
+        abstract: "Measure peak memory of targets, compare with committed baselines, fail CI on regressions.",
+        discussion: """
+            memgate runs each target under its own allocation tracker (LD_PRELOAD), measures the \
+            peak of live requested bytes and the allocation sites live at that peak, and gates on \
+            budgets and on the baselines committed under Baselines/.
+
+            Examples:
+              memgate run                                   # the suite in ci/memgate.yml
+              memgate run --config ci/exercises/fibonacci-list.yml
+              memgate run --update-baselines fibonacci-generator
+              memgate record -o fib.mgc --python-call "fibonacci_hash(33333, 30000, 34567)" -- ci/targets/fibonacci_list.py
+              memgate report fib.mgc --top 5 --html fib.html
+
+            Exit codes: 0 all passed · 1 a target failed the gate · 2 usage or config error · \
+            3 memgate itself could not run (tracker missing, capture unreadable).
+            """,
+        version: "0.1.0",
+        subcommands: [RunCommand.self, RecordCommand.self, ReportCommand.self]
+    )
+
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error, code: ExitStatus.code(for: error))
+        }
+    }
+
+    static func exit(withError error: Error, code: Int32) {
+        if let exitCode = error as? ExitCode { Foundation.exit(exitCode.rawValue) }
+        if code == 0 || error is CleanExit {
+            Memgate.exit(withError: error)
+        }
+        let message = error is MemgateFailure || !isArgumentParserError(error)
+            ? "memgate: \(error)" : Memgate.fullMessage(for: error)
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+        Foundation.exit(code)
+    }
+
+    static func isArgumentParserError(_ error: Error) -> Bool {
+        ExitStatus.code(for: error) == ExitStatus.usage && !(error is MemgateFailure)
+            && String(reflecting: type(of: error)).contains("ArgumentParser")
+    }
+}

@@ -1,0 +1,108 @@
+import ArgumentParser
+import Foundation
+import MemgateCore
+import MemgateRuntime
+
+/// `memgate record`: run one command under the tracker and keep its capture file.
+struct RecordCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "record",
+        abstract: "Run a command under the allocation tracker and write a capture file.",
+        discussion: """
+            The command after `--` runs with libmemgate_tracker.so preloaded. Native programs are \
+            measured as a whole process with native stacks. A Python script (first argument ending \
+            in .py, or an interpreter named python* followed by a script) runs through memgate's \
+            bootstrap with Python frames; with --python-call only that call is measured.
+
+            Examples:
+              memgate record -o app.mgc -- ./build/app --input big.json
+              memgate record -o fib.mgc --python-call "fibonacci_hash(33333, 30000, 34567)" -- ci/targets/fibonacci_list.py
+              memgate record -- python3 tools/load.py --rows 1000
+            Then: memgate report app.mgc
+            """
+    )
+
+    @Option(name: .shortAndLong, help: "Capture file to write (regions add .1, .2, …).")
+    var output: String = "memgate.mgc"
+
+    @Option(name: .customLong("python-call"), help: "Measure only this call of the script, e.g. \"main(10)\".")
+    var pythonCall: String?
+
+    @Flag(help: "Also record native frames under Python frames (slower).")
+    var native = false
+
+    @Option(help: "Kill the command after this many seconds.")
+    var timeoutSeconds: Double?
+
+    @Argument(parsing: .captureForPassthrough, help: "The command to run, after `--`.")
+    var command: [String] = []
+
+    func validate() throws {
+        let arguments = command.first == "--" ? Array(command.dropFirst()) : command
+        guard !arguments.isEmpty else { throw ValidationError("give the command to run after `--`, e.g. `memgate record -- ./app`") }
+        if pythonCall != nil && PythonCommandLine(arguments) == nil {
+            throw ValidationError("--python-call needs a Python script: `-- script.py` or `-- python3 script.py`")
+        }
+    }
+
+    func run() throws {
+        let arguments = command.first == "--" ? Array(command.dropFirst()) : command
+        let program: TrackedCommand.Program
+        if let python = PythonCommandLine(arguments) {
+            program = .python(interpreter: python.interpreter, script: python.script, call: pythonCall,
+                              arguments: python.arguments)
+        } else {
+            program = .native(arguments: arguments)
+        }
+        let isPython = if case .python = program { true } else { false }
+        let tracked = TrackedCommand(program: program, nativeFrames: isPython ? native : true)
+        let outputURL = URL(fileURLWithPath: output).standardizedFileURL
+        for stale in CaptureSet.paths(basePath: outputURL) { try? FileManager.default.removeItem(at: stale) }
+        let tracker = try TrackerLocator.locate()
+        let environment = tracked.environment(base: ProcessInfo.processInfo.environment, trackerPath: tracker,
+                                              capturePath: outputURL.path)
+        let outcome = try TargetLauncher.run(LaunchRequest(
+            arguments: tracked.arguments(), environment: environment, timeoutSeconds: timeoutSeconds,
+            passThroughOutput: true))
+        let written = CaptureSet.paths(basePath: outputURL)
+        guard !written.isEmpty else {
+            throw MemgateFailure(description: "no capture was written to \(output) (\(describe(outcome.processEnd)))",
+                                 code: ExitStatus.internalFailure)
+        }
+        let files = written.map(\.path).joined(separator: ", ")
+        FileHandle.standardError.write(Data("memgate: wrote \(files); \(describe(outcome.processEnd))\n".utf8))
+        if case .exited(let code) = outcome.processEnd, code != 0 { throw ExitCode(code) }
+        if case .exited = outcome.processEnd { return }
+        throw ExitCode(ExitStatus.gateFailed)
+    }
+
+    private func describe(_ end: CaseResult.ProcessEnd) -> String {
+        switch end {
+        case .exited(let code): return "command exited with status \(code)"
+        case .signalled(let signal): return "command killed by signal \(signal)"
+        case .timedOut(let seconds): return "command timed out after \(seconds) s"
+        }
+    }
+}
+
+/// Recognizes `script.py ARGS` and `python3 script.py ARGS`.
+struct PythonCommandLine {
+    var interpreter: String
+    var script: String
+    var arguments: [String]
+
+    init?(_ argv: [String]) {
+        guard let first = argv.first else { return nil }
+        if first.hasSuffix(".py") {
+            interpreter = "python3"
+            script = first
+            arguments = Array(argv.dropFirst())
+            return
+        }
+        let name = URL(fileURLWithPath: first).lastPathComponent
+        guard name.hasPrefix("python"), argv.count >= 2, argv[1].hasSuffix(".py") else { return nil }
+        interpreter = first
+        script = argv[1]
+        arguments = Array(argv.dropFirst(2))
+    }
+}

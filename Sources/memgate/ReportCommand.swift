@@ -1,0 +1,77 @@
+import ArgumentParser
+import Foundation
+import MemgateCore
+import MemgateReports
+import MemgateRuntime
+
+/// `memgate report`: print what a capture file holds.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Print peak, totals and the top allocation sites of a capture file.",
+        discussion: """
+            Examples:
+              memgate report memgate.mgc
+              memgate report memgate.mgc --top 20
+              memgate report memgate.mgc --json > profile.json
+              memgate report memgate.mgc --html flamegraph.html
+            A truncated or corrupt capture exits with status 3.
+            """
+    )
+
+    @Argument(help: "Capture file written by `memgate record` or `memgate run`.")
+    var capture: String
+
+    @Option(help: "How many allocation sites to list.")
+    var top: Int = 10
+
+    @Flag(help: "Print the symbolized profile as JSON instead of text.")
+    var json = false
+
+    @Option(help: "Also write a self-contained HTML flamegraph to this file.")
+    var html: String?
+
+    func validate() throws {
+        guard top > 0 else { throw ValidationError("--top must be a positive number, got \(top)") }
+    }
+
+    func run() throws {
+        let raw = try CaptureSet.decode(path: URL(fileURLWithPath: capture))
+        let profile = raw.profile(symbols: NativeSymbolizer().symbolize(raw))
+        if let html {
+            let result = CaseResult(target: profile.regionName, name: profile.regionName, status: .passed,
+                                    profile: profile, tolerance: Tolerance(topSites: top))
+            try Data(HtmlFlamegraph.render(result: result).utf8).write(to: URL(fileURLWithPath: html), options: .atomic)
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            FileHandle.standardOutput.write(try encoder.encode(profile))
+            print()
+            return
+        }
+        print(CaptureSummary.text(profile: profile, raw: raw, path: capture, top: top))
+    }
+}
+
+/// The text `memgate report` prints.
+enum CaptureSummary {
+    static func text(profile: Profile, raw: RawCapture, path: String, top: Int) -> String {
+        var lines: [String] = []
+        let state = raw.isFinished ? "complete" : "interrupted (process ended before finalizing; figures so far)"
+        lines.append("capture:      \(path) — region \"\(profile.regionName)\", \(state)")
+        if raw.isTorn { lines.append("warning:      the last event was torn by the crash; figures may be off by one allocation") }
+        if raw.stacksDropped { lines.append("warning:      the stack table filled up; some allocations are under [stack table full]") }
+        lines.append("peak:         \(ByteSize.format(profile.peakBytes)) (\(profile.peakBytes) B)")
+        lines.append("total:        \(ByteSize.format(profile.totalBytes)) (\(profile.totalBytes) B) in \(profile.allocationCount) allocations")
+        lines.append("live at end:  \(ByteSize.format(profile.bytesAtEnd)) (\(profile.bytesAtEnd) B)")
+        lines.append(String(format: "duration:     %.3f s, peak at %.3f s",
+                            Double(profile.durationNanoseconds) / 1e9, Double(profile.peakTimeNanoseconds) / 1e9))
+        lines.append("top sites at peak:")
+        for site in profile.topSites(limit: top) where site.bytesAtPeak > 0 {
+            let bytes = ByteSize.format(site.bytesAtPeak).padding(toLength: 11, withPad: " ", startingAt: 0)
+            lines.append("  \(bytes) \(String(site.allocationsAtPeak).padding(toLength: 8, withPad: " ", startingAt: 0)) \(site.displayName)")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

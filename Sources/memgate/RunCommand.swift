@@ -1,0 +1,121 @@
+import ArgumentParser
+import Foundation
+import MemgateCore
+import MemgateReports
+import MemgateRuntime
+
+/// `memgate run`: run the configured suite and gate it.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the configured suite under the tracker and gate it on budgets and baselines.",
+        discussion: """
+            Each target runs under libmemgate_tracker.so; its peak and top sites are compared with \
+            its `limit` and with Baselines/<target>.json. Artifacts (JUnit XML, HTML flamegraphs, \
+            Markdown and JSON summaries) go to --artifacts.
+
+            Examples:
+              memgate run                                        # ci/memgate.yml, all targets
+              memgate run fibonacci-generator native-exact       # only these targets
+              memgate run --artifacts artifacts --jobs 2
+              memgate run --update-baselines                     # re-measure and rewrite baselines, then commit them
+              memgate run --config ci/exercises/fibonacci-list.yml
+
+            Exit codes: 0 all passed · 1 a target failed · 2 usage or config error · 3 memgate could not run.
+            """
+    )
+
+    @Option(name: .long, help: "Suite configuration (YAML).")
+    var config: String = "ci/memgate.yml"
+
+    @Argument(help: "Targets to run (default: all in the config).")
+    var targets: [String] = []
+
+    @Flag(help: "Rewrite Baselines/ for the targets run (only inside the baselines directory) and print what changed.")
+    var updateBaselines = false
+
+    @Option(help: "Directory for junit.xml, results.json, summary.md, index.html and flamegraphs/.")
+    var artifacts: String?
+
+    @Option(help: "Write JUnit XML here (default: <artifacts>/junit.xml).")
+    var junit: String?
+
+    @Option(help: "Write the JSON results here (default: <artifacts>/results.json).")
+    var json: String?
+
+    @Option(help: "Write the Markdown summary here (default: $GITHUB_STEP_SUMMARY when set, appended).")
+    var markdown: String?
+
+    @Flag(help: "Stop starting targets after the first failure (the rest are reported as skipped).")
+    var failFast = false
+
+    @Option(help: "Targets to run at the same time.")
+    var jobs: Int = 1
+
+    func validate() throws {
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
+    }
+
+    func run() throws {
+        let suite = try ConfigLoader.load(path: config)
+        let selected = try selectTargets(suite)
+        let tracker: String
+        do { tracker = try TrackerLocator.locate() } catch {
+            throw MemgateFailure(description: "\(error)", code: ExitStatus.internalFailure)
+        }
+        let environment = ProcessInfo.processInfo.environment
+        let style = ConsoleStyle.detect(environment: environment, isTTY: isatty(STDOUT_FILENO) == 1)
+        let name = URL(fileURLWithPath: config).deletingPathExtension().lastPathComponent
+        print("memgate: running \(selected.count) target(s) from \(config)")
+        let counter = ProgressCounter(total: selected.count)
+        let start = Date()
+        let runner = SuiteRunner(config: suite, trackerPath: tracker, environment: environment,
+                                 options: SuiteRunOptions(updateBaselines: updateBaselines, failFast: failFast, jobs: jobs))
+        let (reports, problems) = runner.run(targets: selected) { report in
+            print(ConsoleReport.progressLine(index: counter.index(of: report.result.target), count: counter.total,
+                                             result: report.result, style: style))
+            for change in report.baselineChanges { print("      baseline: \(change)") }
+        }
+        var result = SuiteResult(name: name, cases: reports.map(\.result), durationSeconds: Date().timeIntervalSince(start))
+        try ArtifactWriter(artifactsDirectory: artifacts, junitPath: junit, jsonPath: json,
+                           markdownPath: markdown ?? environment["GITHUB_STEP_SUMMARY"])
+            .write(&result)
+        print()
+        print(ConsoleReport.table(result, style: style))
+        for message in problems.internalErrors { printError("memgate: could not run: \(message)") }
+        for message in problems.inputErrors { printError("memgate: \(message)") }
+        if !problems.inputErrors.isEmpty { throw ExitCode(ExitStatus.usage) }
+        if !problems.internalErrors.isEmpty { throw ExitCode(ExitStatus.internalFailure) }
+        if result.failedCount > 0 { throw ExitCode(ExitStatus.gateFailed) }
+    }
+
+    private func selectTargets(_ suite: SuiteConfig) throws -> [TargetConfig] {
+        guard !targets.isEmpty else { return suite.targets }
+        let known = Set(suite.targets.map(\.name))
+        for name in targets where !known.contains(name) {
+            throw MemgateFailure(
+                description: "\(config): no target named '\(name)'; targets are: \(suite.targets.map(\.name).joined(separator: ", "))",
+                code: ExitStatus.usage)
+        }
+        return suite.targets.filter { targets.contains($0.name) }
+    }
+}
+
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}
+
+/// Numbers progress lines by target as they finish (all cases of a pytest target share its number).
+final class ProgressCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var numbers: [String: Int] = [:]
+    let total: Int
+    init(total: Int) { self.total = total }
+    func index(of target: String) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        if let known = numbers[target] { return known }
+        numbers[target] = numbers.count + 1
+        return numbers.count
+    }
+}
