@@ -20,6 +20,8 @@ public struct Finding: Hashable, Codable, Sendable {
         case targetTimedOut
         /// The target exited with a non-zero status.
         case targetExitedNonZero
+        /// Nothing was measured although the target ended normally (no capture was written).
+        case noMeasurement
         /// A pytest test failed its assertions (correctness, not memory).
         case testFailed
         /// Notice: the peak shrank beyond tolerance; the baseline should be refreshed.

@@ -40,6 +40,11 @@ public final class SuiteRunner: @unchecked Sendable {
     private var problems = SuiteProblems()
     private var stopRequested = false
 
+    /// The repository root as memgate sees it: the directory holding the baselines directory.
+    var sourceRoot: String {
+        URL(fileURLWithPath: config.baselinesDirectory).deletingLastPathComponent().standardizedFileURL.path
+    }
+
     public init(config: SuiteConfig, trackerPath: String, environment: [String: String], options: SuiteRunOptions) {
         self.config = config
         self.trackerPath = trackerPath
@@ -93,7 +98,8 @@ public final class SuiteRunner: @unchecked Sendable {
 
     func runTarget(_ target: TargetConfig) -> [CaseReport] {
         let execution = TargetExecution(target: target, configDirectory: URL(fileURLWithPath: config.configDirectory),
-                                        trackerPath: trackerPath, baseEnvironment: environment, symbolizer: symbolizer)
+                                        trackerPath: trackerPath, baseEnvironment: environment, symbolizer: symbolizer,
+                                        sourceRoot: sourceRoot)
         var runs: [[MeasuredCase]] = []
         for _ in 0..<target.repeatCount {
             do {

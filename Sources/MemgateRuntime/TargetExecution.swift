@@ -8,9 +8,13 @@ public struct TargetExecution: Sendable {
     public var trackerPath: String
     public var baseEnvironment: [String: String]
     public var symbolizer: NativeSymbolizer
+    /// Source files under this directory are recorded relative to it (checkout-independent sites).
+    public var sourceRoot: String?
 
     public init(target: TargetConfig, configDirectory: URL, trackerPath: String,
-                baseEnvironment: [String: String], symbolizer: NativeSymbolizer = NativeSymbolizer()) {
+                baseEnvironment: [String: String], symbolizer: NativeSymbolizer = NativeSymbolizer(),
+                sourceRoot: String? = nil) {
+        self.sourceRoot = sourceRoot
         self.target = target
         self.configDirectory = configDirectory
         self.trackerPath = trackerPath
@@ -69,11 +73,15 @@ public struct TargetExecution: Sendable {
         if case .pytest = target.kind {
             return try pytestCases(capturePaths: paths, reportPath: report, outcome: outcome)
         }
-        let profile = try paths.last.map { path throws(CaptureError) in
-            try CaptureSet.profile(path: path, symbolizer: symbolizer)
-        }
+        let profile = try paths.last.map { path throws(CaptureError) in try load(path) }
         return [MeasuredCase(name: target.name, profile: profile.map { named($0) }, processEnd: outcome.processEnd,
                              outputTail: outcome.outputTail, durationSeconds: outcome.durationSeconds)]
+    }
+
+    private func load(_ path: URL) throws(CaptureError) -> Profile {
+        let profile = try CaptureSet.profile(path: path, symbolizer: symbolizer)
+        guard let sourceRoot else { return profile }
+        return profile.relativizingFiles(to: sourceRoot)
     }
 
     private func named(_ profile: Profile) -> Profile {
@@ -86,7 +94,7 @@ public struct TargetExecution: Sendable {
         // The last capture per region name is the final attempt (reruns make several).
         var profiles: [String: Profile] = [:]
         for path in capturePaths {
-            let profile = try CaptureSet.profile(path: path, symbolizer: symbolizer)
+            let profile = try load(path)
             profiles[profile.regionName] = profile
         }
         let tests = PytestOutcome.load(path: reportPath)

@@ -17,8 +17,10 @@ struct ArtifactWriter {
             try FileManager.default.createDirectory(at: flamegraphs, withIntermediateDirectories: true)
             for index in suite.cases.indices where suite.cases[index].profile != nil {
                 let item = suite.cases[index]
-                let base = item.name == item.target ? item.target : "\(item.target)--\(item.name)"
-                let file = "flamegraphs/\(BaselineFileName.safeFileName(forCase: base)).html"
+                // Target names are already file-safe; pytest node ids get a safe name plus a hash.
+                let file = item.name == item.target
+                    ? "flamegraphs/\(item.target).html"
+                    : "flamegraphs/\(item.target)/\(BaselineFileName.safeFileName(forCase: item.name)).html"
                 suite.cases[index].flamegraphPath = file
                 try atomicWrite(Data(HtmlFlamegraph.render(result: suite.cases[index]).utf8),
                                 to: directory.appendingPathComponent(file))

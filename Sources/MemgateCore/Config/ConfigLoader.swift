@@ -28,7 +28,17 @@ public enum ConfigLoader {
         guard let yaml = String(data: data, encoding: .utf8) else {
             throw unreadable("it is not UTF-8 text")
         }
-        return try parse(yaml: yaml, path: path)
+        return try parse(yaml: yaml, path: path, repositoryRoot: gitRoot(above: ConfigPath.absolute(path)))
+    }
+
+    /// The nearest directory above `path` holding `.git`, if any.
+    static func gitRoot(above path: String) -> String? {
+        var directory = ConfigPath.directory(of: path)
+        while directory != "/" && !directory.isEmpty {
+            if FileManager.default.fileExists(atPath: directory + "/.git") { return directory }
+            directory = ConfigPath.directory(of: directory)
+        }
+        return nil
     }
 
     /// Parses config YAML. Relative paths in it are resolved against the directory of `path`.
@@ -37,13 +47,17 @@ public enum ConfigLoader {
     ///   - yaml: the file's contents.
     ///   - path: where the file is (absolute, or relative to the working directory); used for
     ///     messages and to resolve `baselines` and `cwd`. The file is not read.
-    public static func parse(yaml: String, path: String) throws(ConfigError) -> SuiteConfig {
+    ///   - repositoryRoot: where baselines may live (the git checkout); defaults to the config
+    ///     directory's parent.
+    public static func parse(yaml: String, path: String, repositoryRoot: String? = nil) throws(ConfigError) -> SuiteConfig {
         let root = ConfigNode(node: try composeDocument(yaml: yaml, path: path), file: path, keyPath: "")
         let entries = try root.entries(
             allowed: topLevelKeys, what: "the config", example: "\"version: 1\" followed by \"targets:\"")
         let version = try readVersion(entries, root: root)
         let configDirectory = ConfigPath.directory(of: ConfigPath.absolute(path))
-        let baselines = try readBaselines(entries["baselines"]?.value, configDirectory: configDirectory)
+        let baselines = try readBaselines(
+            entries["baselines"]?.value, configDirectory: configDirectory,
+            repositoryRoot: repositoryRoot ?? ConfigPath.directory(of: configDirectory))
 
         let defaults: TargetSettings
         if let defaultsEntry = entries["defaults"] {
@@ -78,20 +92,21 @@ public enum ConfigLoader {
         return 1
     }
 
-    /// The absolute baselines directory, which must stay inside the repository root (the config
-    /// directory's parent) because baselines are written there.
-    private static func readBaselines(_ node: ConfigNode?, configDirectory: String) throws(ConfigError) -> String {
+    /// The absolute baselines directory, which must stay inside the repository root because
+    /// baselines are written there.
+    private static func readBaselines(
+        _ node: ConfigNode?, configDirectory: String, repositoryRoot: String
+    ) throws(ConfigError) -> String {
         guard let node else { return ConfigPath.resolve(defaultBaselines, against: configDirectory) }
         let text = try node.string(expected: "a directory relative to the config file such as \"Baselines\"")
         guard !text.hasPrefix("/") else {
             throw node.error("baselines must be relative to the config file, found the absolute path '\(text)'")
         }
         let resolved = ConfigPath.resolve(text, against: configDirectory)
-        let repositoryRoot = ConfigPath.directory(of: configDirectory)
         guard ConfigPath.isInside(resolved, root: repositoryRoot) else {
             throw node.error(
-                "'\(text)' resolves to \(resolved), outside the repository root \(repositoryRoot) "
-                    + "(the config directory's parent); baselines are written there, so keep them inside")
+                "'\(text)' resolves to \(resolved), outside the repository root \(repositoryRoot); "
+                    + "baselines are written there, so keep them inside")
         }
         return resolved
     }

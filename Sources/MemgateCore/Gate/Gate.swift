@@ -55,7 +55,7 @@ public enum Gate {
 
     /// `Finding.Kind` has no case for "nothing measured although the process ended normally";
     /// the closest is a crashed target (the region never reported). One place to change it.
-    static let noMeasurementKind = Finding.Kind.targetCrashed
+    static let noMeasurementKind = Finding.Kind.noMeasurement
 
     /// The failure for an abnormal process end, or nil for a zero exit status.
     static func processFinding(_ end: CaseResult.ProcessEnd, peakBytes: Int64?) -> Finding? {
