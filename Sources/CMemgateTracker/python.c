@@ -33,6 +33,7 @@ typedef int (*trace_function)(PyObject *, void *, int, PyObject *);
 static void (*py_set_profile)(trace_function, PyObject *);
 static void *(*py_frame_get_code)(void *);
 static int (*py_frame_get_line)(void *);
+static int (*py_frame_get_lasti)(void *); /* optional (3.11+): lets us cache the line lookup */
 static PyObject *(*py_get_attribute)(PyObject *, const char *);
 static const char *(*py_unicode_utf8)(PyObject *);
 static void (*py_decref)(PyObject *);
@@ -45,6 +46,8 @@ typedef struct shadow_entry {
     uint64_t function_id;
     uint32_t call_line; /* line of the call into the next frame, set when it is pushed */
     uint32_t ignored;
+    int cached_lasti;   /* instruction offset whose line is cached_line (-1: none) */
+    uint32_t cached_line;
 } shadow_entry;
 
 static MG_TLS shadow_entry *shadow;
@@ -138,6 +141,7 @@ static int profile_hook(PyObject *unused, void *frame, int what, PyObject *argum
             entry->function_id = id;
             entry->call_line = 0;
             entry->ignored = id ? (uint32_t)functions[id].ignored : 0;
+            entry->cached_lasti = -1;
             ignored_frames += (int)entry->ignored;
         }
         shadow_depth++;
@@ -157,13 +161,24 @@ done:
 
 int mg_python_active(void) { return shadow_depth > 0; }
 
+/* The innermost frame's current line. Mapping an instruction to a line scans the code's
+ * line table, so loops that allocate on one instruction reuse the previous answer. */
+static uint32_t current_line(shadow_entry *entry) {
+    if (!py_frame_get_lasti) return (uint32_t)py_frame_get_line(entry->frame);
+    int lasti = py_frame_get_lasti(entry->frame);
+    if (lasti >= 0 && lasti == entry->cached_lasti) return entry->cached_line;
+    entry->cached_lasti = lasti;
+    entry->cached_line = (uint32_t)py_frame_get_line(entry->frame);
+    return entry->cached_line;
+}
+
 int mg_python_frames(uint64_t *frames, int capacity) {
     if (ignored_frames > 0) return -1;
     int kept = shadow_depth < SHADOW_CAPACITY ? shadow_depth : SHADOW_CAPACITY;
     int count = 0;
     for (int i = kept - 1; i >= 0 && count < capacity; i--) {
         shadow_entry *entry = &shadow[i];
-        uint32_t line = i == kept - 1 ? (uint32_t)py_frame_get_line(entry->frame) : entry->call_line;
+        uint32_t line = i == kept - 1 ? current_line(entry) : entry->call_line;
         frames[count++] = MG_PYFRAME_BIT | (entry->function_id << MG_PYLINE_BITS) | (line & MG_PYLINE_MASK);
     }
     return count;
@@ -205,6 +220,7 @@ static int resolve_python(void) {
     if (py_set_profile) return 0;
     py_frame_get_code = dlsym(RTLD_DEFAULT, "PyFrame_GetCode");
     py_frame_get_line = dlsym(RTLD_DEFAULT, "PyFrame_GetLineNumber");
+    py_frame_get_lasti = dlsym(RTLD_DEFAULT, "PyFrame_GetLasti");
     py_get_attribute = dlsym(RTLD_DEFAULT, "PyObject_GetAttrString");
     py_unicode_utf8 = dlsym(RTLD_DEFAULT, "PyUnicode_AsUTF8");
     py_decref = dlsym(RTLD_DEFAULT, "Py_DecRef");

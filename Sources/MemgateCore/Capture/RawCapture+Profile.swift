@@ -9,7 +9,9 @@ extension RawCapture {
             guard stack.peakBytes != 0 || stack.totalBytes != 0 || stack.liveBytes != 0 else { continue }
             var frames = stack.words.reversed().map { frame(for: $0, symbols: symbols) }
             if frames.isEmpty {
-                frames = [Frame(function: index == 0 && stacksDropped ? "[stack table full]" : "[no stack]", kind: .native)]
+                let label = index == 0 && stacksDropped ? "[stack table full]"
+                    : pythonFunctions.isEmpty ? "[no stack]" : "[outside Python frames]"
+                frames = [Frame(function: label, kind: .native)]
             }
             records.append(StackRecord(
                 frames: frames, bytesAtPeak: stack.peakBytes, allocationsAtPeak: stack.peakCount,
