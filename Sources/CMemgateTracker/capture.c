@@ -82,6 +82,8 @@ void mg_capture_lock(void) { pthread_mutex_lock(&capture_mutex); }
 void mg_capture_unlock(void) { pthread_mutex_unlock(&capture_mutex); }
 const char *mg_capture_current_path(void) { return hdr ? current_path : NULL; }
 
+int mg_capture_is_configured(void) { return configured && !forked_child; }
+
 int mg_capture_configure(const char *path, int only_regions) {
     size_t length = strlen(path);
     if (length >= sizeof base_path) return -1;

@@ -287,6 +287,23 @@ MG_EXPORT int memgate_region_end(void) {
 
 MG_EXPORT const char *memgate_capture_path(void) { return mg_capture_current_path(); }
 
+static void before_fork(void);
+static void after_fork_parent(void);
+static void after_fork_child(void);
+
+MG_EXPORT int memgate_activate(const char *path) {
+    if (!path || !*path) return -1;
+    mg_in_tracker = 1;
+    int status = 0;
+    if (!mg_capture_is_configured()) {
+        mg_stacks_init();
+        status = mg_capture_configure(path, 1);
+        if (status == 0) pthread_atfork(before_fork, after_fork_parent, after_fork_child);
+    }
+    mg_in_tracker = 0;
+    return status;
+}
+
 /* ---- process lifecycle ---- */
 
 static void before_fork(void) { mg_capture_lock(); }

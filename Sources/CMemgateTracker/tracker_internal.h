@@ -33,6 +33,7 @@ extern volatile int mg_tracking;
 extern int mg_native_frames;
 
 int mg_capture_configure(const char *path, int regions_only);
+int mg_capture_is_configured(void);
 int mg_capture_begin(const char *region_name);
 void mg_capture_end(void);
 void mg_capture_fork_child(void);

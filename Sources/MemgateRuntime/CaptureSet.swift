@@ -16,6 +16,24 @@ public enum CaptureSet {
         return indexed.sorted { $0.0 < $1.0 }.map { directory.appendingPathComponent($0.1) }
     }
 
+    /// Paths of `basePath` and of every worker capture beside it (`<base>-<worker>`,
+    /// `<base>-<worker>.N`, written by pytest-xdist workers), grouped by writer, in region order.
+    public static func allPaths(basePath: URL) -> [URL] {
+        let directory = basePath.deletingLastPathComponent()
+        let name = basePath.lastPathComponent
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        let workers = Set(entries.compactMap { entry -> String? in
+            guard entry.hasPrefix(name + "-") else { return nil }
+            let rest = entry.dropFirst(name.count + 1)
+            return String(rest.split(separator: ".").first ?? Substring(rest))
+        })
+        var paths = self.paths(basePath: basePath)
+        for worker in workers.sorted() {
+            paths += self.paths(basePath: directory.appendingPathComponent("\(name)-\(worker)"))
+        }
+        return paths
+    }
+
     /// Decodes one capture file.
     public static func decode(path: URL) throws(CaptureError) -> RawCapture {
         let data: Data

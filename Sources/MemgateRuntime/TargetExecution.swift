@@ -69,10 +69,10 @@ public struct TargetExecution: Sendable {
             arguments: command.arguments(),
             environment: command.environment(base: baseEnvironment, trackerPath: trackerPath, capturePath: capture.path),
             workingDirectory: workingDirectory, timeoutSeconds: target.timeoutSeconds))
-        let paths = CaptureSet.paths(basePath: capture)
         if case .pytest = target.kind {
-            return try pytestCases(capturePaths: paths, reportPath: report, outcome: outcome)
+            return try pytestCases(capturePaths: CaptureSet.allPaths(basePath: capture), reportPath: report, outcome: outcome)
         }
+        let paths = CaptureSet.paths(basePath: capture)
         let profile = try paths.last.map { path throws(CaptureError) in try load(path) }
         return [MeasuredCase(name: target.name, profile: profile.map { named($0) }, processEnd: outcome.processEnd,
                              outputTail: outcome.outputTail, durationSeconds: outcome.durationSeconds)]

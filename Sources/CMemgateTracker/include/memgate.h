@@ -29,6 +29,11 @@ int memgate_python_install(void);
 /* Removes the Python profile hook from the calling thread and empties its shadow stack. */
 int memgate_python_uninstall(void);
 
+/* Turns tracking on (regions only) in a process the tracker left inactive — a child such
+ * as a pytest-xdist worker — writing its captures at `path`, `path.1`, … Returns 0 when the
+ * process is (now) tracked. A process that was tracked already keeps its configuration. */
+int memgate_activate(const char *path);
+
 /* Path of the capture file being written, or NULL when inactive. */
 const char *memgate_capture_path(void);
 

@@ -42,6 +42,13 @@ def _tracker():
 TRACKER = _tracker()
 REPORT_PATH = os.environ.get("MEMGATE_PYTEST_REPORT")
 
+# A pytest-xdist worker is a child process the tracker leaves untracked; turn tracking on
+# for it with captures of its own, next to the controller's.
+if TRACKER is not None and os.environ.get("PYTEST_XDIST_WORKER") and os.environ.get("MEMGATE_OUTPUT"):
+    TRACKER.memgate_activate.argtypes = [ctypes.c_char_p]
+    worker_base = "%s-%s" % (os.environ["MEMGATE_OUTPUT"], os.environ["PYTEST_XDIST_WORKER"])
+    TRACKER.memgate_activate(worker_base.encode("utf-8", "replace"))
+
 
 def _install_on_new_thread(*_):
     threading.setprofile(None)
@@ -87,10 +94,13 @@ def _write(entry):
 
 def pytest_runtest_logreport(report):
     # One line per finished test attempt; memgate keeps the last line of each node id.
+    # Only the process that ran the test writes (an xdist controller sees copies of reports).
+    if not hasattr(report, "memgate_markers"):
+        return
     failed_or_skipped_early = report.when == "setup" and report.outcome != "passed"
     if report.when != "call" and not failed_or_skipped_early and not (report.when == "teardown" and report.failed):
         return
-    item_markers = getattr(report, "memgate_markers", {})
+    item_markers = report.memgate_markers
     outcome = report.outcome
     if hasattr(report, "wasxfail"):
         outcome = "skipped" if report.skipped else "passed"
