@@ -56,5 +56,6 @@ let package = Package(
             dependencies: ["MemgateCore", "MemgateReports", "CLibXML2"],
             resources: [.copy("Resources")]
         ),
+        .testTarget(name: "EndToEndTests", dependencies: ["MemgateCore", "MemgateReports"]),
     ]
 )

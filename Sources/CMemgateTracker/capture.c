@@ -354,7 +354,7 @@ static void bind_sections(void) {
 }
 
 static uint64_t fnv1a(const unsigned char *bytes, size_t count) {
-    uint64_t hash = 1469598103934665603ull;
+    uint64_t hash = 14695981039346656037ull;
     for (size_t i = 0; i < count; i++) {
         hash ^= bytes[i];
         hash *= 1099511628211ull;
@@ -391,9 +391,11 @@ static void finalize_locked(void) {
     compact_section(&hdr->timeline_offset, (uint64_t)hdr->timeline_count * sizeof(mg_sample), &offset);
     hdr->timeline_capacity = hdr->timeline_count;
     hdr->file_size = offset;
-    hdr->checksum = fnv1a((const unsigned char *)mapping + MG_HEADER_SIZE, offset - MG_HEADER_SIZE);
     hdr->state = MG_STATE_FINISHED;
     commit_end();
+    /* Sealed last, over the whole file (header too) with the checksum field read as zero. */
+    hdr->checksum = 0;
+    hdr->checksum = fnv1a((const unsigned char *)mapping, offset);
     munmap(mapping, mapping_bytes);
     if (ftruncate(capture_fd, (off_t)offset) != 0) { /* the header's file_size still bounds readers */ }
     close(capture_fd);

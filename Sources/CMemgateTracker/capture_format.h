@@ -63,7 +63,7 @@ typedef struct mg_header {
     uint64_t timeline_offset; /* mg_sample[timeline_capacity] */
     uint32_t timeline_capacity;
     uint32_t timeline_count;
-    uint64_t checksum;        /* FNV-1a 64 of bytes [header_size, file_size) once finished */
+    uint64_t checksum;        /* FNV-1a 64 of bytes [0, file_size), this field as 0, once finished */
     char region_name[256];    /* NUL-terminated */
 } mg_header;
 

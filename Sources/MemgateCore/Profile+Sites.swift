@@ -6,6 +6,7 @@ extension Profile {
     public func topSites(limit: Int? = nil) -> [Site] {
         var sites: [SiteKey: Site] = [:]
         var lineWeight: [SiteKey: Int64] = [:]
+        // Wrapping sums: figures come from a file a crashed or hostile target may have damaged.
         for stack in stacks {
             let frame = Frame.allocatingFrame(in: stack.frames)
             let key = SiteKey(function: frame?.function ?? "??", file: frame?.file ?? frame?.module ?? "")
@@ -14,11 +15,11 @@ extension Profile {
                 lineWeight[key] = stack.bytesAtPeak
                 site.line = frame?.line
             }
-            site.bytesAtPeak += stack.bytesAtPeak
-            site.allocationsAtPeak += stack.allocationsAtPeak
-            site.totalBytes += stack.totalBytes
-            site.allocationCount += stack.allocationCount
-            site.bytesAtEnd += stack.bytesAtEnd
+            site.bytesAtPeak &+= stack.bytesAtPeak
+            site.allocationsAtPeak &+= stack.allocationsAtPeak
+            site.totalBytes &+= stack.totalBytes
+            site.allocationCount &+= stack.allocationCount
+            site.bytesAtEnd &+= stack.bytesAtEnd
             sites[key] = site
         }
         let ordered = sites.values.sorted {

@@ -15,6 +15,9 @@ extension CaseResult {
 
     /// What the peak is held to: the limit, else the baseline with its tolerance, else "none".
     var budgetText: String {
+        if failures.first?.kind == .leakLimitExceeded, let leaks = budget.leakLimitBytes {
+            return "leaks \(ReportFigures.bytes(leaks))"
+        }
         if let limit = budget.limitBytes { return ReportFigures.bytes(limit) }
         if let baseline {
             return "baseline \(ReportFigures.bytes(baseline.peakBytes)) +\(toleranceText)"

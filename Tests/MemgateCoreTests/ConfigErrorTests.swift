@@ -196,8 +196,8 @@ struct ConfigErrorTests {
         let yaml = "version: 1\nbaselines: ../../x\ntargets: [{name: a, python: a.py}]\n"
         #expect(throws: ConfigError(
             file: "/repo/ci/memgate.yml", line: 2, column: 12, keyPath: "baselines",
-            message: "'../../x' resolves to /x, outside the repository root /repo (the config directory's "
-                + "parent); baselines are written there, so keep them inside")) {
+            message: "'../../x' resolves to /x, outside the repository root /repo; "
+                + "baselines are written there, so keep them inside")) {
             try ConfigLoader.parse(yaml: yaml, path: "/repo/ci/memgate.yml")
         }
     }

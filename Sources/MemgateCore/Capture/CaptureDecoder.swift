@@ -33,8 +33,10 @@ public enum CaptureDecoder {
         }
         let layout = try Layout(reader: reader, fileBytes: UInt64(bytes.count), finished: finished)
         if finished {
-            let checksum = reader.u64(224)
-            guard fnv1a(bytes, from: headerSize, to: Int(fileSize)) == checksum else { throw .checksumMismatch }
+            // The checksum covers the whole file, header included, with its own 8 bytes as zero.
+            var sealed = Array(bytes[0..<Int(fileSize)])
+            for index in 224..<232 { sealed[index] = 0 }
+            guard fnv1a(sealed, from: 0, to: Int(fileSize)) == reader.u64(224) else { throw .checksumMismatch }
         }
         let strings = StringTable(bytes: bytes, offset: Int(layout.stringsOffset), count: Int(layout.stringsUsed))
         let stacks = try decodeStacks(reader, layout: layout)
@@ -90,7 +92,7 @@ public enum CaptureDecoder {
     }
 
     static func fnv1a(_ bytes: [UInt8], from start: Int, to end: Int) -> UInt64 {
-        var hash: UInt64 = 1_469_598_103_934_665_603
+        var hash: UInt64 = 14_695_981_039_346_656_037
         var index = start
         while index < end {
             hash ^= UInt64(bytes[index])

@@ -1,0 +1,119 @@
+import Foundation
+import FoundationXML
+import MemgateCore
+import MemgateReports
+import Testing
+
+/// pytest targets end to end: the repo's exercises (each test one case, pytest-memray markers
+/// honoured) and the JUnit file CI servers read; and marker verdicts on a scratch test file.
+@Suite struct PytestTargetTests {
+    static let schemaPath = RepositoryLayout.root
+        .appendingPathComponent("Tests/MemgateReportsTests/Resources/junit.xsd").path
+
+    @Test func exercisesBreachTheirMarkersAndEverythingElsePasses() throws {
+        let workspace = try Workspace("pytest-breaches")
+        let artifacts = workspace.path("artifacts")
+        let config = RepositoryLayout.root.appendingPathComponent("ci/exercises/pytest-breaches.yml").path
+
+        let run = try Memgate.run(["run", "--config", config, "--artifacts", artifacts.path], in: RepositoryLayout.root)
+
+        #expect(run.exitCode == Memgate.Exit.gateFailed, "stdout: \(run.standardOutput)\nstderr: \(run.standardError)")
+        let suite = try Memgate.suite(at: artifacts.appendingPathComponent("results.json"))
+        #expect(suite.cases.allSatisfy { $0.target == "exercises-all" })
+
+        let listVersion = try #require(suite.case("test_list_version_within_budget"), "\(suite.cases.map(\.name))")
+        #expect(listVersion.status == .failed)
+        #expect(listVersion.failures.map(\.kind) == [.limitExceeded])
+        #expect(listVersion.budget.limitBytes == 102_400)
+        #expect((listVersion.profile?.peakBytes ?? 0) > 100 * 1024 * 1024)
+        let appendLine = try RepositoryLayout.lineNumber(of: "numbers.append(", in: "ci/targets/fibonacci.py")
+        let top = try #require(listVersion.topSite)
+        #expect(top.key.function == "fibonacci_list")
+        #expect(top.key.file.hasSuffix("fibonacci.py"))
+        #expect(top.line == appendLine)
+
+        let generatorVersion = try #require(suite.case("test_generator_version_within_budget"))
+        #expect(generatorVersion.status == .passed)
+        #expect((generatorVersion.profile?.peakBytes ?? .max) < 102_400)
+
+        for id in ["lengths0", "lengths1", "lengths2"] {
+            let parametrized = try #require(suite.case("test_both_versions_agree[\(id)]"), "\(suite.cases.map(\.name))")
+            #expect(parametrized.status == .passed, "\(id): \(parametrized.findings)")
+        }
+
+        let unbounded = try #require(suite.case("test_unbounded_cache_leaks_past_one_megabyte"))
+        #expect(unbounded.status == .failed)
+        #expect(unbounded.failures.map(\.kind) == [.leakLimitExceeded])
+        #expect(unbounded.budget.leakLimitBytes == 1_048_576)
+
+        let bounded = try #require(suite.case("test_bounded_cache_keeps_at_most_128_entries"))
+        #expect(bounded.status == .passed, "\(bounded.findings)")
+        #expect(bounded.budget.leakLimitBytes == 1_048_576)
+
+        let skipped = try #require(suite.case("test_skipped_example"))
+        #expect(skipped.status == .skipped)
+
+        #expect(suite.failedCount == 2, "failed: \(suite.cases.filter { $0.status == .failed }.map(\.name))")
+        #expect(suite.skippedCount == 1)
+        #expect(suite.cases.count == 11)
+
+        try checkJUnit(at: artifacts.appendingPathComponent("junit.xml"), against: suite)
+    }
+
+    /// junit.xml agrees with results.json on the counts and conforms to the schema.
+    private func checkJUnit(at url: URL, against suite: SuiteResult) throws {
+        let xml = try Data(contentsOf: url)
+        try XMLSchemaValidator.validate(xml: xml, schemaPath: Self.schemaPath)
+        let document = try XMLDocument(data: xml)
+        let root = try #require(document.rootElement())
+        #expect(root.name == "testsuites")
+        let testcases = try document.nodes(forXPath: "//testcase")
+        #expect(testcases.count == suite.cases.count)
+        #expect(try document.nodes(forXPath: "//testcase/failure").count == 2)
+        #expect(try document.nodes(forXPath: "//testcase/skipped").count == 1)
+        #expect(root.attribute(forName: "tests")?.stringValue == "\(suite.cases.count)")
+        #expect(root.attribute(forName: "failures")?.stringValue == "2")
+        #expect(root.attribute(forName: "skipped")?.stringValue == "1")
+        let names = Set(testcases.compactMap { ($0 as? XMLElement)?.attribute(forName: "name")?.stringValue })
+        #expect(names == Set(suite.cases.map(\.name)))
+    }
+
+    @Test func leakMarkerFailsALeakingTestAndAssertionsFailSeparately() throws {
+        let workspace = try Workspace("pytest-markers")
+        try workspace.copyFixture("marker_verdicts_cases.py", to: "tests/test_marker_verdicts.py")
+        let config = try workspace.write(
+            """
+            version: 1
+            baselines: baselines
+            targets:
+              - name: markers
+                pytest: tests
+            """, to: "memgate.yml")
+        let json = workspace.path("results.json")
+
+        let run = try Memgate.run(["run", "--config", config.path, "--json", json.path], in: workspace.url)
+
+        #expect(run.exitCode == Memgate.Exit.gateFailed, "stdout: \(run.standardOutput)\nstderr: \(run.standardError)")
+        let suite = try Memgate.suite(at: json)
+        #expect(suite.cases.count == 3, "\(suite.cases.map(\.name))")
+
+        let leaking = try #require(suite.case("test_leaks_two_mebibytes_into_a_module_list"))
+        #expect(leaking.status == .failed)
+        #expect(leaking.failures.map(\.kind) == [.leakLimitExceeded])
+        let leaked = try #require(leaking.profile?.bytesAtEnd)
+        #expect(leaked >= 2 * 1024 * 1024 && leaked < 2 * 1024 * 1024 + 64 * 1024, "leaked \(leaked)")
+
+        let clean = try #require(suite.case("test_leaks_nothing"))
+        #expect(clean.status == .passed, "\(clean.findings)")
+        #expect((clean.profile?.peakBytes ?? 0) >= 2 * 1024 * 1024)
+        #expect((clean.profile?.bytesAtEnd ?? .max) < 64 * 1024)
+
+        let wrong = try #require(suite.case("test_wrong_answer_is_a_correctness_failure"))
+        #expect(wrong.status == .failed)
+        #expect(wrong.failures.map(\.kind) == [.testFailed])
+        let assertLine = try RepositoryLayout.lineNumber(
+            of: "assert sum([1, 2]) == 4", in: "Tests/Fixtures/EndToEnd/marker_verdicts_cases.py")
+        #expect(wrong.failures.first?.message.contains("test_marker_verdicts.py:\(assertLine)") == true,
+                "\(wrong.failures)")
+    }
+}
