@@ -1,24 +1,12 @@
 import Foundation
+import MemgateCore
 
 /// Human-readable figures for the HTML reports, in the units the config uses
 /// (binary: 1 KiB = 1024 B). The page's JavaScript formats the same way.
 enum HtmlFormat {
-    private static let units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"]
 
     /// `512 B`, `1.5 KiB`, `120.3 MiB`.
-    static func bytes(_ value: Int64) -> String {
-        let magnitude = value.magnitude
-        let sign = value < 0 ? "-" : ""
-        guard magnitude >= 1024 else { return "\(sign)\(magnitude) B" }
-        var scaled = Double(magnitude)
-        var unit = 0
-        // Move up a unit when rounding would print "1024.0" (same rule as `ReportFigures`).
-        while (scaled * 10).rounded() / 10 >= 1024, unit < units.count - 1 {
-            scaled /= 1024
-            unit += 1
-        }
-        return "\(sign)\(String(format: "%.1f", scaled)) \(units[unit])"
-    }
+    static func bytes(_ value: Int64) -> String { ByteSize.format(value) }
 
     /// `+1.5 KiB`, `-512 B`, `±0 B`.
     static func signedBytes(_ value: Int64) -> String {

@@ -1,24 +1,12 @@
 import Foundation
+import MemgateCore
 
 /// Formats figures for people. Bytes: "512 B" below 1 KiB, else one decimal in KiB, MiB or GiB
 /// (binary units, 102400 → "100.0 KiB").
 enum ReportFigures {
-    private static let units = ["KiB", "MiB", "GiB"]
 
     /// - Parameter bytes: a byte count; negative counts keep their sign.
-    static func bytes(_ bytes: Int64) -> String {
-        let magnitude = bytes.magnitude
-        let sign = bytes < 0 ? "-" : ""
-        if magnitude < 1024 { return "\(sign)\(magnitude) B" }
-        var value = Double(magnitude) / 1024
-        var unitIndex = 0
-        // Move up a unit when rounding would print "1024.0".
-        while unitIndex < units.count - 1, (value * 10).rounded() / 10 >= 1024 {
-            value /= 1024
-            unitIndex += 1
-        }
-        return sign + String(format: "%.1f ", value) + units[unitIndex]
-    }
+    static func bytes(_ bytes: Int64) -> String { ByteSize.format(bytes) }
 
     /// A delta with an explicit sign: "+1.5 KiB", "-512 B", "±0 B".
     static func signedBytes(_ delta: Int64) -> String {

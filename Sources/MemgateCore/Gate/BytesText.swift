@@ -4,7 +4,6 @@
 /// Kept local to the gate so verdict messages do not change when the config's unit
 /// formatter evolves.
 enum BytesText {
-    private static let units = ["KiB", "MiB", "GiB"]
 
     /// `512 B` under 1 KiB, else one decimal in the largest unit that keeps the value
     /// under 1024 (GiB at most): 102400 → `100.0 KiB`. Negative counts keep their sign.
@@ -39,19 +38,7 @@ enum BytesText {
         return oneDecimal(tenthsMagnitude: tenths) + "%"
     }
 
-    private static func format(magnitude: UInt64) -> String {
-        if magnitude < 1024 { return "\(magnitude) B" }
-        var scaled = Double(magnitude)
-        for (index, unit) in units.enumerated() {
-            scaled /= 1024
-            let tenths = (scaled * 10).rounded()
-            // Move up a unit when rounding would print "1024.0 KiB".
-            if tenths < 10240 || index == units.count - 1 {
-                return oneDecimal(tenthsMagnitude: tenths) + " " + unit
-            }
-        }
-        preconditionFailure("unreachable: the last unit always returns")
-    }
+    private static func format(magnitude: UInt64) -> String { ByteSize.format(Int64(clamping: magnitude)) }
 
     private static func oneDecimal(tenthsMagnitude tenths: Double) -> String {
         let whole = (tenths / 10).rounded(.down)

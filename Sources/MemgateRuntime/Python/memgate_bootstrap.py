@@ -10,30 +10,11 @@ arguments are evaluated, and only the call itself runs inside a memgate region.
 """
 
 import ast
-import ctypes
 import gc
+import os
 import sys
-import threading
 
-
-def tracker():
-    """The preloaded tracker's exported functions, or None when it is not preloaded."""
-    library = ctypes.PyDLL(None)  # PyDLL keeps the GIL held, which the profile hook needs
-    try:
-        library.memgate_region_begin.argtypes = [ctypes.c_char_p]
-        # Resolved now: a first lookup inside the region would be charged to the measured call.
-        library.memgate_region_end
-        library.memgate_python_install
-        library.memgate_python_uninstall
-    except AttributeError:
-        return None
-    return library
-
-
-def _install_on_new_thread(*_):
-    # Runs as the first profile event of each new thread; the C hook replaces it.
-    threading.setprofile(None)
-    TRACKER.memgate_python_install()
+from memgate_tracker import TRACKER, begin, end, track_python_frames
 
 
 def load_script(path, run_name):
@@ -73,20 +54,15 @@ def measure(function, arguments, region):
     """Calls function(*args, **kwargs) as one memgate region with Python frames tracked."""
     args, kwargs = arguments if arguments else ((), {})
     gc.collect()
-    threading.setprofile(_install_on_new_thread)
-    TRACKER.memgate_python_install()
-    TRACKER.memgate_region_begin(region.encode("utf-8", "replace"))
+    begin(region)
     try:
         return function(*args, **kwargs)
     finally:
-        TRACKER.memgate_region_end()
-        TRACKER.memgate_python_uninstall()
-        threading.setprofile(None)
+        end()
 
 
 def run_whole(code, namespace):
-    threading.setprofile(_install_on_new_thread)
-    TRACKER.memgate_python_install()
+    track_python_frames()
     exec(code, namespace)
 
 
@@ -105,7 +81,7 @@ def main(argv):
         sys.exit("memgate bootstrap: no script given")
     script = argv[0]
     sys.argv = list(argv)
-    sys.path.insert(0, __import__("os").path.dirname(__import__("os").path.abspath(script)))
+    sys.path.insert(0, os.path.dirname(os.path.abspath(script)))
     if TRACKER is None:
         print("memgate bootstrap: libmemgate_tracker.so is not preloaded; running untracked", file=sys.stderr)
     if call is None:
@@ -127,8 +103,6 @@ def main(argv):
     print("memgate: %s returned %s" % (call, text if len(text) <= 200 else text[:200] + "..."))
     return 0
 
-
-TRACKER = tracker()
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

@@ -12,13 +12,12 @@ current_thread_only is accepted and ignored: memgate always counts every thread.
 filter_fn is not applied (memgate evaluates leaks outside the process); the report says so.
 """
 
-import ctypes
 import json
 import os
-import threading
-import time
 
 import pytest
+
+from memgate_tracker import TRACKER, begin, end
 
 MARKERS = (
     "limit_memory(size, *, current_thread_only=False): fail when the test's peak is >= size",
@@ -26,33 +25,13 @@ MARKERS = (
     "limit_leaked_objects(count): accepted for pytest-memray compatibility; not enforced by memgate",
 )
 
-
-def _tracker():
-    library = ctypes.PyDLL(None)
-    try:
-        library.memgate_region_begin.argtypes = [ctypes.c_char_p]
-        library.memgate_region_end
-        library.memgate_python_install
-        library.memgate_python_uninstall
-    except AttributeError:
-        return None
-    return library
-
-
-TRACKER = _tracker()
 REPORT_PATH = os.environ.get("MEMGATE_PYTEST_REPORT")
 
 # A pytest-xdist worker is a child process the tracker leaves untracked; turn tracking on
 # for it with captures of its own, next to the controller's.
 if TRACKER is not None and os.environ.get("PYTEST_XDIST_WORKER") and os.environ.get("MEMGATE_OUTPUT"):
-    TRACKER.memgate_activate.argtypes = [ctypes.c_char_p]
     worker_base = "%s-%s" % (os.environ["MEMGATE_OUTPUT"], os.environ["PYTEST_XDIST_WORKER"])
     TRACKER.memgate_activate(worker_base.encode("utf-8", "replace"))
-
-
-def _install_on_new_thread(*_):
-    threading.setprofile(None)
-    TRACKER.memgate_python_install()
 
 
 def pytest_configure(config):
@@ -74,15 +53,11 @@ def pytest_pyfunc_call(pyfuncitem):
         yield
         return
     # Only the test function's call is measured, as pytest-memray does; fixtures are not.
-    threading.setprofile(_install_on_new_thread)
-    TRACKER.memgate_python_install()
-    TRACKER.memgate_region_begin(pyfuncitem.nodeid.encode("utf-8", "replace"))
+    begin(pyfuncitem.nodeid)
     try:
         yield
     finally:
-        TRACKER.memgate_region_end()
-        TRACKER.memgate_python_uninstall()
-        threading.setprofile(None)
+        end()
 
 
 def _write(entry):
