@@ -9,16 +9,11 @@ enum HtmlFormat {
     static func bytes(_ value: Int64) -> String { ByteSize.format(value) }
 
     /// `+1.5 KiB`, `-512 B`, `±0 B`.
-    static func signedBytes(_ value: Int64) -> String {
-        if value == 0 { return "±0 B" }
-        return value > 0 ? "+" + bytes(value) : bytes(value)
-    }
+    static func signedBytes(_ value: Int64) -> String { ReportFigures.signedBytes(value) }
 
     /// A signed percentage with one decimal, e.g. `+12.5%`; nil when the base is zero.
     static func signedPercent(_ delta: Int64, of base: Int64) -> String? {
-        guard base != 0 else { return nil }
-        let percent = Double(delta) / Double(base) * 100
-        return (percent >= 0 ? "+" : "") + String(format: "%.1f%%", percent)
+        ReportFigures.percentChange(from: base, to: base &+ delta)
     }
 
     /// Seconds as `850 ms` or `12.3 s`.
