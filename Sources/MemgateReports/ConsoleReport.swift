@@ -18,7 +18,7 @@ public enum ConsoleReport {
     public static func progressLine(index: Int, count: Int, result: CaseResult, style: ConsoleStyle) -> String {
         let counter = "[" + DisplayWidth.padLeft(String(index), to: String(count).count) + "/\(count)]"
         let name = clean(result.name)
-        let seconds = ReportFigures.seconds(result.durationSeconds, decimals: 2) + " s"
+        let seconds = ReportFigures.seconds(result.durationSeconds, decimals: 2) + " s" + repeatsText(result)
         switch result.status {
         case .passed:
             return "\(counter) \(style.success("PASS")) \(name)  \(figures(of: result))  \(seconds)"
@@ -36,6 +36,15 @@ public enum ConsoleReport {
             }
             return lines.joined(separator: "\n")
         }
+    }
+
+    /// `  (3 runs: min 1.0 MiB, median 1.1 MiB, max 1.3 MiB; gated on the median)` for repeated targets.
+    static func repeatsText(_ result: CaseResult) -> String {
+        let peaks = result.repeatPeakBytes.sorted()
+        guard peaks.count > 1 else { return "" }
+        let median = peaks[(peaks.count - 1) / 2]
+        return "  (\(peaks.count) runs: min \(ReportFigures.bytes(peaks[0])), median \(ReportFigures.bytes(median)), "
+            + "max \(ReportFigures.bytes(peaks[peaks.count - 1])); gated on the median)"
     }
 
     /// The final table, one row per case, columns aligned, then `3 passed, 1 failed, 0 skipped`.
