@@ -32,7 +32,8 @@ import Testing
     @Test func failingProgressLineListsMessagesAndTopThreeSites() {
         #expect(
             ConsoleReport.progressLine(index: 2, count: 4, result: ReportFixtures.failing, style: plain) == """
-                [2/4] FAIL parser  peak 122.1 MiB (limit 100.0 KiB)  1.20 s
+                [2/4] FAIL parser  peak 122.1 MiB (limit 100.0 KiB)  1.20 s  \
+                (3 runs: min 121.1 MiB, median 122.1 MiB, max 123.0 MiB; gated on the median)
                     - peak 122.1 MiB exceeds limit 100.0 KiB
                     - build_list @ fib.py grew by 20.0 MiB (+20.0%)
                     top sites at peak:
