@@ -235,16 +235,27 @@ static void reach_new_peak(void) {
     hdr->peak_ns = mg_now_ns() - hdr->start_ns;
 }
 
+static void release_mapping_bytes(uint32_t stack_index, uint64_t bytes, int blocks_delta) {
+    stacks[stack_index].live_bytes -= (int64_t)bytes;
+    stacks[stack_index].live_count += blocks_delta;
+    touch(stack_index);
+    hdr->live_bytes -= (int64_t)bytes;
+    if (blocks_delta < 0) hdr->free_count += 1;
+}
+
 void mg_record_alloc_locked(void *address, size_t bytes, const uint64_t *frames, int depth, int is_mapping) {
     if (!mg_tracking || !hdr) return;
     commit_begin();
-    mg_ptr_entry previous;
-    if (mg_ptrmap_remove((uintptr_t)address, &previous)) {
-        /* An address handed out again without a free we saw (e.g. freed via an alias). */
-        stacks[previous.stack_index].live_bytes -= (int64_t)previous.bytes;
-        stacks[previous.stack_index].live_count -= 1;
-        touch(previous.stack_index);
-        hdr->live_bytes -= (int64_t)previous.bytes;
+    if (is_mapping) {
+        /* MAP_FIXED may replace (parts of) mappings we track: those bytes are gone. */
+        mg_mappings_unmap((uintptr_t)address, (uintptr_t)address + bytes, release_mapping_bytes);
+    } else {
+        mg_ptr_entry previous;
+        if (mg_ptrmap_remove((uintptr_t)address, &previous)) {
+            /* An address handed out again without a free we saw (e.g. freed via an alias). */
+            release_mapping_bytes(previous.stack_index, previous.bytes, -1);
+            hdr->free_count -= 1;
+        }
     }
     uint32_t index = find_or_insert_stack(frames, depth);
     mg_stack *stack = &stacks[index];
@@ -257,27 +268,30 @@ void mg_record_alloc_locked(void *address, size_t bytes, const uint64_t *frames,
     hdr->total_bytes += bytes;
     hdr->alloc_count += 1;
     if (hdr->live_bytes > hdr->peak_bytes) reach_new_peak();
-    mg_ptrmap_insert((uintptr_t)address, bytes, index, (uint32_t)is_mapping);
+    if (is_mapping) {
+        mg_mappings_add((uintptr_t)address, bytes, index);
+    } else {
+        mg_ptrmap_insert((uintptr_t)address, bytes, index, 0);
+    }
     maybe_sample(bytes);
     commit_end();
 }
 
 int mg_record_free_locked(void *address, int is_mapping) {
     if (!mg_tracking || !hdr) return 0;
-    mg_ptr_entry entry;
-    if (!mg_ptrmap_remove((uintptr_t)address, &entry)) return 0;
-    if ((int)entry.is_mapping != is_mapping) {
-        mg_ptrmap_insert(entry.address, entry.bytes, entry.stack_index, entry.is_mapping);
-        return 0;
+    uint32_t stack_index;
+    uint64_t bytes;
+    if (is_mapping) {
+        if (!mg_mappings_take((uintptr_t)address, &stack_index, &bytes)) return 0;
+    } else {
+        mg_ptr_entry entry;
+        if (!mg_ptrmap_remove((uintptr_t)address, &entry)) return 0;
+        stack_index = entry.stack_index;
+        bytes = entry.bytes;
     }
     commit_begin();
-    mg_stack *stack = &stacks[entry.stack_index];
-    stack->live_bytes -= (int64_t)entry.bytes;
-    stack->live_count -= 1;
-    touch(entry.stack_index);
-    hdr->live_bytes -= (int64_t)entry.bytes;
-    hdr->free_count += 1;
-    maybe_sample(entry.bytes);
+    release_mapping_bytes(stack_index, bytes, -1);
+    maybe_sample(bytes);
     commit_end();
     return 1;
 }
@@ -295,26 +309,15 @@ void mg_record_free(void *address, int is_mapping) {
 }
 
 void mg_record_unmap(void *address, size_t bytes) {
+    /* munmap works on whole pages: round the length up as the kernel does. */
+    size_t page = 4096;
+    uintptr_t start = (uintptr_t)address;
+    uintptr_t end = start + ((bytes + page - 1) & ~(page - 1));
     mg_capture_lock();
-    mg_ptr_entry entry;
-    if (mg_tracking && hdr && mg_ptrmap_remove((uintptr_t)address, &entry)) {
-        if (!entry.is_mapping) {
-            mg_ptrmap_insert(entry.address, entry.bytes, entry.stack_index, entry.is_mapping);
-        } else {
-            /* Whole or leading part of a tracked mapping; the rest stays tracked. */
-            uint64_t unmapped = bytes < entry.bytes ? bytes : entry.bytes;
-            commit_begin();
-            stacks[entry.stack_index].live_bytes -= (int64_t)unmapped;
-            touch(entry.stack_index);
-            hdr->live_bytes -= (int64_t)unmapped;
-            if (unmapped < entry.bytes) {
-                mg_ptrmap_insert(entry.address + unmapped, entry.bytes - unmapped, entry.stack_index, 1);
-            } else {
-                stacks[entry.stack_index].live_count -= 1;
-                hdr->free_count += 1;
-            }
-            commit_end();
-        }
+    if (mg_tracking && hdr) {
+        commit_begin();
+        mg_mappings_unmap(start, end, release_mapping_bytes);
+        commit_end();
     }
     mg_capture_unlock();
 }
@@ -450,6 +453,7 @@ int mg_capture_begin(const char *region_name) {
     touched_count = 0;
     epoch++;
     mg_ptrmap_clear();
+    mg_mappings_clear();
     record_modules();
     event_counter = 0;
     sample_interval_ns = 100000;

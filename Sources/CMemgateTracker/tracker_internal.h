@@ -82,6 +82,15 @@ int mg_ptrmap_remove(uintptr_t address, mg_ptr_entry *removed);
 void mg_ptrmap_clear(void);
 uint64_t mg_ptrmap_count(void);
 
+/* ---- anonymous mappings (mappings.c) ---- */
+/* Called once per overlapped mapping: bytes released, and the change in live blocks
+ * (-1 mapping gone, 0 trimmed, +1 split in two). */
+typedef void (*mg_unmap_visitor)(uint32_t stack_index, uint64_t bytes, int blocks_delta);
+int mg_mappings_add(uintptr_t start, uint64_t bytes, uint32_t stack_index);
+int mg_mappings_take(uintptr_t start, uint32_t *stack_index, uint64_t *bytes);
+void mg_mappings_unmap(uintptr_t start, uintptr_t end, mg_unmap_visitor visit);
+void mg_mappings_clear(void);
+
 /* ---- misc ---- */
 uint64_t mg_now_ns(void);
 uint64_t mg_hash_words(const uint64_t *words, int count);

@@ -92,11 +92,7 @@ struct TrackerGroundTruthTests {
             // tail: one 32 KiB mapping; span: the 32 KiB reservation and two 16 KiB mappings.
             #expect(raw.totalBytes == (mode == "tail" ? 8 * 4096 : 16 * 4096))
             #expect(raw.allocationCount == (mode == "tail" ? 1 : 3))
-            withKnownIssue(
-                "mg_record_unmap only handles an munmap that starts at a tracked mapping and only that one mapping"
-            ) {
-                #expect(raw.liveBytes == 0)
-            }
+            #expect(raw.liveBytes == 0)
         }
     }
 
