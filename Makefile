@@ -45,6 +45,9 @@ fixtures: $(TRACKER)
 		out=.build/fixtures/$$(basename $$f .c); \
 		[ $$out -nt $$f ] || $(CC) -O0 -g -fno-omit-frame-pointer -pthread -o $$out $$f || exit 1; \
 	done
+	@# The same churn built without frame pointers, as most distribution code is.
+	@[ .build/fixtures/deep_churn_omit_fp -nt Tests/Fixtures/C/deep_churn.c ] || \
+		$(CC) -O2 -g -fomit-frame-pointer -o .build/fixtures/deep_churn_omit_fp Tests/Fixtures/C/deep_churn.c
 
 ## ci-targets: the native programs the ci/ suite measures.
 ci-targets: release
@@ -74,8 +77,10 @@ gate: deps release ci-targets
 baselines: deps release ci-targets
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" .build/release/memgate run --config ci/memgate.yml --update-baselines --artifacts $(ARTIFACTS)
 
-bench: deps release
-	@echo "make bench: not yet implemented (tracking-overhead issue)"
+## bench: tracking overhead side by side (ratios to untracked); not part of the tests.
+bench: deps release fixtures
+	@command -v bc >/dev/null || { SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; $$SUDO apt-get install -y -qq bc >/dev/null; }
+	ci/bench/run.sh
 
 lint:
 	swift-format lint --recursive Sources Tests

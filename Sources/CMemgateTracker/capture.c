@@ -61,6 +61,8 @@ static uint32_t *pyfunc_written;     /* per Python function id: capture number +
 static uint64_t event_counter;
 static uint64_t last_sample_ns;
 static uint64_t sample_interval_ns = 100000; /* 0.1 ms, doubled on each downsampling */
+static uint64_t fast_unwinds_at_begin;
+static uint64_t slow_unwinds_at_begin;
 
 uint64_t mg_now_ns(void) {
     struct timespec now;
@@ -98,8 +100,10 @@ int mg_capture_configure(const char *path, int only_regions) {
     return 0;
 }
 
-static inline void commit_begin(void) { __atomic_add_fetch(&hdr->commit, 1, __ATOMIC_RELEASE); }
-static inline void commit_end(void) { __atomic_add_fetch(&hdr->commit, 1, __ATOMIC_RELEASE); }
+/* The seqlock counter is only written under capture_mutex, so a release store suffices (no
+ * locked read-modify-write); its readers are other processes reading a crashed capture. */
+static inline void commit_begin(void) { __atomic_store_n(&hdr->commit, hdr->commit + 1, __ATOMIC_RELEASE); }
+static inline void commit_end(void) { __atomic_store_n(&hdr->commit, hdr->commit + 1, __ATOMIC_RELEASE); }
 
 static uint32_t append_string(const char *text) {
     size_t length = strlen(text) + 1;
@@ -380,6 +384,12 @@ static void finalize_locked(void) {
     uint64_t now = mg_now_ns();
     append_sample(now);
     hdr->end_ns = now - hdr->start_ns;
+    uint64_t fast, slow;
+    int fast_enabled;
+    mg_unwind_counters(&fast, &slow, &fast_enabled);
+    hdr->fast_unwinds = fast - fast_unwinds_at_begin;
+    hdr->slow_unwinds = slow - slow_unwinds_at_begin;
+    hdr->fast_unwind_off = !fast_enabled;
     uint64_t offset = MG_HEADER_SIZE;
     compact_section(&hdr->stacks_offset, (uint64_t)hdr->stack_count * sizeof(mg_stack), &offset);
     hdr->stack_capacity = hdr->stack_count;
@@ -457,6 +467,8 @@ int mg_capture_begin(const char *region_name) {
     record_modules();
     event_counter = 0;
     sample_interval_ns = 100000;
+    int fast_enabled;
+    mg_unwind_counters(&fast_unwinds_at_begin, &slow_unwinds_at_begin, &fast_enabled);
     hdr->start_ns = mg_now_ns();
     append_sample(hdr->start_ns);
     mg_tracking = 1;

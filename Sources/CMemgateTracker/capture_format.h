@@ -65,6 +65,10 @@ typedef struct mg_header {
     uint32_t timeline_count;
     uint64_t checksum;        /* FNV-1a 64 of bytes [0, file_size), this field as 0, once finished */
     char region_name[256];    /* NUL-terminated */
+    uint64_t fast_unwinds;    /* native stacks walked with learned rules (this region) */
+    uint64_t slow_unwinds;    /* native stacks walked with libunwind (this region) */
+    uint32_t fast_unwind_off; /* 1 when a check found a learned rule wrong and disabled them */
+    uint32_t reserved2;
 } mg_header;
 
 typedef struct mg_stack {

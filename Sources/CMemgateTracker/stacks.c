@@ -34,25 +34,22 @@ static int find_self(struct dl_phdr_info *info, size_t size, void *data) {
     return 0;
 }
 
-void mg_stacks_init(void) { dl_iterate_phdr(find_self, (void *)(uintptr_t)&mg_stacks_init); }
+void mg_stacks_init(void) {
+    dl_iterate_phdr(find_self, (void *)(uintptr_t)&mg_stacks_init);
+    mg_unwind_init(self_start, self_end);
+}
 
 /* Native frames innermost first, without the tracker's own; stops at the eval loop when
  * `stop_at_eval` (Python frames will follow). */
 static int native_frames(uint64_t *frames, int capacity, int stop_at_eval) {
-    void *addresses[MG_MAX_FRAMES + 16];
-    int count = unw_backtrace(addresses, MG_MAX_FRAMES + 16);
+    int count = mg_unwind(frames, capacity);
+    if (!stop_at_eval) return count;
     uintptr_t eval_start = 0, eval_end = 0;
-    if (stop_at_eval) mg_python_eval_range(&eval_start, &eval_end);
-    int depth = 0;
-    int skipping = 1;
-    for (int i = 0; i < count && depth < capacity; i++) {
-        uintptr_t ip = (uintptr_t)addresses[i];
-        if (skipping && ip >= self_start && ip < self_end) continue;
-        skipping = 0;
-        if (stop_at_eval && ip >= eval_start && ip < eval_end) break;
-        frames[depth++] = (uint64_t)ip;
+    mg_python_eval_range(&eval_start, &eval_end);
+    for (int i = 0; i < count; i++) {
+        if (frames[i] >= eval_start && frames[i] < eval_end) return i;
     }
-    return depth;
+    return count;
 }
 
 int mg_collect_stack(uint64_t *frames) {

@@ -57,6 +57,14 @@ void mg_record_unmap(void *address, size_t bytes);
 int mg_collect_stack(uint64_t *frames);
 void mg_stacks_init(void);
 
+/* ---- native unwinding (unwind.c) ---- */
+void mg_unwind_init(uintptr_t library_start, uintptr_t library_end);
+/* Native return addresses innermost first, without the tracker's own frames. */
+int mg_unwind(uint64_t *frames, int capacity);
+int mg_unwind_slow(uint64_t *frames, int capacity);
+/* Walks so far (process-wide) and whether the fast path is still on. */
+void mg_unwind_counters(uint64_t *fast, uint64_t *slow, int *fast_enabled);
+
 /* ---- python (python.c) ---- */
 /* Python frames of the calling thread, innermost first, written as frame words. Returns
  * the count, or -1 when an ignored frame is on the stack. Sets *innermost_python to 1

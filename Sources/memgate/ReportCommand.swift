@@ -67,6 +67,10 @@ enum CaptureSummary {
         lines.append("live at end:  \(ByteSize.format(profile.bytesAtEnd)) (\(profile.bytesAtEnd) B)")
         lines.append(String(format: "duration:     %.3f s, peak at %.3f s",
                             Double(profile.durationNanoseconds) / 1e9, Double(profile.peakTimeNanoseconds) / 1e9))
+        if raw.fastUnwinds + raw.slowUnwinds > 0 {
+            let off = raw.fastUnwindDisabled ? " (learned rules switched off by a failed self-check)" : ""
+            lines.append("native stacks: \(raw.fastUnwinds) walked with learned rules, \(raw.slowUnwinds) with libunwind\(off)")
+        }
         lines.append("top sites at peak:")
         for site in profile.topSites(limit: top) where site.bytesAtPeak > 0 {
             let bytes = ByteSize.format(site.bytesAtPeak).padding(toLength: 11, withPad: " ", startingAt: 0)

@@ -59,7 +59,7 @@ public enum CaptureDecoder {
             timeline.append(.init(timeNanoseconds: Int64(bitPattern: reader.u64(base)), liveBytes: reader.i64(base + 8)))
         }
         let nameBytes = bytes[232..<488].prefix { $0 != 0 }
-        return RawCapture(
+        var capture = RawCapture(
             regionName: String(decoding: nameBytes, as: UTF8.self),
             regionIndex: Int(reader.u32(36)), pid: Int32(bitPattern: reader.u32(32)),
             isFinished: finished, isTorn: commit % 2 == 1, stacksDropped: flags & 4 != 0,
@@ -68,6 +68,10 @@ public enum CaptureDecoder {
             peakTimeNanoseconds: reader.i64(56),
             durationNanoseconds: finished ? reader.i64(48) : (timeline.last?.timeNanoseconds ?? 0),
             stacks: stacks, pythonFunctions: functions, modules: modules, timeline: timeline)
+        capture.fastUnwinds = reader.i64(488)
+        capture.slowUnwinds = reader.i64(496)
+        capture.fastUnwindDisabled = reader.u32(504) != 0
+        return capture
     }
 
     private static func decodeStacks(_ reader: ByteReader, layout: Layout) throws(CaptureError) -> [RawCapture.Stack] {

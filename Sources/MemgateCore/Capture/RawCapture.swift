@@ -45,6 +45,11 @@ public struct RawCapture: Sendable, Equatable {
     public var pythonFunctions: [UInt64: PythonFunction]
     public var modules: [Module]
     public var timeline: [TimelineSample]
+    /// Native stacks walked with learned unwind rules, and with libunwind (finished captures).
+    public var fastUnwinds: Int64 = 0
+    public var slowUnwinds: Int64 = 0
+    /// True when the tracker's self-check found a learned rule wrong and fell back to libunwind.
+    public var fastUnwindDisabled: Bool = false
 
     /// A frame word with this bit set is a Python frame: function id and line packed below it.
     public static let pythonFrameBit: UInt64 = 1 << 63

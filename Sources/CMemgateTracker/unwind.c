@@ -1,0 +1,240 @@
+/*
+ * Fast native unwinding by learned per-return-address rules.
+ *
+ * libunwind reads DWARF CFI for every frame of every allocation, which dominates tracking
+ * cost. But the way to step out of a function at a given return address never changes:
+ * either the function keeps a frame pointer there (CFA = rbp + 16, caller's rbp at [rbp]),
+ * or its frame has a fixed size at that call site (CFA = rsp + k; rbp untouched or saved at
+ * a fixed slot). So the first time an address is seen, the full libunwind walk is done and
+ * each step's rule is derived from the registers before and after it and cached; later
+ * stacks through known addresses are walked with plain loads. Any address without a rule
+ * sends the allocation back to libunwind, and one fast walk in 1024 is checked against
+ * libunwind: on any difference the fast path is switched off for good (correctness first).
+ *
+ * Rules are inserted under a spinlock (slow path only) and published with a release store
+ * of the key; readers take no lock. MEMGATE_UNWIND=libunwind disables the fast path.
+ */
+#define _GNU_SOURCE
+#define UNW_LOCAL_ONLY
+#include <libunwind.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tracker_internal.h"
+
+#define RULE_SLOTS (1u << 18)
+#define RULE_FRAME_POINTER 1ull
+#define RULE_FIXED_FRAME 2ull
+#define RULE_OUTERMOST 3ull
+#define MAX_LEARN_FRAMES (MG_MAX_FRAMES + 32)
+#define CHECK_EVERY 1024
+
+typedef struct rule_slot {
+    uint64_t address; /* return address; 0 = empty; published last */
+    uint64_t rule;    /* kind | cfa offset << 2 | rbp saved << 32 | rbp slot << 33 */
+} rule_slot;
+
+static rule_slot *rules;
+static int rules_lock;            /* spinlock for inserts */
+static int fast_path_enabled = 1; /* cleared for good when a check disagrees */
+static uint64_t fast_walks;
+static uint64_t slow_walks;
+static uintptr_t self_start, self_end;
+
+static MG_TLS uintptr_t stack_low;
+static MG_TLS uintptr_t stack_high;
+
+void mg_unwind_init(uintptr_t library_start, uintptr_t library_end) {
+    self_start = library_start;
+    self_end = library_end;
+    const char *mode = getenv("MEMGATE_UNWIND");
+    if (mode && strcmp(mode, "libunwind") == 0) fast_path_enabled = 0;
+    rules = mg_os_alloc(RULE_SLOTS * sizeof(rule_slot));
+    if (!rules) fast_path_enabled = 0;
+}
+
+static inline int in_self(uintptr_t address) { return address >= self_start && address < self_end; }
+
+static inline uint64_t slot_of(uint64_t address) { return (address * 0x9E3779B97F4A7C15ull >> 40) & (RULE_SLOTS - 1); }
+
+static uint64_t find_rule(uint64_t address) {
+    for (uint64_t slot = slot_of(address), probes = 0; probes < 64; slot = (slot + 1) & (RULE_SLOTS - 1), probes++) {
+        uint64_t key = __atomic_load_n(&rules[slot].address, __ATOMIC_ACQUIRE);
+        if (key == address) return rules[slot].rule;
+        if (key == 0) return 0;
+    }
+    return 0;
+}
+
+static void store_rule(uint64_t address, uint64_t rule) {
+    while (__atomic_exchange_n(&rules_lock, 1, __ATOMIC_ACQUIRE)) { /* spin: inserts are rare */ }
+    for (uint64_t slot = slot_of(address), probes = 0; probes < 64; slot = (slot + 1) & (RULE_SLOTS - 1), probes++) {
+        if (rules[slot].address == address) break;
+        if (rules[slot].address == 0) {
+            rules[slot].rule = rule;
+            __atomic_store_n(&rules[slot].address, address, __ATOMIC_RELEASE);
+            break;
+        }
+    }
+    __atomic_store_n(&rules_lock, 0, __ATOMIC_RELEASE);
+}
+
+static int thread_stack_known(void) {
+    if (stack_high) return 1;
+    pthread_attr_t attributes;
+    if (pthread_getattr_np(pthread_self(), &attributes) != 0) return 0;
+    void *base = NULL;
+    size_t size = 0;
+    int status = pthread_attr_getstack(&attributes, &base, &size);
+    pthread_attr_destroy(&attributes);
+    if (status != 0 || !base) return 0;
+    stack_low = (uintptr_t)base;
+    stack_high = (uintptr_t)base + size;
+    return 1;
+}
+
+static inline int on_stack(uintptr_t address) {
+    return address >= stack_low && address + 8 <= stack_high && (address & 7) == 0;
+}
+
+/* Derives the rule that steps from frame (sp, bp) at `ip` to its caller (next_sp, next_bp).
+ * `saved_slot` is where libunwind found the caller's rbp in this frame (0: not saved here). */
+static uint64_t derive_rule(uintptr_t sp, uintptr_t bp, uintptr_t next_sp, uintptr_t next_bp, uintptr_t saved_slot) {
+    if (next_sp <= sp || next_sp - sp >= (1u << 29) || !on_stack(sp) || !on_stack(next_sp - 8)) return 0;
+    if (bp + 16 == next_sp && on_stack(bp) && *(uintptr_t *)bp == next_bp) return RULE_FRAME_POINTER;
+    uint64_t offset = next_sp - sp;
+    if (saved_slot) {
+        if (saved_slot < sp || saved_slot + 8 > next_sp || *(uintptr_t *)saved_slot != next_bp) return 0;
+        return RULE_FIXED_FRAME | offset << 2 | 1ull << 32 | (uint64_t)(next_sp - saved_slot) << 33;
+    }
+    return next_bp == bp ? (RULE_FIXED_FRAME | offset << 2) : 0;
+}
+
+/* Memory address rbp was loaded from for the cursor's frame, or 0. */
+static uintptr_t rbp_location(unw_cursor_t *cursor) {
+    unw_save_loc_t location;
+    if (unw_get_save_loc(cursor, UNW_X86_64_RBP, &location) != 0 || location.type != UNW_SLT_MEMORY) return 0;
+    return (uintptr_t)location.u.addr;
+}
+
+/* The full libunwind walk; learns a rule for every step. Returns frames outside the tracker. */
+/* libunwind's own fast trace, when there is nothing to learn. */
+static int plain_backtrace(uint64_t *frames, int capacity) {
+    void *addresses[MAX_LEARN_FRAMES];
+    int count = unw_backtrace(addresses, MAX_LEARN_FRAMES);
+    int depth = 0;
+    for (int i = 0; i < count && depth < capacity; i++) {
+        uintptr_t ip = (uintptr_t)addresses[i];
+        if (!in_self(ip)) frames[depth++] = ip;
+    }
+    return depth;
+}
+
+int mg_unwind_slow(uint64_t *frames, int capacity) {
+    int learn = fast_path_enabled && thread_stack_known();
+    if (!learn) return plain_backtrace(frames, capacity);
+    unw_context_t context;
+    unw_cursor_t cursor;
+    if (unw_getcontext(&context) != 0 || unw_init_local(&cursor, &context) != 0) return 0;
+    int depth = 0;
+    for (int level = 0; level < MAX_LEARN_FRAMES; level++) {
+        unw_word_t ip = 0, sp = 0, bp = 0;
+        unw_get_reg(&cursor, UNW_REG_IP, &ip);
+        unw_get_reg(&cursor, UNW_REG_SP, &sp);
+        unw_get_reg(&cursor, UNW_X86_64_RBP, &bp);
+        if (ip == 0) break;
+        int outside = !in_self(ip);
+        if (outside && depth < capacity) frames[depth++] = ip;
+        uintptr_t rbp_before = learn ? rbp_location(&cursor) : 0;
+        int stepped = unw_step(&cursor);
+        if (!learn || !outside) {
+            if (stepped <= 0) break;
+            continue;
+        }
+        if (stepped <= 0) {
+            if (stepped == 0) store_rule(ip, RULE_OUTERMOST);
+            break;
+        }
+        unw_word_t next_sp = 0, next_bp = 0;
+        unw_get_reg(&cursor, UNW_REG_SP, &next_sp);
+        unw_get_reg(&cursor, UNW_X86_64_RBP, &next_bp);
+        uintptr_t rbp_after = rbp_location(&cursor);
+        uintptr_t saved_slot = rbp_after != rbp_before ? rbp_after : 0;
+        uint64_t rule = derive_rule(sp, bp, next_sp, next_bp, saved_slot);
+        if (rule) store_rule(ip, rule);
+    }
+    return depth;
+}
+
+/* Walks with cached rules only; -1 when an address has no rule (or looks wrong). */
+static int unwind_fast(uint64_t *frames, int capacity) {
+    if (!thread_stack_known()) return -1;
+    uintptr_t fp = (uintptr_t)__builtin_frame_address(0);
+    uintptr_t ip = 0, sp = 0, bp = 0;
+    /* Our own frames all keep frame pointers: climb them to the first caller outside. */
+    for (int guard = 0; guard < 64; guard++) {
+        if (!on_stack(fp)) return -1;
+        uintptr_t return_address = ((uintptr_t *)fp)[1];
+        if (!in_self(return_address)) {
+            ip = return_address;
+            sp = fp + 16;
+            bp = ((uintptr_t *)fp)[0];
+            break;
+        }
+        fp = ((uintptr_t *)fp)[0];
+    }
+    if (!ip) return -1;
+    int depth = 0;
+    while (depth < capacity) {
+        frames[depth++] = ip;
+        uint64_t rule = find_rule(ip);
+        uint64_t kind = rule & 3;
+        if (kind == 0) return -1;
+        if (kind == RULE_OUTERMOST) return depth;
+        uintptr_t next_sp, next_bp;
+        if (kind == RULE_FRAME_POINTER) {
+            if (!on_stack(bp) || bp < sp) return -1;
+            next_sp = bp + 16;
+            next_bp = *(uintptr_t *)bp;
+        } else {
+            next_sp = sp + ((rule >> 2) & ((1u << 30) - 1));
+            if (rule >> 32 & 1) {
+                uintptr_t slot = next_sp - (rule >> 33);
+                if (!on_stack(slot)) return -1;
+                next_bp = *(uintptr_t *)slot;
+            } else {
+                next_bp = bp;
+            }
+        }
+        if (next_sp <= sp || !on_stack(next_sp - 8)) return -1;
+        ip = *(uintptr_t *)(next_sp - 8);
+        sp = next_sp;
+        bp = next_bp;
+        if (ip == 0) return depth;
+    }
+    return depth;
+}
+
+int mg_unwind(uint64_t *frames, int capacity) {
+    if (fast_path_enabled) {
+        int depth = unwind_fast(frames, capacity);
+        if (depth >= 0) {
+            if (__atomic_add_fetch(&fast_walks, 1, __ATOMIC_RELAXED) % CHECK_EVERY != 0) return depth;
+            uint64_t expected[MG_MAX_FRAMES];
+            int expected_depth = mg_unwind_slow(expected, capacity);
+            if (expected_depth == depth && memcmp(expected, frames, (size_t)depth * sizeof(uint64_t)) == 0) return depth;
+            fast_path_enabled = 0; /* a learned rule was wrong somewhere: libunwind only from now on */
+            memcpy(frames, expected, (size_t)expected_depth * sizeof(uint64_t));
+            return expected_depth;
+        }
+    }
+    __atomic_add_fetch(&slow_walks, 1, __ATOMIC_RELAXED);
+    return mg_unwind_slow(frames, capacity);
+}
+
+void mg_unwind_counters(uint64_t *fast, uint64_t *slow, int *fast_enabled) {
+    *fast = __atomic_load_n(&fast_walks, __ATOMIC_RELAXED);
+    *slow = __atomic_load_n(&slow_walks, __ATOMIC_RELAXED);
+    *fast_enabled = fast_path_enabled;
+}
