@@ -12,8 +12,12 @@ public struct PytestOutcome: Codable, Sendable, Hashable {
     public var limitMemory: String?
     /// `@pytest.mark.limit_leaks(size)` as written.
     public var limitLeaks: String?
-    /// True when limit_leaks was given a filter_fn, which memgate does not apply (documented).
-    public var leakFilterIgnored: Bool?
+    /// With a limit_leaks `filter_fn`: the bytes still held by the largest leaking location the
+    /// filter kept (0 when it kept none), as the plugin measured from the test's capture.
+    /// Nil without a filter_fn, or when the plugin could not read the capture.
+    public var leakFilterMaxBytes: Int64?
+    /// The error a limit_leaks `filter_fn` raised ("TypeError: …"; untrusted), if it did.
+    public var leakFilterError: String?
 
     enum CodingKeys: String, CodingKey {
         case nodeID = "nodeid"
@@ -22,7 +26,8 @@ public struct PytestOutcome: Codable, Sendable, Hashable {
         case longRepresentation = "longrepr"
         case limitMemory = "limit_memory"
         case limitLeaks = "limit_leaks"
-        case leakFilterIgnored = "leak_filter_ignored"
+        case leakFilterMaxBytes = "leak_filter_max_bytes"
+        case leakFilterError = "leak_filter_error"
     }
 
     /// Reads the plugin's report; the last line per node id wins (reruns append lines).

@@ -88,7 +88,9 @@ extension SuiteRunner {
             }
         }
         if let profile {
-            findings += PytestMarkerRules.findings(profile: profile, limitMemoryBytes: limitMemory, limitLeaksBytes: limitLeaks)
+            findings += PytestMarkerRules.findings(
+                profile: profile, limitMemoryBytes: limitMemory, limitLeaksBytes: limitLeaks,
+                filteredLeakMaxBytes: test.leakFilterMaxBytes, leakFilterError: test.leakFilterError)
         }
         return findings
     }

@@ -5,8 +5,23 @@
 ///   `limit`, which fails only above the budget).
 /// - `limit_leaks(size)`: fails when any one allocation location (a unique stack) still
 ///   holds ≥ size at the end of the test.
+/// - `limit_leaks(size, filter_fn=…)`: the filter is Python, so the plugin applies it in the
+///   test process and reports the bytes of the largest location it kept; the test fails when
+///   those are ≥ size. A filter_fn that raised fails the test as `testFailed` (the plugin
+///   counts the location it was judging as kept, so a broken filter never hides a leak).
 public enum PytestMarkerRules {
-    public static func findings(profile: Profile, limitMemoryBytes: Int64?, limitLeaksBytes: Int64?) -> [Finding] {
+    /// The marker findings for one test.
+    ///
+    /// - Parameters:
+    ///   - limitMemoryBytes: `limit_memory`'s size, nil without the marker.
+    ///   - limitLeaksBytes: `limit_leaks`'s size, nil without the marker.
+    ///   - filteredLeakMaxBytes: the plugin's `leak_filter_max_bytes`: with a filter_fn, the
+    ///     bytes of the largest kept location, used instead of the profile's largest location.
+    ///   - leakFilterError: the plugin's `leak_filter_error`, the error a filter_fn raised.
+    public static func findings(
+        profile: Profile, limitMemoryBytes: Int64?, limitLeaksBytes: Int64?,
+        filteredLeakMaxBytes: Int64? = nil, leakFilterError: String? = nil
+    ) -> [Finding] {
         var findings: [Finding] = []
         if let limit = limitMemoryBytes, profile.peakBytes >= limit {
             findings.append(Finding(
@@ -15,17 +30,45 @@ public enum PytestMarkerRules {
                 bytes: profile.peakBytes - limit))
         }
         if let limit = limitLeaksBytes {
-            let leaking = profile.stacks.filter { $0.bytesAtEnd >= limit }.sorted { $0.bytesAtEnd > $1.bytesAtEnd }
-            if let worst = leaking.first {
-                let frame = Frame.allocatingFrame(in: worst.frames)
-                let site = SiteKey(function: frame?.function ?? "??", file: frame?.file ?? "")
-                let place = frame.map { f in f.line.map { "\(site.description):\($0)" } ?? site.description } ?? "??"
-                findings.append(Finding(
-                    kind: .leakLimitExceeded,
-                    message: "limit_leaks: \(BytesText.format(worst.bytesAtEnd)) leaked from \(place) (limit \(BytesText.format(limit)) per location; \(leaking.count) location(s) over)",
-                    site: site, bytes: worst.bytesAtEnd))
+            if let filteredMax = filteredLeakMaxBytes {
+                findings += filteredLeakFindings(profile: profile, limit: limit, filteredMax: filteredMax)
+            } else {
+                findings += leakFindings(profile: profile, limit: limit)
             }
         }
+        if let error = leakFilterError {
+            findings.append(Finding(kind: .testFailed, message: "limit_leaks filter_fn raised: \(error)"))
+        }
         return findings
+    }
+
+    private static func leakFindings(profile: Profile, limit: Int64) -> [Finding] {
+        let leaking = profile.stacks.filter { $0.bytesAtEnd >= limit }.sorted { $0.bytesAtEnd > $1.bytesAtEnd }
+        guard let worst = leaking.first else { return [] }
+        let (site, place) = location(of: worst)
+        return [Finding(
+            kind: .leakLimitExceeded,
+            message: "limit_leaks: \(BytesText.format(worst.bytesAtEnd)) leaked from \(place) (limit \(BytesText.format(limit)) per location; \(leaking.count) location(s) over)",
+            site: site, bytes: worst.bytesAtEnd)]
+    }
+
+    private static func filteredLeakFindings(profile: Profile, limit: Int64, filteredMax: Int64) -> [Finding] {
+        guard filteredMax >= limit else { return [] }
+        // The plugin reports bytes only; the location is named when exactly one stack holds
+        // that many bytes, which makes it the one the filter kept.
+        let candidates = profile.stacks.filter { $0.bytesAtEnd == filteredMax }
+        let named = candidates.count == 1 ? candidates.first.map(location(of:)) : nil
+        return [Finding(
+            kind: .leakLimitExceeded,
+            message: "limit_leaks: \(BytesText.format(filteredMax)) leaked from \(named?.place ?? "one location") after filter_fn (limit \(BytesText.format(limit)) per location)",
+            site: named?.site, bytes: filteredMax)]
+    }
+
+    /// The site of a stack's allocating frame, and `function @ file:line` for messages.
+    private static func location(of stack: StackRecord) -> (site: SiteKey, place: String) {
+        let frame = Frame.allocatingFrame(in: stack.frames)
+        let site = SiteKey(function: frame?.function ?? "??", file: frame?.file ?? "")
+        let place = frame.map { f in f.line.map { "\(site.description):\($0)" } ?? site.description } ?? "??"
+        return (site, place)
     }
 }

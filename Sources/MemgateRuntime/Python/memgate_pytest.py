@@ -8,20 +8,32 @@ this plugin writes (one JSON object per line to $MEMGATE_PYTEST_REPORT):
     limit_leaks(size, *, filter_fn=None, current_thread_only=False)
     limit_leaked_objects(count)      accepted, not enforced (memgate counts bytes, not objects)
 
-current_thread_only is accepted and ignored: memgate always counts every thread. A
-filter_fn is not applied (memgate evaluates leaks outside the process); the report says so.
+current_thread_only is accepted and ignored: memgate always counts every thread.
+
+A limit_leaks filter_fn is applied here, in the test process, as pytest-memray does: after
+the test's region ends its capture is read (memgate_capture) and filter_fn(stack) is called
+with each leaking location's stack (`stack.frames`, innermost first, each frame with
+`.function`, `.filename`, `.lineno`; native frames are unsymbolized `0x…` addresses with an
+empty filename), from the location holding most bytes down, until it keeps one (returns
+true). The report carries the bytes of that location (`leak_filter_max_bytes`, 0 when every
+location was filtered out), and memgate fails the test when they reach the size. A filter_fn
+that raises keeps the location and its error is reported (`leak_filter_error`), failing the
+test. When the capture cannot be read, memgate applies limit_leaks unfiltered.
 """
 
+import ctypes
 import json
 import os
+from dataclasses import dataclass
 
 import pytest
 
+from memgate_capture import leaking_stacks
 from memgate_tracker import TRACKER, begin, end
 
 MARKERS = (
     "limit_memory(size, *, current_thread_only=False): fail when the test's peak is >= size",
-    "limit_leaks(size, *, filter_fn=None, current_thread_only=False): fail when one location leaks >= size",
+    "limit_leaks(size, *, filter_fn=None, current_thread_only=False): fail when one location (kept by filter_fn) leaks >= size",
     "limit_leaked_objects(count): accepted for pytest-memray compatibility; not enforced by memgate",
 )
 
@@ -34,6 +46,46 @@ if TRACKER is not None and os.environ.get("PYTEST_XDIST_WORKER") and os.environ.
     TRACKER.memgate_activate(worker_base.encode("utf-8", "replace"))
 
 
+@dataclass(frozen=True)
+class StackFrame:
+    """One frame of a leaking location's stack, as pytest-memray's StackFrame."""
+
+    function: str
+    filename: str
+    lineno: int
+
+
+@dataclass(frozen=True)
+class Stack:
+    """The stack of one leaking location, as pytest-memray's Stack: frames innermost first."""
+
+    frames: tuple
+
+
+def _capture_path_reader():
+    """The tracker's memgate_capture_path with a bytes result, or None when it is missing."""
+    if TRACKER is None:
+        return None
+    library = ctypes.PyDLL(None)  # its own handle: the restype stays off memgate_tracker's
+    try:
+        capture_path = library.memgate_capture_path
+    except AttributeError:
+        return None
+    capture_path.argtypes = []
+    capture_path.restype = ctypes.c_char_p
+    return capture_path
+
+
+# The capture path can only be read while the test's region is open, so the bytes object
+# read must not outlive the read: it would count as a leak of the test. It is copied into this
+# buffer, made at import, and freed before the test runs, so the test's figures gain one
+# short-lived allocation (in total bytes and allocation count), never a leak. The tracker's
+# path is under 4096 bytes.
+_CAPTURE_PATH_BYTES = 4096
+_CAPTURE_PATH = ctypes.create_string_buffer(_CAPTURE_PATH_BYTES)
+_READ_CAPTURE_PATH = _capture_path_reader()
+
+
 def pytest_configure(config):
     for line in MARKERS:
         config.addinivalue_line("markers", line)
@@ -42,22 +94,39 @@ def pytest_configure(config):
 def _marker_size(item, name):
     marker = item.get_closest_marker(name)
     if marker is None:
-        return None, False
+        return None
     size = marker.args[0] if marker.args else marker.kwargs.get("size")
-    return (None if size is None else str(size)), marker.kwargs.get("filter_fn") is not None
+    return None if size is None else str(size)
+
+
+def _leak_filter(item):
+    marker = item.get_closest_marker("limit_leaks")
+    return None if marker is None else marker.kwargs.get("filter_fn")
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_pyfunc_call(pyfuncitem):
+    pyfuncitem._memgate_capture_path = None
     if TRACKER is None:
         yield
         return
+    wants_capture_path = _READ_CAPTURE_PATH is not None and _leak_filter(pyfuncitem) is not None
+    _CAPTURE_PATH.value = b""
     # Only the test function's call is measured, as pytest-memray does; fixtures are not.
     begin(pyfuncitem.nodeid)
+    if wants_capture_path:
+        # First, while the region holds next to nothing (see _CAPTURE_PATH); inline, as a
+        # Python call would add the frame object the profile hook materializes.
+        path = _READ_CAPTURE_PATH()
+        if path and len(path) < _CAPTURE_PATH_BYTES:
+            _CAPTURE_PATH.value = path
+        del path
     try:
         yield
     finally:
         end()
+        if _CAPTURE_PATH.value:
+            pyfuncitem._memgate_capture_path = os.fsdecode(_CAPTURE_PATH.value)
 
 
 def _write(entry):
@@ -87,7 +156,8 @@ def pytest_runtest_logreport(report):
         "longrepr": _short(report),
         "limit_memory": item_markers.get("limit_memory"),
         "limit_leaks": item_markers.get("limit_leaks"),
-        "leak_filter_ignored": item_markers.get("leak_filter_ignored", False),
+        "leak_filter_max_bytes": item_markers.get("leak_filter_max_bytes"),
+        "leak_filter_error": item_markers.get("leak_filter_error"),
     })
 
 
@@ -95,13 +165,44 @@ def pytest_runtest_logreport(report):
 def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
-    limit_memory, _ = _marker_size(item, "limit_memory")
-    limit_leaks, filtered = _marker_size(item, "limit_leaks")
+    if call.when == "setup":
+        item._memgate_leak_filter = {}  # a rerun starts afresh
+    elif call.when == "call":
+        item._memgate_leak_filter = _apply_leak_filter(item)
     report.memgate_markers = {
-        "limit_memory": limit_memory,
-        "limit_leaks": limit_leaks,
-        "leak_filter_ignored": filtered,
+        "limit_memory": _marker_size(item, "limit_memory"),
+        "limit_leaks": _marker_size(item, "limit_leaks"),
+        # Kept on the item so a teardown failure's line (which wins) still carries it.
+        **getattr(item, "_memgate_leak_filter", {}),
     }
+
+
+def _apply_leak_filter(item):
+    """Runs limit_leaks' filter_fn over the test's leaking locations (see the module docstring).
+
+    Returns the report fields, or {} when there is no filter_fn or no readable capture.
+    """
+    filter_fn = _leak_filter(item)
+    path = getattr(item, "_memgate_capture_path", None)
+    if filter_fn is None or not path:
+        return {}
+    stacks = leaking_stacks(path)
+    if stacks is None:
+        return {}
+    fields = {"leak_filter_max_bytes": 0}
+    # The largest kept location decides the verdict, so the search stops at the first kept.
+    for live_bytes, frames in sorted(stacks, key=lambda stack: stack[0], reverse=True):
+        stack = Stack(tuple(StackFrame(*frame) for frame in frames))
+        try:
+            keep = bool(filter_fn(stack))
+        except Exception as error:
+            keep = True  # a failing filter must not hide a leak
+            text = "%s: %s" % (type(error).__name__, error)
+            fields["leak_filter_error"] = " ".join(text.split())[:500]  # one line for findings
+        if keep:
+            fields["leak_filter_max_bytes"] = live_bytes
+            break
+    return fields
 
 
 def _short(report):
