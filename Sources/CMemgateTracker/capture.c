@@ -86,6 +86,12 @@ const char *mg_capture_current_path(void) { return hdr ? current_path : NULL; }
 
 int mg_capture_is_configured(void) { return configured && !forked_child; }
 
+/* Pid of the process whose capture is open, or 0 when none is (never true in a child). */
+pid_t mg_capture_owner_pid(void) {
+    mg_header *header = hdr;
+    return header && !forked_child ? (pid_t)header->pid : 0;
+}
+
 int mg_capture_configure(const char *path, int only_regions) {
     size_t length = strlen(path);
     if (length >= sizeof base_path) return -1;

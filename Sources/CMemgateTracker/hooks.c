@@ -344,6 +344,34 @@ __attribute__((constructor)) static void memgate_initialize(void) {
     mg_in_tracker = 0;
 }
 
+/* _exit skips destructors; finalize first so a program (or os._exit, or a shell) that ends
+ * this way leaves a complete capture. Only the tracked process itself does: a vfork child
+ * shares our memory but has its own pid, and a forked child has stopped tracking. */
+static void (*real_exit_now)(int);
+static void (*real_exit_now_c99)(int);
+
+static void finalize_before_exit(void) {
+    if ((pid_t)syscall(SYS_getpid) != mg_capture_owner_pid()) return;
+    mg_in_tracker = 1;
+    mg_capture_end();
+}
+
+MG_EXPORT void _exit(int status) {
+    finalize_before_exit();
+    if (!real_exit_now) real_exit_now = (void (*)(int))dlsym(RTLD_NEXT, "_exit");
+    if (real_exit_now) real_exit_now(status);
+    syscall(SYS_exit_group, status);
+    __builtin_unreachable();
+}
+
+MG_EXPORT void _Exit(int status) {
+    finalize_before_exit();
+    if (!real_exit_now_c99) real_exit_now_c99 = (void (*)(int))dlsym(RTLD_NEXT, "_Exit");
+    if (real_exit_now_c99) real_exit_now_c99(status);
+    syscall(SYS_exit_group, status);
+    __builtin_unreachable();
+}
+
 __attribute__((destructor)) static void memgate_finalize(void) {
     mg_in_tracker = 1;
     mg_capture_end();

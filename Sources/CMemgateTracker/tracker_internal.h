@@ -34,6 +34,7 @@ extern int mg_native_frames;
 
 int mg_capture_configure(const char *path, int regions_only);
 int mg_capture_is_configured(void);
+pid_t mg_capture_owner_pid(void);
 int mg_capture_begin(const char *region_name);
 void mg_capture_end(void);
 void mg_capture_fork_child(void);

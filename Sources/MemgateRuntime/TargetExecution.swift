@@ -102,11 +102,13 @@ public struct TargetExecution: Sendable {
             MeasuredCase(name: test.nodeID, profile: profiles[test.nodeID], processEnd: nil,
                          outputTail: test.longRepresentation ?? "", durationSeconds: test.durationSeconds, test: test)
         }
-        // pytest exits 1 when tests fail; that is reported per test. Other statuses (2 interrupted,
-        // 3 internal error, 4 usage, 5 no tests) and signals fail the target as a whole.
+        // pytest exits 1 when tests fail; that is reported per test. Exit 1 with no failed test
+        // reported (e.g. a crashed worker), other statuses (2 interrupted, 3 internal error,
+        // 4 usage, 5 no tests) and signals fail the target as a whole.
         let processFailed: Bool
         switch outcome.processEnd {
-        case .exited(let code): processFailed = !(code == 0 || (code == 1 && !tests.isEmpty))
+        case .exited(let code):
+            processFailed = !(code == 0 || (code == 1 && tests.contains { $0.outcome == "failed" }))
         default: processFailed = true
         }
         if processFailed || cases.isEmpty {

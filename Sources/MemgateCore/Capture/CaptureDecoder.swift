@@ -66,7 +66,8 @@ public enum CaptureDecoder {
             liveBytes: reader.i64(64), peakBytes: reader.i64(72), totalBytes: reader.i64(80),
             allocationCount: reader.i64(88), freeCount: reader.i64(96),
             peakTimeNanoseconds: reader.i64(56),
-            durationNanoseconds: finished ? reader.i64(48) : (timeline.last?.timeNanoseconds ?? 0),
+            durationNanoseconds: finished ? reader.i64(48)
+                : max(timeline.last?.timeNanoseconds ?? 0, reader.i64(56)),
             stacks: stacks, pythonFunctions: functions, modules: modules, timeline: timeline)
         capture.fastUnwinds = reader.i64(488)
         capture.slowUnwinds = reader.i64(496)

@@ -138,11 +138,17 @@ def _write(entry):
 
 def pytest_runtest_logreport(report):
     # One line per finished test attempt; memgate keeps the last line of each node id.
-    # Only the process that ran the test writes (an xdist controller sees copies of reports).
+    # Reports carry the markers from the process that ran the test (xdist forwards them to
+    # the controller, so lines may repeat; they are identical). A failure report without
+    # them was made by the xdist controller for a worker that crashed: record it too.
     if not hasattr(report, "memgate_markers"):
-        return
+        if not report.failed:
+            return
+        report.memgate_markers = {}
     failed_or_skipped_early = report.when == "setup" and report.outcome != "passed"
-    if report.when != "call" and not failed_or_skipped_early and not (report.when == "teardown" and report.failed):
+    if report.when not in ("call", "???") and not failed_or_skipped_early and not (
+        report.when == "teardown" and report.failed
+    ):
         return
     item_markers = report.memgate_markers
     outcome = report.outcome
