@@ -16,7 +16,9 @@ extension SuiteRunner {
         var changes: [String] = []
         var updated = false
         if options.updateBaselines, let profile = measured.profile, endedNormally(measured), measured.test?.outcome != "skipped" {
-            let fresh = Baseline(profile: profile, topSites: target.tolerance.topSites, environment: environment,
+            // Twice the compared sites are recorded, so a site that was just below the top N
+            // and moves up a rank is compared with its figure instead of being reported as new.
+            let fresh = Baseline(profile: profile, topSites: target.tolerance.topSites * 2, environment: environment,
                                  name: measured.name)
             changes = BaselineChange.describeChanges(old: baseline, new: fresh)
             do {
