@@ -13,10 +13,12 @@ struct Memgate: ParsableCommand {
             budgets and on the baselines committed under Baselines/.
 
             Examples:
-              memgate run                                   # the suite in ci/memgate.yml
+              memgate run                          # the suite in ci/memgate.yml
               memgate run --config ci/exercises/fibonacci-list.yml
               memgate run --update-baselines fibonacci-generator
-              memgate record -o fib.mgc --python-call "fibonacci_hash(33333, 30000, 34567)" -- ci/targets/fibonacci_list.py
+              memgate record -o fib.mgc \\
+                --python-call "fibonacci_hash_list(33333, 30000, 34567)" \\
+                -- ci/targets/fibonacci.py
               memgate report fib.mgc --top 5 --html fib.html
 
             Exit codes: 0 all passed · 1 a target failed the gate · 2 usage or config error · \

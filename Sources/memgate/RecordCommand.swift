@@ -16,7 +16,9 @@ struct RecordCommand: ParsableCommand {
 
             Examples:
               memgate record -o app.mgc -- ./build/app --input big.json
-              memgate record -o fib.mgc --python-call "fibonacci_hash(33333, 30000, 34567)" -- ci/targets/fibonacci_list.py
+              memgate record -o fib.mgc \\
+                --python-call "fibonacci_hash_list(33333, 30000, 34567)" \\
+                -- ci/targets/fibonacci.py
               memgate record -- python3 tools/load.py --rows 1000
             Then: memgate report app.mgc
             """
@@ -34,7 +36,7 @@ struct RecordCommand: ParsableCommand {
     @Option(help: "Kill the command after this many seconds.")
     var timeoutSeconds: Double?
 
-    @Argument(parsing: .captureForPassthrough, help: "The command to run, after `--`.")
+    @Argument(parsing: .postTerminator, help: "The command to run, after `--`.")
     var command: [String] = []
 
     func validate() throws {

@@ -15,13 +15,14 @@ struct RunCommand: ParsableCommand {
             Markdown and JSON summaries) go to --artifacts.
 
             Examples:
-              memgate run                                        # ci/memgate.yml, all targets
-              memgate run fibonacci-generator native-exact       # only these targets
+              memgate run                          # all targets of ci/memgate.yml
+              memgate run fibonacci-generator      # only this target
               memgate run --artifacts artifacts --jobs 2
-              memgate run --update-baselines                     # re-measure and rewrite baselines, then commit them
+              memgate run --update-baselines       # rewrite baselines, then commit
               memgate run --config ci/exercises/fibonacci-list.yml
 
-            Exit codes: 0 all passed · 1 a target failed · 2 usage or config error · 3 memgate could not run.
+            Exit codes: 0 all passed · 1 a target failed · 2 usage or config error \
+            · 3 memgate could not run.
             """
     )
 
