@@ -63,6 +63,8 @@ public enum TargetLauncher {
         do { try process.run() } catch {
             throw LaunchError(description: "cannot start \(executable): \(error.localizedDescription)")
         }
+        RunningTargets.shared.add(process.processIdentifier)
+        defer { RunningTargets.shared.remove(process.processIdentifier) }
         let timedOut = TimeoutFlag()
         if let timeout = request.timeoutSeconds {
             let pid = process.processIdentifier
@@ -84,6 +86,9 @@ public enum TargetLauncher {
             }
         }
         process.waitUntilExit()
+        // Whatever the target left behind in its process group (daemons, stuck children)
+        // would outlive the measurement and hold CI up: end it with the target.
+        kill(-process.processIdentifier, SIGKILL)
         // A grandchild may keep the pipe open; wait briefly for EOF, never indefinitely.
         if !request.passThroughOutput { tail.waitForEnd(seconds: 2) }
         let duration = Date().timeIntervalSince(start)

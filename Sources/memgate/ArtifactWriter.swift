@@ -10,6 +10,29 @@ struct ArtifactWriter {
     var jsonPath: String?
     var markdownPath: String?
 
+    /// Name of the file that collects each case as it finishes, so an interrupted or crashed
+    /// run keeps what it measured; removed once the full artifacts are written.
+    static let partialResultsName = "results.partial.jsonl"
+
+    /// Appends one finished case to `<artifacts>/results.partial.jsonl` (one JSON object a line).
+    func appendPartial(_ result: CaseResult) {
+        guard let artifactsDirectory else { return }
+        let directory = URL(fileURLWithPath: artifactsDirectory)
+        let url = directory.appendingPathComponent(Self.partialResultsName)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        guard var line = try? encoder.encode(result) else { return }
+        line.append(UInt8(ascii: "\n"))
+        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        if let handle = try? FileHandle(forWritingTo: url) {
+            handle.seekToEndOfFile()
+            handle.write(line)
+            try? handle.close()
+        } else {
+            try? line.write(to: url)
+        }
+    }
+
     func write(_ suite: inout SuiteResult) throws {
         let directory = artifactsDirectory.map { URL(fileURLWithPath: $0) }
         if let directory {
@@ -33,6 +56,9 @@ struct ArtifactWriter {
         }
         if let path = jsonPath ?? directory?.appendingPathComponent("results.json").path {
             try atomicWrite(JSONResults.render([suite]), to: URL(fileURLWithPath: path))
+        }
+        if let directory {
+            try? FileManager.default.removeItem(at: directory.appendingPathComponent(Self.partialResultsName))
         }
         if let markdownPath {
             // $GITHUB_STEP_SUMMARY is shared by all steps of a job: append, never replace.

@@ -61,6 +61,7 @@ struct RecordCommand: ParsableCommand {
         let outputURL = URL(fileURLWithPath: output).standardizedFileURL
         for stale in CaptureSet.paths(basePath: outputURL) { try? FileManager.default.removeItem(at: stale) }
         let tracker = try TrackerLocator.locate()
+        RunningTargets.shared.terminateTargetsOnInterrupt()
         let environment = tracked.environment(base: ProcessInfo.processInfo.environment, trackerPath: tracker,
                                               capturePath: outputURL.path)
         let outcome = try TargetLauncher.run(LaunchRequest(

@@ -64,6 +64,7 @@ struct RunCommand: ParsableCommand {
         do { tracker = try TrackerLocator.locate() } catch {
             throw MemgateFailure(description: "\(error)", code: ExitStatus.internalFailure)
         }
+        RunningTargets.shared.terminateTargetsOnInterrupt()
         let environment = ProcessInfo.processInfo.environment
         let style = ConsoleStyle.detect(environment: environment, isTTY: isatty(STDOUT_FILENO) == 1)
         let name = URL(fileURLWithPath: config).deletingPathExtension().lastPathComponent
@@ -72,15 +73,19 @@ struct RunCommand: ParsableCommand {
         let start = Date()
         let runner = SuiteRunner(config: suite, trackerPath: tracker, environment: environment,
                                  options: SuiteRunOptions(updateBaselines: updateBaselines, failFast: failFast, jobs: jobs))
+        let writer = ArtifactWriter(artifactsDirectory: artifacts, junitPath: junit, jsonPath: json,
+                                    markdownPath: markdown ?? environment["GITHUB_STEP_SUMMARY"])
+        if let artifacts {
+            try? FileManager.default.removeItem(atPath: artifacts + "/" + ArtifactWriter.partialResultsName)
+        }
         let (reports, problems) = runner.run(targets: selected) { report in
+            writer.appendPartial(report.result)
             print(ConsoleReport.progressLine(index: counter.index(of: report.result.target), count: counter.total,
                                              result: report.result, style: style))
             for change in report.baselineChanges { print("      baseline: \(change)") }
         }
         var result = SuiteResult(name: name, cases: reports.map(\.result), durationSeconds: Date().timeIntervalSince(start))
-        try ArtifactWriter(artifactsDirectory: artifacts, junitPath: junit, jsonPath: json,
-                           markdownPath: markdown ?? environment["GITHUB_STEP_SUMMARY"])
-            .write(&result)
+        try writer.write(&result)
         print()
         print(ConsoleReport.table(result, style: style))
         for message in problems.internalErrors { printError("memgate: could not run: \(message)") }
