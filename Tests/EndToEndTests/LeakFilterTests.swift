@@ -10,21 +10,10 @@ import Testing
 
     @Test func filterKeepsOnlyLeaksFromTheNamedFunctionAndARaisingFilterFailsTheTest() throws {
         let workspace = try Workspace("leak-filter")
-        try workspace.copyFixture("leak_filter_cases.py", to: "tests/test_leak_filter.py")
-        let config = try workspace.write(
-            """
-            version: 1
-            baselines: baselines
-            targets:
-              - name: leak-filter
-                pytest: tests
-            """, to: "memgate.yml")
-        let json = workspace.path("results.json")
-
-        let run = try Memgate.run(["run", "--config", config.path, "--json", json.path], in: workspace.url)
+        let (run, suite) = try Memgate.runPytestFixture(
+            "leak_filter_cases.py", as: "test_leak_filter.py", target: "leak-filter", in: workspace)
 
         #expect(run.exitCode == Memgate.Exit.gateFailed, "stdout: \(run.standardOutput)\nstderr: \(run.standardError)")
-        let suite = try Memgate.suite(at: json)
         #expect(suite.cases.count == 3, "\(suite.cases.map(\.name))")
 
         let cacheLine = try RepositoryLayout.lineNumber(of: "_CACHE.append(", in: Self.fixturePath)

@@ -25,6 +25,25 @@ enum Memgate {
             directory: directory, timeoutSeconds: timeoutSeconds)
     }
 
+    /// Copies `fixture` into `tests/<testFile>` of `workspace`, runs a one-target pytest suite
+    /// named `target` over `tests/`, and returns the run with its decoded results.
+    static func runPytestFixture(
+        _ fixture: String, as testFile: String, target: String, in workspace: Workspace
+    ) throws -> (run: ChildProcessResult, suite: SuiteResult) {
+        try workspace.copyFixture(fixture, to: "tests/\(testFile)")
+        let config = try workspace.write(
+            """
+            version: 1
+            baselines: baselines
+            targets:
+              - name: \(target)
+                pytest: tests
+            """, to: "memgate.yml")
+        let json = workspace.path("results.json")
+        let run = try run(["run", "--config", config.path, "--json", json.path], in: workspace.url)
+        return (run, try suite(at: json))
+    }
+
     /// The environment memgate (and so every target) runs with.
     static func childEnvironment() throws -> [String: String] {
         var environment = ProcessInfo.processInfo.environment

@@ -80,21 +80,10 @@ import Testing
 
     @Test func leakMarkerFailsALeakingTestAndAssertionsFailSeparately() throws {
         let workspace = try Workspace("pytest-markers")
-        try workspace.copyFixture("marker_verdicts_cases.py", to: "tests/test_marker_verdicts.py")
-        let config = try workspace.write(
-            """
-            version: 1
-            baselines: baselines
-            targets:
-              - name: markers
-                pytest: tests
-            """, to: "memgate.yml")
-        let json = workspace.path("results.json")
-
-        let run = try Memgate.run(["run", "--config", config.path, "--json", json.path], in: workspace.url)
+        let (run, suite) = try Memgate.runPytestFixture(
+            "marker_verdicts_cases.py", as: "test_marker_verdicts.py", target: "markers", in: workspace)
 
         #expect(run.exitCode == Memgate.Exit.gateFailed, "stdout: \(run.standardOutput)\nstderr: \(run.standardError)")
-        let suite = try Memgate.suite(at: json)
         #expect(suite.cases.count == 3, "\(suite.cases.map(\.name))")
 
         let leaking = try #require(suite.case("test_leaks_two_mebibytes_into_a_module_list"))
