@@ -84,6 +84,17 @@ static void resolve_real_functions(void) {
 
 static inline int should_track(void) { return MG_UNLIKELY(mg_tracking) && !mg_in_tracker; }
 
+/* Set by memgate_region_begin_current_thread: only that thread's allocations are recorded
+ * (frees are matched whoever makes them). Written before the region starts tracking. */
+static int region_thread_only;
+static pthread_t region_thread;
+
+static inline int allocating_thread_counts(void) {
+    return !region_thread_only || pthread_equal(pthread_self(), region_thread);
+}
+
+static inline int should_track_allocation(void) { return should_track() && allocating_thread_counts(); }
+
 static void track_alloc(void *address, size_t bytes, int is_mapping) {
     uint64_t frames[MG_MAX_FRAMES];
     mg_in_tracker = 1;
@@ -103,7 +114,7 @@ static void track_free(void *address, int is_mapping) {
 MG_EXPORT void *malloc(size_t bytes) {
     ENSURE_RESOLVED(arena_alloc(bytes));
     void *address = mg_real_malloc(bytes);
-    if (should_track() && address) track_alloc(address, bytes, 0);
+    if (should_track_allocation() && address) track_alloc(address, bytes, 0);
     return address;
 }
 
@@ -122,7 +133,7 @@ MG_EXPORT void *calloc(size_t count, size_t size) {
     }
     ENSURE_RESOLVED(arena_alloc(bytes));
     void *address = real_calloc(count, size);
-    if (should_track() && address) track_alloc(address, bytes, 0);
+    if (should_track_allocation() && address) track_alloc(address, bytes, 0);
     return address;
 }
 
@@ -131,7 +142,8 @@ MG_EXPORT void *calloc(size_t count, size_t size) {
 static void *tracked_realloc(void *old, size_t bytes) {
     uint64_t frames[MG_MAX_FRAMES];
     mg_in_tracker = 1;
-    int depth = mg_collect_stack(frames);
+    int counts = allocating_thread_counts();
+    int depth = counts ? mg_collect_stack(frames) : -1;
     mg_capture_lock();
     void *address = real_realloc(old, bytes);
     if (address || bytes == 0) {
@@ -171,35 +183,35 @@ MG_EXPORT void *reallocarray(void *old, size_t count, size_t size) {
 MG_EXPORT int posix_memalign(void **result, size_t alignment, size_t bytes) {
     if (MG_UNLIKELY(!mg_real_malloc)) resolve_real_functions();
     int status = real_posix_memalign(result, alignment, bytes);
-    if (status == 0 && should_track() && *result) track_alloc(*result, bytes, 0);
+    if (status == 0 && should_track_allocation() && *result) track_alloc(*result, bytes, 0);
     return status;
 }
 
 MG_EXPORT void *aligned_alloc(size_t alignment, size_t bytes) {
     ENSURE_RESOLVED(arena_alloc(bytes));
     void *address = real_aligned_alloc(alignment, bytes);
-    if (should_track() && address) track_alloc(address, bytes, 0);
+    if (should_track_allocation() && address) track_alloc(address, bytes, 0);
     return address;
 }
 
 MG_EXPORT void *memalign(size_t alignment, size_t bytes) {
     ENSURE_RESOLVED(arena_alloc(bytes));
     void *address = real_memalign(alignment, bytes);
-    if (should_track() && address) track_alloc(address, bytes, 0);
+    if (should_track_allocation() && address) track_alloc(address, bytes, 0);
     return address;
 }
 
 MG_EXPORT void *valloc(size_t bytes) {
     ENSURE_RESOLVED(NULL);
     void *address = real_valloc(bytes);
-    if (should_track() && address) track_alloc(address, bytes, 0);
+    if (should_track_allocation() && address) track_alloc(address, bytes, 0);
     return address;
 }
 
 MG_EXPORT void *pvalloc(size_t bytes) {
     ENSURE_RESOLVED(NULL);
     void *address = real_pvalloc(bytes);
-    if (should_track() && address) track_alloc(address, bytes, 0);
+    if (should_track_allocation() && address) track_alloc(address, bytes, 0);
     return address;
 }
 
@@ -215,7 +227,7 @@ MG_EXPORT void *mmap(void *address, size_t length, int protection, int flags, in
         resolve_real_functions();
     }
     void *result = real_mmap(address, length, protection, flags, fd, offset);
-    if (result != MAP_FAILED && (flags & MAP_ANONYMOUS) && should_track()) track_alloc(result, length, 1);
+    if (result != MAP_FAILED && (flags & MAP_ANONYMOUS) && should_track_allocation()) track_alloc(result, length, 1);
     return result;
 }
 
@@ -273,6 +285,16 @@ void mg_os_free(void *address, size_t bytes) {
 
 MG_EXPORT int memgate_region_begin(const char *name) {
     mg_in_tracker = 1;
+    region_thread_only = 0;
+    int status = mg_capture_begin(name ? name : "region");
+    mg_in_tracker = 0;
+    return status;
+}
+
+MG_EXPORT int memgate_region_begin_current_thread(const char *name) {
+    mg_in_tracker = 1;
+    region_thread = pthread_self();
+    region_thread_only = 1;
     int status = mg_capture_begin(name ? name : "region");
     mg_in_tracker = 0;
     return status;

@@ -18,6 +18,10 @@ extern "C" {
  * the tracker is inactive in this process. */
 int memgate_region_begin(const char *name);
 
+/* Like memgate_region_begin, but only allocations made by the calling thread count
+ * (pytest-memray's current_thread_only); frees are matched whichever thread makes them. */
+int memgate_region_begin_current_thread(const char *name);
+
 /* Ends the current region and finalizes its capture file. Allocations are not tracked
  * again until the next memgate_region_begin (or, in whole-process mode, ever). */
 int memgate_region_end(void);

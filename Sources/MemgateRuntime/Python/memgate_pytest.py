@@ -8,7 +8,8 @@ this plugin writes (one JSON object per line to $MEMGATE_PYTEST_REPORT):
     limit_leaks(size, *, filter_fn=None, current_thread_only=False)
     limit_leaked_objects(count)      accepted, not enforced (memgate counts bytes, not objects)
 
-current_thread_only is accepted and ignored: memgate always counts every thread.
+current_thread_only=True on either marker makes the test's region count only allocations made
+by the thread running the test (frees are matched whichever thread makes them).
 
 A limit_leaks filter_fn is applied here, in the test process, as pytest-memray does: after
 the test's region ends its capture is read (memgate_capture) and filter_fn(stack) is called
@@ -113,7 +114,7 @@ def pytest_pyfunc_call(pyfuncitem):
     wants_capture_path = _READ_CAPTURE_PATH is not None and _leak_filter(pyfuncitem) is not None
     _CAPTURE_PATH.value = b""
     # Only the test function's call is measured, as pytest-memray does; fixtures are not.
-    begin(pyfuncitem.nodeid)
+    begin(pyfuncitem.nodeid, current_thread_only=_current_thread_only(pyfuncitem))
     if wants_capture_path:
         # First, while the region holds next to nothing (see _CAPTURE_PATH); inline, as a
         # Python call would add the frame object the profile hook materializes.
@@ -127,6 +128,16 @@ def pytest_pyfunc_call(pyfuncitem):
         end()
         if _CAPTURE_PATH.value:
             pyfuncitem._memgate_capture_path = os.fsdecode(_CAPTURE_PATH.value)
+
+
+def _current_thread_only(item):
+    """True when a limit_memory or limit_leaks marker asks for current_thread_only=True."""
+    return any(
+        marker.kwargs.get("current_thread_only", False)
+        for name in ("limit_memory", "limit_leaks")
+        for marker in [item.get_closest_marker(name)]
+        if marker is not None
+    )
 
 
 def _write(entry):

@@ -12,6 +12,7 @@ def _load():
     library = ctypes.PyDLL(None)  # PyDLL keeps the GIL held, which the profile hook needs
     try:
         library.memgate_region_begin.argtypes = [ctypes.c_char_p]
+        library.memgate_region_begin_current_thread.argtypes = [ctypes.c_char_p]
         library.memgate_activate.argtypes = [ctypes.c_char_p]
         # Resolved now: a first lookup inside a region would be charged to the measured code.
         library.memgate_region_end
@@ -31,11 +32,19 @@ def _install_on_new_thread(*_):
     TRACKER.memgate_python_install()
 
 
-def begin(region):
-    """Tracks Python frames on this thread (and threads started from now on) and opens a region."""
+def begin(region, current_thread_only=False):
+    """Tracks Python frames on this thread (and threads started from now on) and opens a region.
+
+    With current_thread_only, only this thread's allocations count in the region.
+    """
+    name = region.encode("utf-8", "replace")
+    if current_thread_only:
+        TRACKER.memgate_python_install()
+        TRACKER.memgate_region_begin_current_thread(name)
+        return
     threading.setprofile(_install_on_new_thread)
     TRACKER.memgate_python_install()
-    TRACKER.memgate_region_begin(region.encode("utf-8", "replace"))
+    TRACKER.memgate_region_begin(name)
 
 
 def end():
