@@ -83,7 +83,7 @@ bench: deps release fixtures
 	ci/bench/run.sh
 
 lint:
-	swift-format lint --recursive Sources Tests
+	swift-format lint --strict --recursive Sources Tests Package.swift
 
 clean:
 	rm -rf .build $(ARTIFACTS)

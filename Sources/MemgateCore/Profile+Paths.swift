@@ -7,7 +7,9 @@ extension Profile {
         var copy = self
         for stackIndex in copy.stacks.indices {
             for frameIndex in copy.stacks[stackIndex].frames.indices {
-                guard let file = copy.stacks[stackIndex].frames[frameIndex].file, file.hasPrefix(prefix) else { continue }
+                guard let file = copy.stacks[stackIndex].frames[frameIndex].file, file.hasPrefix(prefix) else {
+                    continue
+                }
                 copy.stacks[stackIndex].frames[frameIndex].file = String(file.dropFirst(prefix.count))
             }
         }

@@ -60,7 +60,8 @@ public enum ConsoleReport {
 
         func render(_ row: [String], verdictStatus: CaseResult.Status?) -> String {
             let padded = row.enumerated().map { column, cell in
-                let text = rightAligned.contains(column)
+                let text =
+                    rightAligned.contains(column)
                     ? DisplayWidth.padLeft(cell, to: widths[column]) : DisplayWidth.padRight(cell, to: widths[column])
                 // Colour after padding: escape codes take no columns.
                 guard column == 1, let verdictStatus else { return text }

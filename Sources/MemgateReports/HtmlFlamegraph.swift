@@ -64,7 +64,8 @@ public enum HtmlFlamegraph {
             """
         if !notes.isEmpty { header += "\n<ul class=\"findings\">\(notes.joined())</ul>" }
         if !result.outputTail.isEmpty {
-            header += "\n<details class=\"output\"><summary>Target output (last lines)</summary>"
+            header +=
+                "\n<details class=\"output\"><summary>Target output (last lines)</summary>"
                 + "<pre>\(HtmlEscape.text(result.outputTail))</pre></details>"
         }
         return header + "\n</header>"

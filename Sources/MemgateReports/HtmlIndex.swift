@@ -14,7 +14,8 @@ public enum HtmlIndex {
             "\(suite.passedCount) passed", "\(suite.failedCount) failed", "\(suite.skippedCount) skipped",
             HtmlFormat.duration(seconds: suite.durationSeconds),
         ].joined(separator: " · ")
-        let rows = suite.cases.isEmpty
+        let rows =
+            suite.cases.isEmpty
             ? "<tr><td colspan=\"8\" class=\"empty\">No cases ran.</td></tr>"
             : suite.cases.map(row).joined(separator: "\n")
         let body = """
@@ -49,9 +50,10 @@ public enum HtmlIndex {
         if let path = result.flamegraphPath {
             link = "<td><a href=\"\(HtmlEscape.text(relativeHref(path)))\">flamegraph</a></td>"
         }
-        let firstFailure = result.failures.first.map {
-            "<div class=\"row-finding\">\(HtmlEscape.text($0.message))</div>"
-        } ?? ""
+        let firstFailure =
+            result.failures.first.map {
+                "<div class=\"row-finding\">\(HtmlEscape.text($0.message))</div>"
+            } ?? ""
         let overBudget = peak.flatMap { peak in result.budget.limitBytes.map { peak > $0 } } ?? false
         return "<tr class=\"case-\(result.status.rawValue)\" data-case=\"\(HtmlEscape.text(result.name))\">"
             + "<td class=\"case-name-cell\">\(HtmlEscape.text(result.name))\(firstFailure)</td>"

@@ -30,7 +30,8 @@ final class LibXMLIssueCollector {
     private func record(_ error: xmlError) {
         let message = error.message.map { String(cString: $0) } ?? "unknown libxml2 error"
         issues.append(
-            XMLReportError.Issue(line: Int(error.line), message: message.trimmingCharacters(in: .whitespacesAndNewlines))
+            XMLReportError.Issue(
+                line: Int(error.line), message: message.trimmingCharacters(in: .whitespacesAndNewlines))
         )
     }
 }

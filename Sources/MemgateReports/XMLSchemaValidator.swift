@@ -29,7 +29,8 @@ public enum XMLSchemaValidator {
             return xmlSchemaValidateDoc(context, document)
         }
         guard result == 0 else {
-            let issues = collector.issues.isEmpty
+            let issues =
+                collector.issues.isEmpty
                 ? [XMLReportError.Issue(line: 0, message: "libxml2 validation ended with code \(result)")]
                 : collector.issues
             throw XMLReportError.invalid(schemaPath: schemaPath, issues: issues)

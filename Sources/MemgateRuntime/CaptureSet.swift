@@ -22,11 +22,12 @@ public enum CaptureSet {
         let directory = basePath.deletingLastPathComponent()
         let name = basePath.lastPathComponent
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        let workers = Set(entries.compactMap { entry -> String? in
-            guard entry.hasPrefix(name + "-") else { return nil }
-            let rest = entry.dropFirst(name.count + 1)
-            return String(rest.split(separator: ".").first ?? Substring(rest))
-        })
+        let workers = Set(
+            entries.compactMap { entry -> String? in
+                guard entry.hasPrefix(name + "-") else { return nil }
+                let rest = entry.dropFirst(name.count + 1)
+                return String(rest.split(separator: ".").first ?? Substring(rest))
+            })
         var paths = self.paths(basePath: basePath)
         for worker in workers.sorted() {
             paths += self.paths(basePath: directory.appendingPathComponent("\(name)-\(worker)"))
@@ -44,7 +45,9 @@ public enum CaptureSet {
     }
 
     /// Decodes and symbolizes one capture file into a profile.
-    public static func profile(path: URL, symbolizer: NativeSymbolizer = NativeSymbolizer()) throws(CaptureError) -> Profile {
+    public static func profile(path: URL, symbolizer: NativeSymbolizer = NativeSymbolizer()) throws(CaptureError)
+        -> Profile
+    {
         let raw = try decode(path: path)
         return raw.profile(symbols: symbolizer.symbolize(raw))
     }

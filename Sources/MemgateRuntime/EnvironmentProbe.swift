@@ -2,15 +2,16 @@ import Foundation
 import MemgateCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Reads the environment fingerprint a baseline is tied to.
 public enum EnvironmentProbe {
     /// libc and architecture of this machine, plus the Python version of `interpreter` when given.
     public static func fingerprint(interpreter: String?, environment: [String: String]) -> EnvironmentFingerprint {
-        EnvironmentFingerprint(python: interpreter.flatMap { pythonVersion($0, environment: environment) },
-                               libc: libcVersion(), arch: architecture())
+        EnvironmentFingerprint(
+            python: interpreter.flatMap { pythonVersion($0, environment: environment) },
+            libc: libcVersion(), arch: architecture())
     }
 
     static func libcVersion() -> String {
@@ -33,8 +34,9 @@ public enum EnvironmentProbe {
     static func pythonVersion(_ interpreter: String, environment: [String: String]) -> String? {
         if let known = cache.get(interpreter) { return known }
         guard let path = ExecutableLocator.find(interpreter, environment: environment),
-              let result = CommandOutput.run(path, arguments: ["-c", "import platform; print(platform.python_version())"]),
-              result.status == 0
+            let result = CommandOutput.run(
+                path, arguments: ["-c", "import platform; print(platform.python_version())"]),
+            result.status == 0
         else { return nil }
         let version = String(decoding: result.output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         cache.set(interpreter, version)

@@ -10,8 +10,10 @@ public struct MeasuredCase: Sendable {
     /// For pytest cases: the test's own outcome and its pytest-memray markers.
     public var test: PytestOutcome?
 
-    public init(name: String, profile: Profile?, processEnd: CaseResult.ProcessEnd?, outputTail: String,
-                durationSeconds: Double, test: PytestOutcome? = nil) {
+    public init(
+        name: String, profile: Profile?, processEnd: CaseResult.ProcessEnd?, outputTail: String,
+        durationSeconds: Double, test: PytestOutcome? = nil
+    ) {
         self.name = name
         self.profile = profile
         self.processEnd = processEnd

@@ -39,21 +39,23 @@ public struct NativeSymbolizer: Sendable {
             input += "CODE \(module.path) 0x\(String(linkAddress, radix: 16))\n"
         }
         guard !queries.isEmpty,
-              let result = CommandOutput.run(executable, arguments: ["--output-style=JSON", "--relativenames"],
-                                             input: Data(input.utf8)),
-              result.status == 0
+            let result = CommandOutput.run(
+                executable, arguments: ["--output-style=JSON", "--relativenames"],
+                input: Data(input.utf8)),
+            result.status == 0
         else { return [:] }
         var frames: [UInt64: Frame] = [:]
         let lines = result.output.split(separator: UInt8(ascii: "\n"))
         for (query, line) in zip(queries, lines) {
             guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
-                  let symbols = object["Symbol"] as? [[String: Any]], let symbol = symbols.first,
-                  let name = symbol["FunctionName"] as? String, !name.isEmpty, name != "??"
+                let symbols = object["Symbol"] as? [[String: Any]], let symbol = symbols.first,
+                let name = symbol["FunctionName"] as? String, !name.isEmpty, name != "??"
             else { continue }
             let file = (symbol["FileName"] as? String).flatMap { $0.isEmpty || $0 == "??" ? nil : $0 }
             let lineNumber = (symbol["Line"] as? Int).flatMap { $0 > 0 ? $0 : nil }
-            frames[query.address] = Frame(function: SwiftDemangler.demangle(name), file: file, line: lineNumber,
-                                          module: query.module, kind: .native)
+            frames[query.address] = Frame(
+                function: SwiftDemangler.demangle(name), file: file, line: lineNumber,
+                module: query.module, kind: .native)
         }
         return frames
     }

@@ -32,7 +32,8 @@ public final class RunningTargets: @unchecked Sendable {
                 let running = groups
                 lock.unlock()
                 for group in running { kill(-group, SIGKILL) }
-                FileHandle.standardError.write(Data("memgate: interrupted; stopped \(running.count) running target(s)\n".utf8))
+                FileHandle.standardError.write(
+                    Data("memgate: interrupted; stopped \(running.count) running target(s)\n".utf8))
                 exit(128 + signalNumber)
             }
             source.resume()

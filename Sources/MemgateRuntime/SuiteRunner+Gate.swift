@@ -4,7 +4,9 @@ import MemgateCore
 extension SuiteRunner {
     /// Applies the verdict rules (and pytest markers) to one measured case, updating its
     /// baseline first when `--update-baselines` is on.
-    func gate(_ measured: MeasuredCase, peaks: [Int64], target: TargetConfig, environment: EnvironmentFingerprint) -> CaseReport {
+    func gate(_ measured: MeasuredCase, peaks: [Int64], target: TargetConfig, environment: EnvironmentFingerprint)
+        -> CaseReport
+    {
         let isPytestCase = measured.test != nil
         let caseKey: String? = isPytestCase ? measured.name : nil
         var baseline: Baseline?
@@ -15,11 +17,14 @@ extension SuiteRunner {
         }
         var changes: [String] = []
         var updated = false
-        if options.updateBaselines, let profile = measured.profile, endedNormally(measured), measured.test?.outcome != "skipped" {
+        if options.updateBaselines, let profile = measured.profile, endedNormally(measured),
+            measured.test?.outcome != "skipped"
+        {
             // Twice the compared sites are recorded, so a site that was just below the top N
             // and moves up a rank is compared with its figure instead of being reported as new.
-            let fresh = Baseline(profile: profile, topSites: target.tolerance.topSites * 2, environment: environment,
-                                 name: measured.name)
+            let fresh = Baseline(
+                profile: profile, topSites: target.tolerance.topSites * 2, environment: environment,
+                name: measured.name)
             changes = BaselineChange.describeChanges(old: baseline, new: fresh)
             do {
                 if baseline != fresh { try store.save(fresh, target: target.name, caseName: caseKey) }
@@ -40,8 +45,11 @@ extension SuiteRunner {
             }
         }
         if updated {
-            findings.append(Finding(kind: .baselineUpdated,
-                                    message: changes.isEmpty ? "baseline unchanged" : "baseline updated: " + changes.joined(separator: "; ")))
+            findings.append(
+                Finding(
+                    kind: .baselineUpdated,
+                    message: changes.isEmpty
+                        ? "baseline unchanged" : "baseline updated: " + changes.joined(separator: "; ")))
         }
         if status != .skipped { status = findings.contains(where: \.isFailure) ? .failed : .passed }
         let result = CaseResult(
@@ -75,7 +83,8 @@ extension SuiteRunner {
     private func pytestFindings(_ test: PytestOutcome, profile: Profile?) -> [Finding] {
         var findings: [Finding] = []
         if test.outcome == "failed" {
-            let firstLine = (test.longRepresentation ?? "").split(separator: "\n").last.map(String.init) ?? "assertion failed"
+            let firstLine =
+                (test.longRepresentation ?? "").split(separator: "\n").last.map(String.init) ?? "assertion failed"
             findings.append(Finding(kind: .testFailed, message: "test failed: \(firstLine)"))
         }
         var limitMemory: Int64?

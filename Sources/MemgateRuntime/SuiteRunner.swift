@@ -54,7 +54,9 @@ public final class SuiteRunner: @unchecked Sendable {
     }
 
     /// Runs `targets` and calls `onCase` (serialized) as each case finishes; returns cases in config order.
-    public func run(targets: [TargetConfig], onCase: @escaping @Sendable (CaseReport) -> Void) -> ([CaseReport], SuiteProblems) {
+    public func run(targets: [TargetConfig], onCase: @escaping @Sendable (CaseReport) -> Void) -> (
+        [CaseReport], SuiteProblems
+    ) {
         let results = ResultSlots(count: targets.count)
         let queue = OperationQueue()
         queue.maxConcurrentOperationCount = options.jobs
@@ -79,9 +81,11 @@ public final class SuiteRunner: @unchecked Sendable {
     }
 
     private func notRun(_ target: TargetConfig) -> CaseReport {
-        CaseReport(result: CaseResult(target: target.name, name: target.name, status: .skipped,
-                                      outputTail: "not run: --fail-fast stopped the suite after a failure"),
-                   baselineChanges: [])
+        CaseReport(
+            result: CaseResult(
+                target: target.name, name: target.name, status: .skipped,
+                outputTail: "not run: --fail-fast stopped the suite after a failure"),
+            baselineChanges: [])
     }
 
     private func record(internalError message: String) {
@@ -97,23 +101,28 @@ public final class SuiteRunner: @unchecked Sendable {
     }
 
     func runTarget(_ target: TargetConfig) -> [CaseReport] {
-        let execution = TargetExecution(target: target, configDirectory: URL(fileURLWithPath: config.configDirectory),
-                                        trackerPath: trackerPath, baseEnvironment: environment, symbolizer: symbolizer,
-                                        sourceRoot: sourceRoot)
+        let execution = TargetExecution(
+            target: target, configDirectory: URL(fileURLWithPath: config.configDirectory),
+            trackerPath: trackerPath, baseEnvironment: environment, symbolizer: symbolizer,
+            sourceRoot: sourceRoot)
         var runs: [[MeasuredCase]] = []
         for _ in 0..<target.repeatCount {
             do {
                 runs.append(try execution.runOnce())
             } catch {
                 record(internalError: "\(target.name): \(error)")
-                let failed = CaseResult(target: target.name, name: target.name, status: .failed, findings: [
-                    Finding(kind: .targetExitedNonZero, message: "memgate could not run the target: \(error)")])
+                let failed = CaseResult(
+                    target: target.name, name: target.name, status: .failed,
+                    findings: [
+                        Finding(kind: .targetExitedNonZero, message: "memgate could not run the target: \(error)")
+                    ])
                 return [CaseReport(result: failed, baselineChanges: [])]
             }
         }
         let isPython = if case .command = target.kind { false } else { true }
-        let fingerprint = EnvironmentProbe.fingerprint(interpreter: isPython ? execution.interpreter : nil,
-                                                       environment: environment)
+        let fingerprint = EnvironmentProbe.fingerprint(
+            interpreter: isPython ? execution.interpreter : nil,
+            environment: environment)
         return medianCases(runs).map { gate($0.chosen, peaks: $0.peaks, target: target, environment: fingerprint) }
     }
 

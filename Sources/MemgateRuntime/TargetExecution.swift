@@ -11,9 +11,11 @@ public struct TargetExecution: Sendable {
     /// Source files under this directory are recorded relative to it (checkout-independent sites).
     public var sourceRoot: String?
 
-    public init(target: TargetConfig, configDirectory: URL, trackerPath: String,
-                baseEnvironment: [String: String], symbolizer: NativeSymbolizer = NativeSymbolizer(),
-                sourceRoot: String? = nil) {
+    public init(
+        target: TargetConfig, configDirectory: URL, trackerPath: String,
+        baseEnvironment: [String: String], symbolizer: NativeSymbolizer = NativeSymbolizer(),
+        sourceRoot: String? = nil
+    ) {
         self.sourceRoot = sourceRoot
         self.target = target
         self.configDirectory = configDirectory
@@ -40,14 +42,16 @@ public struct TargetExecution: Sendable {
         case .python(let script, let call):
             program = .python(interpreter: interpreter, script: resolve(script), call: call, arguments: [])
         case .pytest(let path, let args):
-            program = .pytest(interpreter: interpreter,
-                              arguments: [resolve(path), "-q", "-p", "no:cacheprovider", "-p", "no:memray"] + args)
+            program = .pytest(
+                interpreter: interpreter,
+                arguments: [resolve(path), "-q", "-p", "no:cacheprovider", "-p", "no:memray"] + args)
         }
         var environment = target.env
         if case .pytest = target.kind { environment["MEMGATE_PYTEST_REPORT"] = reportPath }
         let isNative = if case .command = target.kind { true } else { false }
-        return TrackedCommand(program: program, nativeFrames: isNative || target.native,
-                              ignorePatterns: target.ignore, extraEnvironment: environment)
+        return TrackedCommand(
+            program: program, nativeFrames: isNative || target.native,
+            ignorePatterns: target.ignore, extraEnvironment: environment)
     }
 
     private func resolve(_ path: String) -> String {
@@ -65,17 +69,23 @@ public struct TargetExecution: Sendable {
         let report = scratch.appendingPathComponent("pytest-report.jsonl")
         let command = trackedCommand(reportPath: report.path)
         let workingDirectory = target.cwd.map { URL(fileURLWithPath: $0) } ?? configDirectory
-        let outcome = try TargetLauncher.run(LaunchRequest(
-            arguments: command.arguments(),
-            environment: command.environment(base: baseEnvironment, trackerPath: trackerPath, capturePath: capture.path),
-            workingDirectory: workingDirectory, timeoutSeconds: target.timeoutSeconds))
+        let outcome = try TargetLauncher.run(
+            LaunchRequest(
+                arguments: command.arguments(),
+                environment: command.environment(
+                    base: baseEnvironment, trackerPath: trackerPath, capturePath: capture.path),
+                workingDirectory: workingDirectory, timeoutSeconds: target.timeoutSeconds))
         if case .pytest = target.kind {
-            return try pytestCases(capturePaths: CaptureSet.allPaths(basePath: capture), reportPath: report, outcome: outcome)
+            return try pytestCases(
+                capturePaths: CaptureSet.allPaths(basePath: capture), reportPath: report, outcome: outcome)
         }
         let paths = CaptureSet.paths(basePath: capture)
         let profile = try paths.last.map { path throws(CaptureError) in try load(path) }
-        return [MeasuredCase(name: target.name, profile: profile.map { named($0) }, processEnd: outcome.processEnd,
-                             outputTail: outcome.outputTail, durationSeconds: outcome.durationSeconds)]
+        return [
+            MeasuredCase(
+                name: target.name, profile: profile.map { named($0) }, processEnd: outcome.processEnd,
+                outputTail: outcome.outputTail, durationSeconds: outcome.durationSeconds)
+        ]
     }
 
     private func load(_ path: URL) throws(CaptureError) -> Profile {
@@ -99,8 +109,9 @@ public struct TargetExecution: Sendable {
         }
         let tests = PytestOutcome.load(path: reportPath)
         var cases: [MeasuredCase] = tests.map { test in
-            MeasuredCase(name: test.nodeID, profile: profiles[test.nodeID], processEnd: nil,
-                         outputTail: test.longRepresentation ?? "", durationSeconds: test.durationSeconds, test: test)
+            MeasuredCase(
+                name: test.nodeID, profile: profiles[test.nodeID], processEnd: nil,
+                outputTail: test.longRepresentation ?? "", durationSeconds: test.durationSeconds, test: test)
         }
         // pytest exits 1 when tests fail; that is reported per test. Exit 1 with no failed test
         // reported (e.g. a crashed worker), other statuses (2 interrupted, 3 internal error,
@@ -112,8 +123,10 @@ public struct TargetExecution: Sendable {
         default: processFailed = true
         }
         if processFailed || cases.isEmpty {
-            cases.append(MeasuredCase(name: target.name, profile: nil, processEnd: outcome.processEnd,
-                                      outputTail: outcome.outputTail, durationSeconds: outcome.durationSeconds))
+            cases.append(
+                MeasuredCase(
+                    name: target.name, profile: nil, processEnd: outcome.processEnd,
+                    outputTail: outcome.outputTail, durationSeconds: outcome.durationSeconds))
         }
         return cases
     }

@@ -14,8 +14,10 @@ public struct LaunchRequest: Sendable {
     public var passThroughOutput: Bool
     public var outputTailBytes: Int
 
-    public init(arguments: [String], environment: [String: String], workingDirectory: URL? = nil,
-                timeoutSeconds: Double? = nil, passThroughOutput: Bool = false, outputTailBytes: Int = 16384) {
+    public init(
+        arguments: [String], environment: [String: String], workingDirectory: URL? = nil,
+        timeoutSeconds: Double? = nil, passThroughOutput: Bool = false, outputTailBytes: Int = 16384
+    ) {
         self.arguments = arguments
         self.environment = environment
         self.workingDirectory = workingDirectory
@@ -42,8 +44,11 @@ public struct LaunchError: Error, CustomStringConvertible {
 public enum TargetLauncher {
     public static func run(_ request: LaunchRequest) throws -> LaunchOutcome {
         guard let first = request.arguments.first else { throw LaunchError(description: "empty command") }
-        let relativeToWorkingDirectory = first.contains("/") ? resolveRelative(first, in: request.workingDirectory) : nil
-        guard let executable = relativeToWorkingDirectory ?? ExecutableLocator.find(first, environment: request.environment)
+        let relativeToWorkingDirectory =
+            first.contains("/") ? resolveRelative(first, in: request.workingDirectory) : nil
+        guard
+            let executable = relativeToWorkingDirectory
+                ?? ExecutableLocator.find(first, environment: request.environment)
         else {
             throw LaunchError(description: "command not found: \(first) (searched PATH and the working directory)")
         }

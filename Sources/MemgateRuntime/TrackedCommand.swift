@@ -19,7 +19,9 @@ public struct TrackedCommand: Sendable {
     public var ignorePatterns: [String]
     public var extraEnvironment: [String: String]
 
-    public init(program: Program, nativeFrames: Bool, ignorePatterns: [String] = [], extraEnvironment: [String: String] = [:]) {
+    public init(
+        program: Program, nativeFrames: Bool, ignorePatterns: [String] = [], extraEnvironment: [String: String] = [:]
+    ) {
         self.program = program
         self.nativeFrames = nativeFrames
         self.ignorePatterns = ignorePatterns
@@ -43,8 +45,10 @@ public struct TrackedCommand: Sendable {
 
     /// The target's environment: the caller's, the config's `env`, then memgate's own variables.
     /// `PYTHONHASHSEED=0` is set unless the target sets it, for byte-identical runs.
-    public func environment(base: [String: String], trackerPath: String, capturePath: String,
-                            pythonDirectory: URL = RuntimeResources.pythonDirectory) -> [String: String] {
+    public func environment(
+        base: [String: String], trackerPath: String, capturePath: String,
+        pythonDirectory: URL = RuntimeResources.pythonDirectory
+    ) -> [String: String] {
         var environment = base
         for (key, value) in extraEnvironment { environment[key] = value }
         let preload = environment["LD_PRELOAD"].map { "\(trackerPath):\($0)" } ?? trackerPath

@@ -18,9 +18,10 @@ public enum TrackerLocator {
             directory.deletingLastPathComponent().appendingPathComponent("lib/\(libraryName)").path,
         ]
         if let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) { return found }
-        throw LaunchError(description: """
-            tracker library not found (looked for \(candidates.joined(separator: ", "))); \
-            build it with `make tracker` or set MEMGATE_TRACKER
-            """)
+        throw LaunchError(
+            description: """
+                tracker library not found (looked for \(candidates.joined(separator: ", "))); \
+                build it with `make tracker` or set MEMGATE_TRACKER
+                """)
     }
 }

@@ -41,15 +41,19 @@ struct ArtifactWriter {
             for index in suite.cases.indices where suite.cases[index].profile != nil {
                 let item = suite.cases[index]
                 // Target names are already file-safe; pytest node ids get a safe name plus a hash.
-                let file = item.name == item.target
+                let file =
+                    item.name == item.target
                     ? "flamegraphs/\(item.target).html"
                     : "flamegraphs/\(item.target)/\(BaselineFileName.safeFileName(forCase: item.name)).html"
                 suite.cases[index].flamegraphPath = file
-                try atomicWrite(Data(HtmlFlamegraph.render(result: suite.cases[index]).utf8),
-                                to: directory.appendingPathComponent(file))
+                try atomicWrite(
+                    Data(HtmlFlamegraph.render(result: suite.cases[index]).utf8),
+                    to: directory.appendingPathComponent(file))
             }
-            try atomicWrite(Data(HtmlIndex.render(suite: suite).utf8), to: directory.appendingPathComponent("index.html"))
-            try atomicWrite(Data(MarkdownSummary.render(suite).utf8), to: directory.appendingPathComponent("summary.md"))
+            try atomicWrite(
+                Data(HtmlIndex.render(suite: suite).utf8), to: directory.appendingPathComponent("index.html"))
+            try atomicWrite(
+                Data(MarkdownSummary.render(suite).utf8), to: directory.appendingPathComponent("summary.md"))
         }
         if let path = junitPath ?? directory?.appendingPathComponent("junit.xml").path {
             try atomicWrite(JUnitReport.render([suite]), to: URL(fileURLWithPath: path))

@@ -42,7 +42,8 @@ struct Memgate: ParsableCommand {
         if code == 0 || error is CleanExit {
             Memgate.exit(withError: error)
         }
-        let message = error is MemgateFailure || !isArgumentParserError(error)
+        let message =
+            error is MemgateFailure || !isArgumentParserError(error)
             ? "memgate: \(error)" : Memgate.fullMessage(for: error)
         FileHandle.standardError.write(Data((message + "\n").utf8))
         Foundation.exit(code)

@@ -41,7 +41,9 @@ struct RecordCommand: ParsableCommand {
 
     func validate() throws {
         let arguments = command.first == "--" ? Array(command.dropFirst()) : command
-        guard !arguments.isEmpty else { throw ValidationError("give the command to run after `--`, e.g. `memgate record -- ./app`") }
+        guard !arguments.isEmpty else {
+            throw ValidationError("give the command to run after `--`, e.g. `memgate record -- ./app`")
+        }
         if pythonCall != nil && PythonCommandLine(arguments) == nil {
             throw ValidationError("--python-call needs a Python script: `-- script.py` or `-- python3 script.py`")
         }
@@ -51,8 +53,9 @@ struct RecordCommand: ParsableCommand {
         let arguments = command.first == "--" ? Array(command.dropFirst()) : command
         let program: TrackedCommand.Program
         if let python = PythonCommandLine(arguments) {
-            program = .python(interpreter: python.interpreter, script: python.script, call: pythonCall,
-                              arguments: python.arguments)
+            program = .python(
+                interpreter: python.interpreter, script: python.script, call: pythonCall,
+                arguments: python.arguments)
         } else {
             program = .native(arguments: arguments)
         }
@@ -62,15 +65,18 @@ struct RecordCommand: ParsableCommand {
         for stale in CaptureSet.paths(basePath: outputURL) { try? FileManager.default.removeItem(at: stale) }
         let tracker = try TrackerLocator.locate()
         RunningTargets.shared.terminateTargetsOnInterrupt()
-        let environment = tracked.environment(base: ProcessInfo.processInfo.environment, trackerPath: tracker,
-                                              capturePath: outputURL.path)
-        let outcome = try TargetLauncher.run(LaunchRequest(
-            arguments: tracked.arguments(), environment: environment, timeoutSeconds: timeoutSeconds,
-            passThroughOutput: true))
+        let environment = tracked.environment(
+            base: ProcessInfo.processInfo.environment, trackerPath: tracker,
+            capturePath: outputURL.path)
+        let outcome = try TargetLauncher.run(
+            LaunchRequest(
+                arguments: tracked.arguments(), environment: environment, timeoutSeconds: timeoutSeconds,
+                passThroughOutput: true))
         let written = CaptureSet.paths(basePath: outputURL)
         guard !written.isEmpty else {
-            throw MemgateFailure(description: "no capture was written to \(output) (\(describe(outcome.processEnd)))",
-                                 code: ExitStatus.internalFailure)
+            throw MemgateFailure(
+                description: "no capture was written to \(output) (\(describe(outcome.processEnd)))",
+                code: ExitStatus.internalFailure)
         }
         let files = written.map(\.path).joined(separator: ", ")
         FileHandle.standardError.write(Data("memgate: wrote \(files); \(describe(outcome.processEnd))\n".utf8))

@@ -39,8 +39,9 @@ struct ReportCommand: ParsableCommand {
         let raw = try CaptureSet.decode(path: URL(fileURLWithPath: capture))
         let profile = raw.profile(symbols: NativeSymbolizer().symbolize(raw))
         if let html {
-            let result = CaseResult(target: profile.regionName, name: profile.regionName, status: .passed,
-                                    profile: profile, tolerance: Tolerance(topSites: top))
+            let result = CaseResult(
+                target: profile.regionName, name: profile.regionName, status: .passed,
+                profile: profile, tolerance: Tolerance(topSites: top))
             try Data(HtmlFlamegraph.render(result: result).utf8).write(to: URL(fileURLWithPath: html), options: .atomic)
         }
         if json {
@@ -60,21 +61,32 @@ enum CaptureSummary {
         var lines: [String] = []
         let state = raw.isFinished ? "complete" : "interrupted (process ended before finalizing; figures so far)"
         lines.append("capture:      \(path) — region \"\(profile.regionName)\", \(state)")
-        if raw.isTorn { lines.append("warning:      the last event was torn by the crash; figures may be off by one allocation") }
-        if raw.stacksDropped { lines.append("warning:      the stack table filled up; some allocations are under [stack table full]") }
+        if raw.isTorn {
+            lines.append("warning:      the last event was torn by the crash; figures may be off by one allocation")
+        }
+        if raw.stacksDropped {
+            lines.append("warning:      the stack table filled up; some allocations are under [stack table full]")
+        }
         lines.append("peak:         \(ByteSize.format(profile.peakBytes)) (\(profile.peakBytes) B)")
-        lines.append("total:        \(ByteSize.format(profile.totalBytes)) (\(profile.totalBytes) B) in \(profile.allocationCount) allocations")
+        lines.append(
+            "total:        \(ByteSize.format(profile.totalBytes)) (\(profile.totalBytes) B) in \(profile.allocationCount) allocations"
+        )
         lines.append("live at end:  \(ByteSize.format(profile.bytesAtEnd)) (\(profile.bytesAtEnd) B)")
-        lines.append(String(format: "duration:     %.3f s, peak at %.3f s",
-                            Double(profile.durationNanoseconds) / 1e9, Double(profile.peakTimeNanoseconds) / 1e9))
+        lines.append(
+            String(
+                format: "duration:     %.3f s, peak at %.3f s",
+                Double(profile.durationNanoseconds) / 1e9, Double(profile.peakTimeNanoseconds) / 1e9))
         if raw.fastUnwinds + raw.slowUnwinds > 0 {
             let off = raw.fastUnwindDisabled ? " (learned rules switched off by a failed self-check)" : ""
-            lines.append("native stacks: \(raw.fastUnwinds) walked with learned rules, \(raw.slowUnwinds) with libunwind\(off)")
+            lines.append(
+                "native stacks: \(raw.fastUnwinds) walked with learned rules, \(raw.slowUnwinds) with libunwind\(off)")
         }
         lines.append("top sites at peak:")
         for site in profile.topSites(limit: top) where site.bytesAtPeak > 0 {
             let bytes = ByteSize.format(site.bytesAtPeak).padding(toLength: 11, withPad: " ", startingAt: 0)
-            lines.append("  \(bytes) \(String(site.allocationsAtPeak).padding(toLength: 8, withPad: " ", startingAt: 0)) \(site.displayName)")
+            lines.append(
+                "  \(bytes) \(String(site.allocationsAtPeak).padding(toLength: 8, withPad: " ", startingAt: 0)) \(site.displayName)"
+            )
         }
         return lines.joined(separator: "\n")
     }

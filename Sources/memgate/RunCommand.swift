@@ -71,20 +71,25 @@ struct RunCommand: ParsableCommand {
         print("memgate: running \(selected.count) target(s) from \(config)")
         let counter = ProgressCounter(total: selected.count)
         let start = Date()
-        let runner = SuiteRunner(config: suite, trackerPath: tracker, environment: environment,
-                                 options: SuiteRunOptions(updateBaselines: updateBaselines, failFast: failFast, jobs: jobs))
-        let writer = ArtifactWriter(artifactsDirectory: artifacts, junitPath: junit, jsonPath: json,
-                                    markdownPath: markdown ?? environment["GITHUB_STEP_SUMMARY"])
+        let runner = SuiteRunner(
+            config: suite, trackerPath: tracker, environment: environment,
+            options: SuiteRunOptions(updateBaselines: updateBaselines, failFast: failFast, jobs: jobs))
+        let writer = ArtifactWriter(
+            artifactsDirectory: artifacts, junitPath: junit, jsonPath: json,
+            markdownPath: markdown ?? environment["GITHUB_STEP_SUMMARY"])
         if let artifacts {
             try? FileManager.default.removeItem(atPath: artifacts + "/" + ArtifactWriter.partialResultsName)
         }
         let (reports, problems) = runner.run(targets: selected) { report in
             writer.appendPartial(report.result)
-            print(ConsoleReport.progressLine(index: counter.index(of: report.result.target), count: counter.total,
-                                             result: report.result, style: style))
+            print(
+                ConsoleReport.progressLine(
+                    index: counter.index(of: report.result.target), count: counter.total,
+                    result: report.result, style: style))
             for change in report.baselineChanges { print("      baseline: \(change)") }
         }
-        var result = SuiteResult(name: name, cases: reports.map(\.result), durationSeconds: Date().timeIntervalSince(start))
+        var result = SuiteResult(
+            name: name, cases: reports.map(\.result), durationSeconds: Date().timeIntervalSince(start))
         try writer.write(&result)
         print()
         print(ConsoleReport.table(result, style: style))
@@ -100,7 +105,8 @@ struct RunCommand: ParsableCommand {
         let known = Set(suite.targets.map(\.name))
         for name in targets where !known.contains(name) {
             throw MemgateFailure(
-                description: "\(config): no target named '\(name)'; targets are: \(suite.targets.map(\.name).joined(separator: ", "))",
+                description:
+                    "\(config): no target named '\(name)'; targets are: \(suite.targets.map(\.name).joined(separator: ", "))",
                 code: ExitStatus.usage)
         }
         return suite.targets.filter { targets.contains($0.name) }

@@ -17,7 +17,8 @@ import Testing
         let workspace = try Workspace("browser")
         let artifacts = workspace.path("artifacts")
         let config = RepositoryLayout.root.appendingPathComponent("ci/exercises/fibonacci-list.yml").path
-        let run = try Memgate.run(["run", "--config", config, "--artifacts", artifacts.path], in: RepositoryLayout.root)
+        let run = try Memgate.run(
+            ["run", "--config", config, "--artifacts", artifacts.path], in: RepositoryLayout.root)
         #expect(run.exitCode == Memgate.Exit.gateFailed, "\(run.standardOutput)\(run.standardError)")
         let suite = try Memgate.suite(at: artifacts.appendingPathComponent("results.json"))
         let result = try #require(suite.case("fibonacci-list"))

@@ -54,7 +54,8 @@ enum ChildProcess {
         let duration = Date().timeIntervalSince(start)
         try stdoutHandle.close()
         try stderrHandle.close()
-        let code = process.terminationReason == .uncaughtSignal
+        let code =
+            process.terminationReason == .uncaughtSignal
             ? 128 + process.terminationStatus : process.terminationStatus
         return ChildProcessResult(
             exitCode: code,

@@ -13,7 +13,8 @@ import Testing
         let config = RepositoryLayout.root.appendingPathComponent("ci/exercises/fibonacci-list.yml").path
         let artifacts = workspace.path("artifacts")
 
-        let run = try Memgate.run(["run", "--config", config, "--artifacts", artifacts.path], in: RepositoryLayout.root)
+        let run = try Memgate.run(
+            ["run", "--config", config, "--artifacts", artifacts.path], in: RepositoryLayout.root)
 
         #expect(run.exitCode == Memgate.Exit.gateFailed, "stderr: \(run.standardError)")
         #expect(run.standardOutput.contains("100.0 KiB"), "stdout: \(run.standardOutput)")

@@ -7,7 +7,8 @@ import Testing
     func interruptKeepsFinishedCases() throws {
         let workspace = try Workspace("interrupt")
         let marker = workspace.path("still-running")
-        _ = try workspace.write("""
+        _ = try workspace.write(
+            """
             version: 1
             baselines: Baselines
             targets:
@@ -18,8 +19,10 @@ import Testing
             """, to: "memgate.yml")
         let process = Process()
         process.executableURL = try RepositoryLayout.memgateBinary()
-        process.arguments = ["run", "--config", workspace.path("memgate.yml").path,
-                             "--artifacts", workspace.path("artifacts").path]
+        process.arguments = [
+            "run", "--config", workspace.path("memgate.yml").path,
+            "--artifacts", workspace.path("artifacts").path,
+        ]
         process.environment = try Memgate.childEnvironment()
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice

@@ -22,9 +22,13 @@ import Testing
         #expect(kept.failures.map(\.kind) == [.leakLimitExceeded])
         let keptFailure = try #require(kept.failures.first)
         #expect(keptFailure.site?.function == "leak_into_cache")
-        #expect(keptFailure.message.hasPrefix("limit_leaks: 2.0 MiB leaked from leak_into_cache @ "), "\(keptFailure.message)")
-        #expect(keptFailure.message.hasSuffix(
-            "test_leak_filter.py:\(cacheLine) after filter_fn (limit 1.0 MiB per location)"), "\(keptFailure.message)")
+        #expect(
+            keptFailure.message.hasPrefix("limit_leaks: 2.0 MiB leaked from leak_into_cache @ "),
+            "\(keptFailure.message)")
+        #expect(
+            keptFailure.message.hasSuffix(
+                "test_leak_filter.py:\(cacheLine) after filter_fn (limit 1.0 MiB per location)"),
+            "\(keptFailure.message)")
         let keptBytes = try #require(keptFailure.bytes)
         #expect(keptBytes >= 2 * 1024 * 1024 && keptBytes < 2 * 1024 * 1024 + 64 * 1024, "kept \(keptBytes)")
 

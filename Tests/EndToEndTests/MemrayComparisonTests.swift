@@ -48,7 +48,8 @@ import Testing
             ["-m", "pip", "install", "-q", "--disable-pip-version-check", "pytest-memray"],
             environment: ProcessInfo.processInfo.environment, directory: RepositoryLayout.root, timeoutSeconds: 300)
         if try importable() { return }
-        let reason = "pytest-memray is not importable and `pip install pytest-memray` failed "
+        let reason =
+            "pytest-memray is not importable and `pip install pytest-memray` failed "
             + "(exit \(install.exitCode)): \(install.standardError.suffix(1000))"
         if RepositoryLayout.isCI { throw SetupError(reason) }
         try Test.cancel(Comment(rawValue: reason))
@@ -85,7 +86,8 @@ import Testing
                 continue
             }
             let children = Set((testcase.children ?? []).compactMap(\.name))
-            verdicts[name] = children.contains("skipped")
+            verdicts[name] =
+                children.contains("skipped")
                 ? .skipped : children.isDisjoint(with: ["failure", "error"]) ? .passed : .failed
         }
 

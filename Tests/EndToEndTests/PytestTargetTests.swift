@@ -15,7 +15,8 @@ import Testing
         let artifacts = workspace.path("artifacts")
         let config = RepositoryLayout.root.appendingPathComponent("ci/exercises/pytest-breaches.yml").path
 
-        let run = try Memgate.run(["run", "--config", config, "--artifacts", artifacts.path], in: RepositoryLayout.root)
+        let run = try Memgate.run(
+            ["run", "--config", config, "--artifacts", artifacts.path], in: RepositoryLayout.root)
 
         #expect(run.exitCode == Memgate.Exit.gateFailed, "stdout: \(run.standardOutput)\nstderr: \(run.standardError)")
         let suite = try Memgate.suite(at: artifacts.appendingPathComponent("results.json"))
@@ -102,7 +103,8 @@ import Testing
         #expect(wrong.failures.map(\.kind) == [.testFailed])
         let assertLine = try RepositoryLayout.lineNumber(
             of: "assert sum([1, 2]) == 4", in: "Tests/Fixtures/EndToEnd/marker_verdicts_cases.py")
-        #expect(wrong.failures.first?.message.contains("test_marker_verdicts.py:\(assertLine)") == true,
-                "\(wrong.failures)")
+        #expect(
+            wrong.failures.first?.message.contains("test_marker_verdicts.py:\(assertLine)") == true,
+            "\(wrong.failures)")
     }
 }

@@ -19,8 +19,9 @@ struct ReportHtmlTests {
 
         let text = try Memgate.run(["report", capture.path, "--html", "out.html", "--top", "5"], in: workspace.url)
         #expect(text.exitCode == 0, "stdout: \(text.standardOutput)\nstderr: \(text.standardError)")
-        #expect(text.standardOutput.contains("region \"fibonacci_hash_list(3333, 3000, 3456)\", complete"),
-                "stdout: \(text.standardOutput)")
+        #expect(
+            text.standardOutput.contains("region \"fibonacci_hash_list(3333, 3000, 3456)\", complete"),
+            "stdout: \(text.standardOutput)")
         let siteLines = Self.siteLines(text.standardOutput)
         #expect(!siteLines.isEmpty && siteLines.count <= 5, "stdout: \(text.standardOutput)")
         #expect(siteLines.first?.contains("fibonacci_list @ ") == true, "stdout: \(text.standardOutput)")
@@ -51,7 +52,7 @@ struct ReportHtmlTests {
     /// N from the text report's `peak:` line, `peak:         1.2 MiB (N B)`.
     static func peakBytes(_ output: String) -> Int64? {
         guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix("peak:") }),
-              let open = line.lastIndex(of: "("), line.hasSuffix(" B)")
+            let open = line.lastIndex(of: "("), line.hasSuffix(" B)")
         else { return nil }
         return Int64(line[line.index(after: open)..<line.index(line.endIndex, offsetBy: -3)])
     }
@@ -66,7 +67,7 @@ struct ReportHtmlTests {
     /// The JSON object embedded in `<script type="application/json" id="memgate-data">`.
     static func embeddedData(_ html: String) -> [String: Any]? {
         guard let marker = html.range(of: "id=\"memgate-data\">"),
-              let end = html.range(of: "</script>", range: marker.upperBound..<html.endIndex)
+            let end = html.range(of: "</script>", range: marker.upperBound..<html.endIndex)
         else { return nil }
         let json = Data(html[marker.upperBound..<end.lowerBound].utf8)
         return (try? JSONSerialization.jsonObject(with: json)) as? [String: Any]

@@ -10,7 +10,8 @@ import Testing
             "thread_only_cases.py", as: "test_thread_only.py", target: "thread-only", in: workspace)
         #expect(run.exitCode == Memgate.Exit.gateFailed, "stdout: \(run.standardOutput)")
         let fourMebibytes: Int64 = 4 << 20
-        let counted = try #require(suite.case("tests/test_thread_only.py::test_background_allocation_counts_by_default"))
+        let counted = try #require(
+            suite.case("tests/test_thread_only.py::test_background_allocation_counts_by_default"))
         #expect(counted.status == .failed)
         #expect(counted.failures.map(\.kind) == [.limitExceeded])
         #expect((counted.profile?.peakBytes ?? 0) >= fourMebibytes)

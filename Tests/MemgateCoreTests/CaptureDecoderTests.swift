@@ -74,7 +74,9 @@ struct SyntheticCapture {
 
     var data: Data { Data(bytes) }
 
-    private mutating func append(u64 values: UInt64...) { for value in values { bytes += littleEndian(value, width: 8) } }
+    private mutating func append(u64 values: UInt64...) {
+        for value in values { bytes += littleEndian(value, width: 8) }
+    }
     private mutating func append(i64 values: Int64...) {
         for value in values { bytes += littleEndian(UInt64(bitPattern: value), width: 8) }
     }
@@ -184,10 +186,12 @@ enum CaptureDamage: String, CaseIterable, Sendable, CustomTestStringConvertible 
             liveBytes: 64, peakBytes: 1000, totalBytes: 1564, allocationCount: 4, freeCount: 3,
             peakTimeNanoseconds: 1500, durationNanoseconds: 4000,
             stacks: [
-                .init(words: [0x401234, 0x401100], liveBytes: 0, liveCount: 0, peakBytes: 1000, peakCount: 2,
-                      totalBytes: 1500, allocationCount: 3),
-                .init(words: [SyntheticCapture.pythonWord], liveBytes: 64, liveCount: 1, peakBytes: 0, peakCount: 0,
-                      totalBytes: 64, allocationCount: 1),
+                .init(
+                    words: [0x401234, 0x401100], liveBytes: 0, liveCount: 0, peakBytes: 1000, peakCount: 2,
+                    totalBytes: 1500, allocationCount: 3),
+                .init(
+                    words: [SyntheticCapture.pythonWord], liveBytes: 64, liveCount: 1, peakBytes: 0, peakCount: 0,
+                    totalBytes: 64, allocationCount: 1),
             ],
             pythonFunctions: [5: .init(name: "build", file: "target.py")],
             modules: [.init(path: "/usr/bin/target", bias: 0x400000, start: 0x401000, end: 0x402000)],

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import MemgateCore
 
 /// Every config mistake names the file, the exact line and column, the key path, and what to do.
@@ -25,7 +26,8 @@ struct ConfigErrorTests {
         Case(
             name: "snake case key", yaml: head + "    noise_floor: 1 KB\n", line: 5, column: 5,
             keyPath: "targets[0].noise_floor",
-            description: "ci/memgate.yml:5:5: targets[0].noise_floor: unknown key 'noise_floor'; did you mean 'noise-floor'?"),
+            description:
+                "ci/memgate.yml:5:5: targets[0].noise_floor: unknown key 'noise_floor'; did you mean 'noise-floor'?"),
         Case(
             name: "unknown top-level key", yaml: "version: 1\ntarget: []\n", line: 2, column: 1, keyPath: "target",
             description: "ci/memgate.yml:2:1: target: unknown key 'target'; did you mean 'targets'?"),
@@ -38,7 +40,9 @@ struct ConfigErrorTests {
         Case(
             name: "wrong type for limit", yaml: head + "    limit: [1]\n", line: 5, column: 12,
             keyPath: "targets[0].limit",
-            description: "ci/memgate.yml:5:12: targets[0].limit: expected a size such as \"100 KB\" or \"1.5 MiB\", found a list"),
+            description:
+                "ci/memgate.yml:5:12: targets[0].limit: expected a size such as \"100 KB\" or \"1.5 MiB\", found a list"
+        ),
         Case(
             name: "bad unit", yaml: head + "    limit: 100 KQ\n", line: 5, column: 12, keyPath: "targets[0].limit",
             description: "ci/memgate.yml:5:12: targets[0].limit: invalid size \"100 KQ\": unknown unit \"KQ\"; "
@@ -62,11 +66,13 @@ struct ConfigErrorTests {
         Case(
             name: "top-sites zero", yaml: head + "    top-sites: 0\n", line: 5, column: 16,
             keyPath: "targets[0].top-sites",
-            description: "ci/memgate.yml:5:16: targets[0].top-sites: expected a count of at least 1 such as 10, found 0"),
+            description: "ci/memgate.yml:5:16: targets[0].top-sites: expected a count of at least 1 such as 10, found 0"
+        ),
         Case(
             name: "negative max-allocations", yaml: head + "    max-allocations: -1\n", line: 5, column: 22,
             keyPath: "targets[0].max-allocations",
-            description: "ci/memgate.yml:5:22: targets[0].max-allocations: expected a count such as 20000, found \"-1\""),
+            description: "ci/memgate.yml:5:22: targets[0].max-allocations: expected a count such as 20000, found \"-1\""
+        ),
         Case(
             name: "native not a bool", yaml: head + "    native: maybe\n", line: 5, column: 13,
             keyPath: "targets[0].native",
@@ -108,7 +114,8 @@ struct ConfigErrorTests {
         Case(
             name: "call without python", yaml: "version: 1\ntargets:\n  - name: a\n    command: [x]\n    call: f()\n",
             line: 5, column: 5, keyPath: "targets[0].call",
-            description: "ci/memgate.yml:5:5: targets[0].call: 'call' is only allowed with 'python', not with 'command'"),
+            description: "ci/memgate.yml:5:5: targets[0].call: 'call' is only allowed with 'python', not with 'command'"
+        ),
         Case(
             name: "args without pytest", yaml: head + "    args: [x]\n", line: 5, column: 5, keyPath: "targets[0].args",
             description: "ci/memgate.yml:5:5: targets[0].args: 'args' is only allowed with 'pytest', not with 'python'"),
@@ -123,7 +130,8 @@ struct ConfigErrorTests {
             description: "ci/memgate.yml:6:5: targets[0].limit: duplicate key 'limit'; the first is on line 5"),
         Case(
             name: "duplicate top-level key", yaml: "version: 1\nversion: 1\ntargets: []\n", line: 2, column: 1,
-            keyPath: "version", description: "ci/memgate.yml:2:1: version: duplicate key 'version'; the first is on line 1"),
+            keyPath: "version",
+            description: "ci/memgate.yml:2:1: version: duplicate key 'version'; the first is on line 1"),
         Case(
             name: "duplicate key in a flow mapping", yaml: head + "    env: {A: 1, A: 2}\n", line: 5, column: 17,
             keyPath: "targets[0].env.A",
@@ -163,7 +171,8 @@ struct ConfigErrorTests {
         Case(
             name: "target-only key in defaults", yaml: "version: 1\ndefaults:\n  cwd: x\ntargets: []\n", line: 3,
             column: 3, keyPath: "defaults.cwd",
-            description: "ci/memgate.yml:3:3: defaults.cwd: 'cwd' is not allowed in defaults: it can only be set on a target"),
+            description:
+                "ci/memgate.yml:3:3: defaults.cwd: 'cwd' is not allowed in defaults: it can only be set on a target"),
         Case(
             name: "absolute baselines", yaml: "version: 1\nbaselines: /abs\ntargets: []\n", line: 2, column: 12,
             keyPath: "baselines",
@@ -194,18 +203,22 @@ struct ConfigErrorTests {
 
     @Test func baselinesEscapingTheRepositoryRootAreRejected() {
         let yaml = "version: 1\nbaselines: ../../x\ntargets: [{name: a, python: a.py}]\n"
-        #expect(throws: ConfigError(
-            file: "/repo/ci/memgate.yml", line: 2, column: 12, keyPath: "baselines",
-            message: "'../../x' resolves to /x, outside the repository root /repo; "
-                + "baselines are written there, so keep them inside")) {
+        #expect(
+            throws: ConfigError(
+                file: "/repo/ci/memgate.yml", line: 2, column: 12, keyPath: "baselines",
+                message: "'../../x' resolves to /x, outside the repository root /repo; "
+                    + "baselines are written there, so keep them inside")
+        ) {
             try ConfigLoader.parse(yaml: yaml, path: "/repo/ci/memgate.yml")
         }
     }
 
     @Test func suggestionIsPartOfTheStructuredError() {
-        #expect(throws: ConfigError(
-            file: Self.path, line: 5, column: 5, keyPath: "targets[0].Limit", message: "unknown key 'Limit'",
-            suggestion: "limit")) {
+        #expect(
+            throws: ConfigError(
+                file: Self.path, line: 5, column: 5, keyPath: "targets[0].Limit", message: "unknown key 'Limit'",
+                suggestion: "limit")
+        ) {
             try ConfigLoader.parse(yaml: Self.head + "    Limit: 1 KB\n", path: Self.path)
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import MemgateCore
 
 /// `ConfigLoader` turns a valid `ci/memgate.yml` into exact values, applying defaults.
@@ -208,16 +209,22 @@ struct ConfigLoaderTests {
 
     @Test func unreadableFileIsAnErrorAtLineZero() {
         let missing = "/nonexistent-memgate-dir/memgate.yml"
-        #expect(throws: ConfigError(
-            file: missing, line: 0, column: 0, keyPath: "",
-            message: "cannot read the config file: no such file")) { try ConfigLoader.load(path: missing) }
         #expect(
-            ConfigError(file: missing, line: 0, column: 0, keyPath: "", message: "cannot read the config file: no such file")
-                .description == "/nonexistent-memgate-dir/memgate.yml: cannot read the config file: no such file")
+            throws: ConfigError(
+                file: missing, line: 0, column: 0, keyPath: "",
+                message: "cannot read the config file: no such file")
+        ) { try ConfigLoader.load(path: missing) }
+        #expect(
+            ConfigError(
+                file: missing, line: 0, column: 0, keyPath: "", message: "cannot read the config file: no such file"
+            )
+            .description == "/nonexistent-memgate-dir/memgate.yml: cannot read the config file: no such file")
         let directory = FileManager.default.temporaryDirectory.path
-        #expect(throws: ConfigError(
-            file: directory, line: 0, column: 0, keyPath: "",
-            message: "cannot read the config file: it is a directory, expected a YAML file")) {
+        #expect(
+            throws: ConfigError(
+                file: directory, line: 0, column: 0, keyPath: "",
+                message: "cannot read the config file: it is a directory, expected a YAML file")
+        ) {
             try ConfigLoader.load(path: directory)
         }
     }

@@ -1,22 +1,24 @@
 import Testing
+
 @testable import MemgateCore
 
 /// `DurationParser` reads `timeout` values: ms, s, m, h, or a bare number of seconds.
 struct DurationParserTests {
-    @Test(arguments: [
-        ("120s", 120),
-        ("2m", 120),
-        ("1.5 s", 1.5),
-        ("500ms", 0.5),
-        ("90", 90),
-        ("0.25", 0.25),
-        ("1h", 3600),
-        ("2M", 120),
-        ("250 MS", 0.25),
-        (" 3s ", 3),
-        ("0.5m", 30),
-        ("0s", 0),
-    ] as [(String, Double)])
+    @Test(
+        arguments: [
+            ("120s", 120),
+            ("2m", 120),
+            ("1.5 s", 1.5),
+            ("500ms", 0.5),
+            ("90", 90),
+            ("0.25", 0.25),
+            ("1h", 3600),
+            ("2M", 120),
+            ("250 MS", 0.25),
+            (" 3s ", 3),
+            ("0.5m", 30),
+            ("0s", 0),
+        ] as [(String, Double)])
     func parsesDurationsToSeconds(text: String, seconds: Double) throws {
         #expect(try DurationParser.parseSeconds(text) == seconds)
     }

@@ -13,18 +13,24 @@ private func baseline(peak: Int64, sites: [String: Int64], environment: Environm
 
 @Suite struct GateBaselineChangeTests {
     @Test func baselineFromProfileRecordsTheTopSites() {
-        let frame = { (function: String, line: Int) in Frame(function: function, file: "fib.py", line: line, kind: .python) }
+        let frame = { (function: String, line: Int) in
+            Frame(function: function, file: "fib.py", line: line, kind: .python)
+        }
         let profile = Profile(
             regionName: "fib", peakBytes: 3_000, totalBytes: 9_000, allocationCount: 30, bytesAtEnd: 100,
             stacks: [
-                StackRecord(frames: [frame("a", 3)], bytesAtPeak: 2_000, allocationsAtPeak: 2, totalBytes: 5_000,
-                            allocationCount: 10, bytesAtEnd: 100),
-                StackRecord(frames: [frame("b", 8)], bytesAtPeak: 1_000, allocationsAtPeak: 1, totalBytes: 1_000,
-                            allocationCount: 10, bytesAtEnd: 0),
-                StackRecord(frames: [frame("c", 9)], bytesAtPeak: 500, allocationsAtPeak: 1, totalBytes: 500,
-                            allocationCount: 5, bytesAtEnd: 0),
-                StackRecord(frames: [frame("freed", 1)], bytesAtPeak: 0, allocationsAtPeak: 0, totalBytes: 2_500,
-                            allocationCount: 5, bytesAtEnd: 0),
+                StackRecord(
+                    frames: [frame("a", 3)], bytesAtPeak: 2_000, allocationsAtPeak: 2, totalBytes: 5_000,
+                    allocationCount: 10, bytesAtEnd: 100),
+                StackRecord(
+                    frames: [frame("b", 8)], bytesAtPeak: 1_000, allocationsAtPeak: 1, totalBytes: 1_000,
+                    allocationCount: 10, bytesAtEnd: 0),
+                StackRecord(
+                    frames: [frame("c", 9)], bytesAtPeak: 500, allocationsAtPeak: 1, totalBytes: 500,
+                    allocationCount: 5, bytesAtEnd: 0),
+                StackRecord(
+                    frames: [frame("freed", 1)], bytesAtPeak: 0, allocationsAtPeak: 0, totalBytes: 2_500,
+                    allocationCount: 5, bytesAtEnd: 0),
             ])
         let recorded = Baseline(profile: profile, topSites: 2, environment: linux, name: "fib")
         #expect(recorded.formatVersion == 1)
@@ -47,8 +53,11 @@ private func baseline(peak: Int64, sites: [String: Int64], environment: Environm
         let frame = Frame(function: "f", file: "x.py", line: 1, kind: .python)
         let profile = Profile(
             regionName: "x", peakBytes: 10 * mib, totalBytes: 10 * mib, allocationCount: 1, bytesAtEnd: 0,
-            stacks: [StackRecord(frames: [frame], bytesAtPeak: 10 * mib, allocationsAtPeak: 1, totalBytes: 10 * mib,
-                                 allocationCount: 1, bytesAtEnd: 0)])
+            stacks: [
+                StackRecord(
+                    frames: [frame], bytesAtPeak: 10 * mib, allocationsAtPeak: 1, totalBytes: 10 * mib,
+                    allocationCount: 1, bytesAtEnd: 0)
+            ])
         let recorded = Baseline(profile: profile, topSites: 10, environment: linux, name: "x")
         let result = Gate.evaluate(
             caseName: "x", profile: profile, budget: Budget(), tolerance: Tolerance(), baseline: recorded,

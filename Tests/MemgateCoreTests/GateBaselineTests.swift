@@ -9,21 +9,27 @@ private let mib: Int64 = 1_048_576
 private func profile(peak: Int64, sites: [(String, String, Int, Int64)] = []) -> Profile {
     let stacks = sites.map { function, file, line, bytes in
         StackRecord(
-            frames: [Frame(function: "main", file: "main.py", line: 1, kind: .python),
-                     Frame(function: function, file: file, line: line, kind: .python)],
+            frames: [
+                Frame(function: "main", file: "main.py", line: 1, kind: .python),
+                Frame(function: function, file: file, line: line, kind: .python),
+            ],
             bytesAtPeak: bytes, allocationsAtPeak: 1, totalBytes: bytes, allocationCount: 1, bytesAtEnd: 0)
     }
-    return Profile(regionName: "fib", peakBytes: peak, totalBytes: peak, allocationCount: 1, bytesAtEnd: 0, stacks: stacks)
+    return Profile(
+        regionName: "fib", peakBytes: peak, totalBytes: peak, allocationCount: 1, bytesAtEnd: 0, stacks: stacks)
 }
 
-private func baseline(peak: Int64, sites: [String: Int64] = [:], environment: EnvironmentFingerprint = linux) -> Baseline {
+private func baseline(peak: Int64, sites: [String: Int64] = [:], environment: EnvironmentFingerprint = linux)
+    -> Baseline
+{
     Baseline(
         name: "fib", peakBytes: peak, totalBytes: peak, allocationCount: 1, bytesAtEnd: 0,
         sites: sites.mapValues { .init(bytesAtPeak: $0, allocationsAtPeak: 1, line: 1) }, environment: environment)
 }
 
 private func evaluate(
-    _ profile: Profile, _ baseline: Baseline?, tolerance: Tolerance = Tolerance(), environment: EnvironmentFingerprint = linux
+    _ profile: Profile, _ baseline: Baseline?, tolerance: Tolerance = Tolerance(),
+    environment: EnvironmentFingerprint = linux
 ) -> (status: CaseResult.Status, findings: [Finding]) {
     Gate.evaluate(
         caseName: "fib", profile: profile, budget: Budget(), tolerance: tolerance, baseline: baseline,
@@ -70,7 +76,8 @@ private func evaluate(
 
     @Test func doublingASiteFailsNamingIt() throws {
         let current = profile(peak: 4 * mib, sites: [("build_list", "fib.py", 12, 2 * mib), ("other", "o.py", 3, mib)])
-        let result = evaluate(current, baseline(peak: 4 * mib, sites: ["build_list @ fib.py": mib, "other @ o.py": mib]))
+        let result = evaluate(
+            current, baseline(peak: 4 * mib, sites: ["build_list @ fib.py": mib, "other @ o.py": mib]))
         #expect(result.status == .failed)
         let finding = try #require(result.findings.first)
         #expect(result.findings.count == 1)
@@ -138,10 +145,12 @@ private func evaluate(
         #expect(result.findings[0].bytes == -mib)
     }
 
-    @Test("shrinking exactly at tolerance or floor is not stale", arguments: [
-        (Int64(1_000_000), Int64(950_000), false), (1_000_000, 949_999, true),
-        (10_000, 5_904, false), (10_000, 5_903, true),
-    ])
+    @Test(
+        "shrinking exactly at tolerance or floor is not stale",
+        arguments: [
+            (Int64(1_000_000), Int64(950_000), false), (1_000_000, 949_999, true),
+            (10_000, 5_904, false), (10_000, 5_903, true),
+        ])
     func staleBoundaries(basePeak: Int64, peak: Int64, stale: Bool) {
         let result = evaluate(profile(peak: peak), baseline(peak: basePeak))
         #expect(result.status == .passed)

@@ -104,13 +104,17 @@ private func decodingError(_ text: String) -> BaselineError? {
         text = text.replacingOccurrences(of: "\"bytesAtPeak\" : 524288", with: "\"bytesAtPeak\" : \"big\"")
         let error = try #require(decodingError(text))
         #expect(
-            error == .malformed(path: "Baselines/x.json", detail: "`sites[\"zeta @ src/z.py\"].bytesAtPeak` should be a whole number"))
+            error
+                == .malformed(
+                    path: "Baselines/x.json",
+                    detail: "`sites[\"zeta @ src/z.py\"].bytesAtPeak` should be a whole number"))
     }
 
     @Test func negativeFiguresAreInvalid() throws {
         var text = String(decoding: try BaselineCodec.encode(sample), as: UTF8.self)
         text = text.replacingOccurrences(of: "\"peakBytes\" : 1048576", with: "\"peakBytes\" : -1")
-        #expect(decodingError(text) == .invalidValue(path: "Baselines/x.json", key: "peakBytes", detail: "-1 is negative"))
+        #expect(
+            decodingError(text) == .invalidValue(path: "Baselines/x.json", key: "peakBytes", detail: "-1 is negative"))
     }
 
     @Test func decodedExampleInTheErrorMessageIsValid() throws {

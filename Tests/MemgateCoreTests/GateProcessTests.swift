@@ -20,15 +20,21 @@ private func evaluate(
     @Test(
         "an abnormal end fails and reports the peak so far",
         arguments: [
-            (CaseResult.ProcessEnd.signalled(signal: 9), Finding.Kind.targetCrashed,
-             "target crashed with SIGKILL (signal 9); peak so far 1.0 MiB"),
+            (
+                CaseResult.ProcessEnd.signalled(signal: 9), Finding.Kind.targetCrashed,
+                "target crashed with SIGKILL (signal 9); peak so far 1.0 MiB"
+            ),
             (.signalled(signal: 11), .targetCrashed, "target crashed with SIGSEGV (signal 11); peak so far 1.0 MiB"),
             (.signalled(signal: 6), .targetCrashed, "target crashed with SIGABRT (signal 6); peak so far 1.0 MiB"),
             (.signalled(signal: 99), .targetCrashed, "target crashed with signal 99 (signal 99); peak so far 1.0 MiB"),
-            (.timedOut(afterSeconds: 120), .targetTimedOut,
-             "target timed out after 120 s and was killed; peak so far 1.0 MiB"),
-            (.timedOut(afterSeconds: 1.5), .targetTimedOut,
-             "target timed out after 1.5 s and was killed; peak so far 1.0 MiB"),
+            (
+                .timedOut(afterSeconds: 120), .targetTimedOut,
+                "target timed out after 120 s and was killed; peak so far 1.0 MiB"
+            ),
+            (
+                .timedOut(afterSeconds: 1.5), .targetTimedOut,
+                "target timed out after 1.5 s and was killed; peak so far 1.0 MiB"
+            ),
             (.exited(code: 3), .targetExitedNonZero, "target exited with status 3; peak 1.0 MiB"),
             (.exited(code: -1), .targetExitedNonZero, "target exited with status -1; peak 1.0 MiB"),
         ])
@@ -54,7 +60,8 @@ private func evaluate(
     @Test func crashWithoutMeasurementSaysSo() {
         let result = evaluate(nil, .signalled(signal: 9))
         #expect(result.status == .failed)
-        #expect(result.findings.map(\.message) == ["target crashed with SIGKILL (signal 9); no measurement was captured"])
+        #expect(
+            result.findings.map(\.message) == ["target crashed with SIGKILL (signal 9); no measurement was captured"])
     }
 
     @Test(arguments: [CaseResult.ProcessEnd.exited(code: 0), nil])

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import MemgateCore
 
 @Test func sitesAggregateByFunctionAndFileAndSortByPeakBytes() {
@@ -8,9 +9,13 @@ import Testing
     let profile = Profile(
         regionName: "r", peakBytes: 300, totalBytes: 600, allocationCount: 4, bytesAtEnd: 0,
         stacks: [
-            StackRecord(frames: [a], bytesAtPeak: 100, allocationsAtPeak: 1, totalBytes: 100, allocationCount: 1, bytesAtEnd: 0),
-            StackRecord(frames: [a2], bytesAtPeak: 150, allocationsAtPeak: 1, totalBytes: 150, allocationCount: 1, bytesAtEnd: 0),
-            StackRecord(frames: [b], bytesAtPeak: 50, allocationsAtPeak: 2, totalBytes: 350, allocationCount: 2, bytesAtEnd: 0),
+            StackRecord(
+                frames: [a], bytesAtPeak: 100, allocationsAtPeak: 1, totalBytes: 100, allocationCount: 1, bytesAtEnd: 0),
+            StackRecord(
+                frames: [a2], bytesAtPeak: 150, allocationsAtPeak: 1, totalBytes: 150, allocationCount: 1, bytesAtEnd: 0
+            ),
+            StackRecord(
+                frames: [b], bytesAtPeak: 50, allocationsAtPeak: 2, totalBytes: 350, allocationCount: 2, bytesAtEnd: 0),
         ])
     let sites = profile.topSites()
     #expect(sites.map(\.key.description) == ["build @ x.py", "other @ y.py"])

@@ -31,16 +31,25 @@ private let twoLocations = profile(stacks: [
     @Test func limitMemoryFailsAtTheLimit() {
         let findings = PytestMarkerRules.findings(
             profile: profile(peak: 102_400, stacks: []), limitMemoryBytes: 102_400, limitLeaksBytes: nil)
-        #expect(findings == [Finding(
-            kind: .limitExceeded, message: "limit_memory: peak 100.0 KiB is not below the limit 100.0 KiB", bytes: 0)])
+        #expect(
+            findings == [
+                Finding(
+                    kind: .limitExceeded, message: "limit_memory: peak 100.0 KiB is not below the limit 100.0 KiB",
+                    bytes: 0)
+            ])
     }
 
     @Test func withoutFilterTheLargestLocationOverTheLimitFails() {
-        let findings = PytestMarkerRules.findings(profile: twoLocations, limitMemoryBytes: nil, limitLeaksBytes: mebibyte)
-        #expect(findings == [Finding(
-            kind: .leakLimitExceeded,
-            message: "limit_leaks: 2.0 MiB leaked from leak_into_cache @ tests/test_cache.py:9 (limit 1.0 MiB per location; 1 location(s) over)",
-            site: SiteKey(function: "leak_into_cache", file: "tests/test_cache.py"), bytes: 2 * mebibyte)])
+        let findings = PytestMarkerRules.findings(
+            profile: twoLocations, limitMemoryBytes: nil, limitLeaksBytes: mebibyte)
+        #expect(
+            findings == [
+                Finding(
+                    kind: .leakLimitExceeded,
+                    message:
+                        "limit_leaks: 2.0 MiB leaked from leak_into_cache @ tests/test_cache.py:9 (limit 1.0 MiB per location; 1 location(s) over)",
+                    site: SiteKey(function: "leak_into_cache", file: "tests/test_cache.py"), bytes: 2 * mebibyte)
+            ])
     }
 
     @Test func withoutFilterLocationsUnderTheLimitPass() {
@@ -56,11 +65,16 @@ private let twoLocations = profile(stacks: [
             (Int64(0), nil as String?, nil as SiteKey?),
             (mebibyte - 1, nil, nil),
             // No stack holds exactly that much, so the location cannot be named.
-            (mebibyte, "limit_leaks: 1.0 MiB leaked from one location after filter_fn (limit 1.0 MiB per location)", nil),
+            (
+                mebibyte, "limit_leaks: 1.0 MiB leaked from one location after filter_fn (limit 1.0 MiB per location)",
+                nil
+            ),
             // The only stack holding 2 MiB is the one kept.
-            (2 * mebibyte,
-             "limit_leaks: 2.0 MiB leaked from leak_into_cache @ tests/test_cache.py:9 after filter_fn (limit 1.0 MiB per location)",
-             SiteKey(function: "leak_into_cache", file: "tests/test_cache.py")),
+            (
+                2 * mebibyte,
+                "limit_leaks: 2.0 MiB leaked from leak_into_cache @ tests/test_cache.py:9 after filter_fn (limit 1.0 MiB per location)",
+                SiteKey(function: "leak_into_cache", file: "tests/test_cache.py")
+            ),
         ])
     func filteredMaximum(filteredMax: Int64, message: String?, site: SiteKey?) {
         let findings = PytestMarkerRules.findings(
@@ -76,10 +90,14 @@ private let twoLocations = profile(stacks: [
         ])
         let findings = PytestMarkerRules.findings(
             profile: twins, limitMemoryBytes: nil, limitLeaksBytes: mebibyte, filteredLeakMaxBytes: 2 * mebibyte)
-        #expect(findings == [Finding(
-            kind: .leakLimitExceeded,
-            message: "limit_leaks: 2.0 MiB leaked from one location after filter_fn (limit 1.0 MiB per location)",
-            bytes: 2 * mebibyte)])
+        #expect(
+            findings == [
+                Finding(
+                    kind: .leakLimitExceeded,
+                    message:
+                        "limit_leaks: 2.0 MiB leaked from one location after filter_fn (limit 1.0 MiB per location)",
+                    bytes: 2 * mebibyte)
+            ])
     }
 
     @Test func aRaisingFilterIsATestFailureBesideTheLeakVerdict() {

@@ -40,10 +40,11 @@ enum HtmlBrowser {
         defer { try? outputHandle.close() }
         let process = Process()
         process.executableURL = executable
-        process.arguments = [
-            "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
-            "--user-data-dir=\(directory.appendingPathComponent("profile-\(UUID().uuidString)").path)",
-        ] + arguments
+        process.arguments =
+            [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
+                "--user-data-dir=\(directory.appendingPathComponent("profile-\(UUID().uuidString)").path)",
+            ] + arguments
         process.standardOutput = outputHandle
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -70,7 +71,8 @@ enum HtmlBrowser {
 
 @Suite(.serialized) struct HtmlBrowserTests {
     private func temporaryDirectory() throws -> URL {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("memgate-html-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "memgate-html-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         return directory
     }
@@ -114,8 +116,11 @@ enum HtmlBrowser {
         let screenshot = directory.appendingPathComponent("case.png")
 
         _ = try HtmlBrowser.run(
-            ["--virtual-time-budget=5000", "--hide-scrollbars", "--screenshot=\(screenshot.path)", "--window-size=1280,900",
-             page.absoluteString + "#diff"], in: directory)
+            [
+                "--virtual-time-budget=5000", "--hide-scrollbars", "--screenshot=\(screenshot.path)",
+                "--window-size=1280,900",
+                page.absoluteString + "#diff",
+            ], in: directory)
 
         let size = try FileManager.default.attributesOfItem(atPath: screenshot.path)[.size] as? Int ?? 0
         #expect(size > 10_000, "screenshot is \(size) bytes")

@@ -13,7 +13,8 @@ import Testing
     }
 
     @Test func doubledSiteIsGrownWithItsDelta() throws {
-        let row = try #require(try rows(HtmlFixtures.result(baseline: HtmlFixtures.baseline))["append_items @ lists.py"])
+        let row = try #require(
+            try rows(HtmlFixtures.result(baseline: HtmlFixtures.baseline))["append_items @ lists.py"])
         #expect(row["change"] as? String == "grown")
         #expect(row["baselineBytes"] as? Int64 == 300_000)
         #expect(row["currentBytes"] as? Int64 == 600_000)
@@ -42,14 +43,15 @@ import Testing
 
     @Test func growthWithinToleranceIsNotFlagged() throws {
         var baseline = HtmlFixtures.baseline
-        baseline.sites["append_items @ lists.py"]?.bytesAtPeak = 590_000   // +1.7 %, below 5 %
+        baseline.sites["append_items @ lists.py"]?.bytesAtPeak = 590_000  // +1.7 %, below 5 %
         let row = try #require(try rows(HtmlFixtures.result(baseline: baseline))["append_items @ lists.py"])
         #expect(row["change"] as? String == "grown")
         #expect(row["beyondTolerance"] as? Bool == false)
     }
 
     @Test func treeFramesPointAtTheirSiteRow() throws {
-        let data = try HtmlFixtures.data(in: HtmlFlamegraph.render(result: HtmlFixtures.result(baseline: HtmlFixtures.baseline)))
+        let data = try HtmlFixtures.data(
+            in: HtmlFlamegraph.render(result: HtmlFixtures.result(baseline: HtmlFixtures.baseline)))
         let tree = try #require(data["tree"] as? [String: Any])
         let strings = try #require(tree["strings"] as? [String])
         let functions = try #require(tree["function"] as? [Int]).map { strings[$0] }

@@ -20,9 +20,14 @@ enum HtmlFixtures {
     static let profile: Profile = {
         let main = python("main", "app.py", line: 40)
         let stacks = [
-            stack([python("build_list", line: 10), python("append_items", "lists.py", line: 3)], bytes: 600_000, allocations: 600),
-            stack([python("build_list", line: 12), python("grow", "lists.py", line: 8)], bytes: 200_000, allocations: 20),
-            stack([python("parse_input", "parser.py", line: 5), python("tokenize", "parser.py", line: 30)], bytes: 150_000, allocations: 1500),
+            stack(
+                [python("build_list", line: 10), python("append_items", "lists.py", line: 3)], bytes: 600_000,
+                allocations: 600),
+            stack(
+                [python("build_list", line: 12), python("grow", "lists.py", line: 8)], bytes: 200_000, allocations: 20),
+            stack(
+                [python("parse_input", "parser.py", line: 5), python("tokenize", "parser.py", line: 30)],
+                bytes: 150_000, allocations: 1500),
             stack([python("load_config", "config.py", line: 2)], bytes: 50_000, allocations: 5),
             stack([main, python("startup")], bytes: 0),
         ]

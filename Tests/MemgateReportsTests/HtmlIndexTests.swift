@@ -8,7 +8,8 @@ import Testing
     private var suite: SuiteResult {
         let passed = HtmlFixtures.result(name: "fibonacci-list", baseline: HtmlFixtures.baseline)
         var failed = HtmlFixtures.result(
-            name: "tests/test_a.py::test_<b>big</b>", findings: [Finding(kind: .limitExceeded, message: "peak 976.6 KiB exceeds limit 500.0 KiB")])
+            name: "tests/test_a.py::test_<b>big</b>",
+            findings: [Finding(kind: .limitExceeded, message: "peak 976.6 KiB exceeds limit 500.0 KiB")])
         failed.budget = Budget(limitBytes: 512_000)
         failed.flamegraphPath = "javascript:alert(1)"
         let skipped = CaseResult(target: "parser", name: "parser", status: .skipped)
@@ -18,7 +19,8 @@ import Testing
     @Test func tableHasOneRowPerCaseWithStatusPeakBudgetAndLink() {
         let html = HtmlIndex.render(suite: suite)
         #expect(html.components(separatedBy: "<tr class=\"case-").count - 1 == 3)
-        #expect(html.contains("<a href=\".&#47;fibonacci-list.html\">flamegraph</a>"), "slashes are escaped like all text")
+        #expect(
+            html.contains("<a href=\".&#47;fibonacci-list.html\">flamegraph</a>"), "slashes are escaped like all text")
         #expect(html.contains("3 cases · 1 passed · 1 failed · 1 skipped · 3.5 s"))
         #expect(html.contains("<td class=\"num bad\">976.6 KiB</td><td class=\"num\">500.0 KiB</td>"), "over budget")
         #expect(html.contains("<td class=\"num delta grown\">+293.0 KiB (+42.9%)</td>"))

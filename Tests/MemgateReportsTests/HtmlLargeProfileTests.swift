@@ -19,10 +19,13 @@ import Testing
                 Frame(function: "PyList_New", module: "/usr/lib/libpython3.11.so", kind: .native),
                 Frame(function: "malloc", module: "/lib/x86_64-linux-gnu/libc.so.6", kind: .native),
             ]
-            stacks.append(HtmlFixtures.stack(frames, bytes: Int64(1 + index % 997) * 64, allocations: 1 + Int64(index % 7)))
+            stacks.append(
+                HtmlFixtures.stack(frames, bytes: Int64(1 + index % 997) * 64, allocations: 1 + Int64(index % 7)))
         }
         let peak = stacks.reduce(0) { $0 + $1.bytesAtPeak }
-        let timeline = (0..<5000).map { TimelineSample(timeNanoseconds: Int64($0) * 100_000, liveBytes: peak * Int64($0) / 4999) }
+        let timeline = (0..<5000).map {
+            TimelineSample(timeNanoseconds: Int64($0) * 100_000, liveBytes: peak * Int64($0) / 4999)
+        }
         let profile = Profile(
             regionName: "large", peakBytes: peak, totalBytes: peak * 2, allocationCount: 50_000, bytesAtEnd: 0,
             peakTimeNanoseconds: 499_900_000, durationNanoseconds: 500_000_000, stacks: stacks, timeline: timeline)
@@ -46,7 +49,8 @@ import Testing
 
     @Test(.enabled(if: HtmlBrowser.shouldRun, "chromium is not on PATH (set CI=true to make this a failure)"))
     func fiftyThousandNodePageBecomesReadyInTheBrowser() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("memgate-html-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "memgate-html-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let page = directory.appendingPathComponent("large.html")

@@ -50,7 +50,8 @@ import Testing
 
     @Test func mergingShardsConcatenatesCasesPerSuite() {
         let shardA = SuiteResult(name: "memgate", cases: [ReportFixtures.passing], durationSeconds: 2)
-        let shardB = SuiteResult(name: "memgate", cases: [ReportFixtures.failing, ReportFixtures.skipped], durationSeconds: 3)
+        let shardB = SuiteResult(
+            name: "memgate", cases: [ReportFixtures.failing, ReportFixtures.skipped], durationSeconds: 3)
         let other = SuiteResult(name: "nightly", cases: [ReportFixtures.passingWithNotice], durationSeconds: 1)
         let merged = JSONResults.merge([shardA, other, shardB])
         #expect(merged.map(\.name) == ["memgate", "nightly"])

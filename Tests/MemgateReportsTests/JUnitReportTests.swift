@@ -91,7 +91,9 @@ import Testing
 
                 """
         )
-        #expect(JUnitReport.systemOut(of: ReportFixtures.skipped) == "notice: missingBaseline: no interpreter at .venv/bin/python\n")
+        #expect(
+            JUnitReport.systemOut(of: ReportFixtures.skipped)
+                == "notice: missingBaseline: no interpreter at .venv/bin/python\n")
         #expect(JUnitReport.systemOut(of: CaseResult(target: "t", name: "t", status: .passed)) == "")
     }
 
@@ -114,7 +116,8 @@ import Testing
             document.attribute("message", of: failure)
                 == "boom\\u{0}\\u{1B}[31mred\\u{7}\\u{FFFE} <&> ]]>; peak 10 B; budget none"
         )
-        #expect(document.text(of: failure).hasPrefix("targetCrashed: boom\\u{0}\\u{1B}[31mred\\u{7}\\u{FFFE} <&> ]]>\n"))
+        #expect(
+            document.text(of: failure).hasPrefix("targetCrashed: boom\\u{0}\\u{1B}[31mred\\u{7}\\u{FFFE} <&> ]]>\n"))
         #expect(document.text(of: failure).contains("10 B  f<\\u{1}> @ we&ird\\u{B}.py:2"))
         let output = try #require(document.elements("testsuite/testcase/system-out").first)
         #expect(document.text(of: output) == "Output tail:\ntail \\u{1B}[0m\\u{C}\\u{FFFF} ]]> end\r\n")

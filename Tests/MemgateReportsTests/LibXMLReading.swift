@@ -36,7 +36,9 @@ final class LibXMLReading {
     var root: xmlNodePtr? { xmlDocGetRootElement(document) }
 
     func attribute(_ attribute: String, of node: xmlNodePtr) -> String? {
-        let property = attribute.withCString { xmlHasProp(node, UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self)) }
+        let property = attribute.withCString {
+            xmlHasProp(node, UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self))
+        }
         guard let property, let text = property.pointee.children,
             let content = text.pointee.content
         else { return nil }

@@ -37,7 +37,10 @@ import Testing
         ("line1\nline2", "line1<br>line2"),
         ("crlf\r\nend", "crlf<br>end"),
         ("<script>&amp", "\\<script\\>&amp;amp"),
-        ("*bold* _it_ `code` [link](x) ~~s~~ #1 !", "\\*bold\\* \\_it\\_ \\`code\\` \\[link\\](x) \\~\\~s\\~\\~ \\#1 \\!"),
+        (
+            "*bold* _it_ `code` [link](x) ~~s~~ #1 !",
+            "\\*bold\\* \\_it\\_ \\`code\\` \\[link\\](x) \\~\\~s\\~\\~ \\#1 \\!"
+        ),
         ("back\\slash", "back\\\\slash"),
         ("esc\u{1B}[1m", "esc\\\\u{1B}\\[1m"),
         ("plain-name_1.2", "plain-name\\_1.2"),
@@ -47,9 +50,11 @@ import Testing
     }
 
     @Test func hostileNameKeepsTheRowOnOneLine() {
-        let result = CaseResult(target: "t", name: "a|b\nc", status: .failed, findings: [
-            Finding(kind: .testFailed, message: "assert 1 ==\n2"),
-        ])
+        let result = CaseResult(
+            target: "t", name: "a|b\nc", status: .failed,
+            findings: [
+                Finding(kind: .testFailed, message: "assert 1 ==\n2")
+            ])
         let markdown = MarkdownSummary.render(SuiteResult(name: "s", cases: [result], durationSeconds: 0))
         #expect(markdown.contains("\n| a\\|b<br>c | ❌ fail | — | — | — | — |\n"))
         #expect(markdown.contains("\n- **a\\|b<br>c**: assert 1 ==\n"))

@@ -28,7 +28,9 @@ enum ReportFixtures {
         profile: Profile(
             regionName: "fibonacci-generator", peakBytes: 1638, totalBytes: 4096, allocationCount: 12, bytesAtEnd: 0,
             stacks: [pythonStack("fib", "fib.py", 3, bytesAtPeak: 1638)],
-            timeline: [TimelineSample(timeNanoseconds: 0, liveBytes: 0), TimelineSample(timeNanoseconds: 5, liveBytes: 1638)]
+            timeline: [
+                TimelineSample(timeNanoseconds: 0, liveBytes: 0), TimelineSample(timeNanoseconds: 5, liveBytes: 1638),
+            ]
         ),
         budget: Budget(limitBytes: 102_400), baseline: baseline("fibonacci-generator", peakBytes: 1536),
         durationSeconds: 0.41, processEnd: .exited(code: 0), flamegraphPath: "flamegraphs/fibonacci-generator.html",
@@ -70,7 +72,8 @@ enum ReportFixtures {
     static let passingWithNotice = CaseResult(
         target: "exercises", name: "targets/tests/test_lists.py::test_append", status: .passed,
         findings: [Finding(kind: .staleBaseline, message: "baseline is stale; run `memgate run --update-baselines`")],
-        profile: Profile(regionName: "test_append", peakBytes: 512, totalBytes: 1024, allocationCount: 2, bytesAtEnd: 0),
+        profile: Profile(
+            regionName: "test_append", peakBytes: 512, totalBytes: 1024, allocationCount: 2, bytesAtEnd: 0),
         durationSeconds: 0.05, processEnd: .timedOut(afterSeconds: 120), outputTail: "collected 1 item\n. [100%]\n"
     )
 

@@ -65,7 +65,8 @@ import Testing
 
     @Test func rejectsDocumentThatIsNotWellFormed() throws {
         let error = try #require(throws: XMLReportError.self) {
-            try XMLSchemaValidator.validate(xml: Data("<testsuites>\n<oops></testsuites>".utf8), schemaPath: Self.schemaPath)
+            try XMLSchemaValidator.validate(
+                xml: Data("<testsuites>\n<oops></testsuites>".utf8), schemaPath: Self.schemaPath)
         }
         guard case .notWellFormed(let issues) = error else {
             Issue.record("expected .notWellFormed, got \(error)")

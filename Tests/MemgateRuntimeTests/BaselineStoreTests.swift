@@ -25,7 +25,8 @@ private func files(under directory: URL) -> [String] {
     var paths: [String] = []
     while let path = enumerator?.nextObject() as? String {
         var isDirectory: ObjCBool = false
-        _ = FileManager.default.fileExists(atPath: directory.appendingPathComponent(path).path, isDirectory: &isDirectory)
+        _ = FileManager.default.fileExists(
+            atPath: directory.appendingPathComponent(path).path, isDirectory: &isDirectory)
         if !isDirectory.boolValue { paths.append(path) }
     }
     return paths.sorted()
@@ -60,7 +61,12 @@ private func files(under directory: URL) -> [String] {
             let hash = name.dropFirst(prefix.count).dropLast(".json".count)
             #expect(hash.count == 16)
             #expect(hash.allSatisfy { $0.isHexDigit && !$0.isUppercase })
-            #expect(name.unicodeScalars.allSatisfy { $0.isASCII && ($0 == "." || $0 == "_" || $0 == "-" || $0.properties.isAlphabetic || ("0"..."9").contains($0)) })
+            #expect(
+                name.unicodeScalars.allSatisfy {
+                    $0.isASCII
+                        && ($0 == "." || $0 == "_" || $0 == "-" || $0.properties.isAlphabetic
+                            || ("0"..."9").contains($0))
+                })
         }
     }
 

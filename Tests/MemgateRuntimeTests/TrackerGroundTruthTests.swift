@@ -79,8 +79,9 @@ struct TrackerGroundTruthTests {
         }
     }
 
-    @Test("unmap_in_pieces: munmap calls that split or span tracked mappings release all of them",
-          arguments: ["tail", "span"])
+    @Test(
+        "unmap_in_pieces: munmap calls that split or span tracked mappings release all of them",
+        arguments: ["tail", "span"])
     func unmapInPieces(_ mode: String) throws {
         try withTemporaryDirectory { directory in
             let run = try TrackedRun.record(
@@ -133,8 +134,9 @@ struct TrackerGroundTruthTests {
         let line = try lineNumber(containing: "bytearray(", in: script)
         try withTemporaryDirectory { directory in
             let run = try TrackedRun.record(
-                .python(interpreter: TrackerTestPaths.python, script: script.path, call: "hold_ten_mebibytes()",
-                        arguments: []),
+                .python(
+                    interpreter: TrackerTestPaths.python, script: script.path, call: "hold_ten_mebibytes()",
+                    arguments: []),
                 nativeFrames: false, in: directory)
             #expect(run.outcome.processEnd == .exited(code: 0), "output: \(run.outcome.outputTail)")
             #expect(run.outcome.outputTail.contains("hold_ten_mebibytes() returned 10485760"))
@@ -160,8 +162,9 @@ struct TrackerGroundTruthTests {
             let profile = try CaptureSet.profile(path: try #require(run.capturePaths.first))
             #expect(profile.peakBytes >= 4 * mebibyte)
             let top = try #require(profile.topSites(limit: 1).first)
-            #expect(top.key.function.contains("retainScratchBuffers(count: Swift.Int, bytesEach: Swift.Int)"),
-                    "top site: \(top.displayName)")
+            #expect(
+                top.key.function.contains("retainScratchBuffers(count: Swift.Int, bytesEach: Swift.Int)"),
+                "top site: \(top.displayName)")
             #expect(top.key.file.hasSuffix("main.swift"))
             #expect(top.bytesAtPeak >= 4 * mebibyte)
         }
@@ -240,7 +243,9 @@ struct TrackerCommandLineTests {
     static let recordedCapture: Result<[UInt8], any Error> = Result {
         try withTemporaryDirectory { directory in
             let output = directory.appendingPathComponent("churn.mgc").path
-            let record = try MemgateInvocation.run(["record", "-o", output, "--", try TrackerTestPaths.fixture("thread_churn")])
+            let record = try MemgateInvocation.run([
+                "record", "-o", output, "--", try TrackerTestPaths.fixture("thread_churn"),
+            ])
             guard record.processEnd == .exited(code: 0) else {
                 throw TrackerTestSetupError(description: "memgate record failed: \(record.processEnd) \(record.output)")
             }
@@ -290,8 +295,9 @@ struct TrackerCommandLineTests {
             let path = directory.appendingPathComponent("overflow.mgc")
             try Data(Self.overflowingFigures(capture)).write(to: path)
             let report = try MemgateInvocation.run(["report", path.path])
-            #expect(report.processEnd == .exited(code: 3) || report.processEnd == .exited(code: 0),
-                    "ended \(report.processEnd)")
+            #expect(
+                report.processEnd == .exited(code: 3) || report.processEnd == .exited(code: 0),
+                "ended \(report.processEnd)")
         }
     }
 
@@ -305,7 +311,8 @@ struct TrackerCommandLineTests {
                 return
             }
             #expect(code != 0)
-            #expect(record.output.contains("command not found: memgate-test-no-such-command"), "output: \(record.output)")
+            #expect(
+                record.output.contains("command not found: memgate-test-no-such-command"), "output: \(record.output)")
             #expect(CaptureSet.paths(basePath: output).isEmpty)
         }
     }

@@ -25,15 +25,18 @@ struct TrackerProcessTests {
 
     static let wrapperCases = [
         // 100 + 5000 + 3000 + 2048 + 3 × 1 MiB + 12 345 in 8 allocations (see exact_peak.c).
-        WrapperCase(arguments: [], peakBytes: 3 * mebibyte + 12_345, totalBytes: 3_168_221, allocationCount: 8,
-                    topFunction: "hold_megabyte", topBytesAtPeak: 3 * mebibyte),
+        WrapperCase(
+            arguments: [], peakBytes: 3 * mebibyte + 12_345, totalBytes: 3_168_221, allocationCount: 8,
+            topFunction: "hold_megabyte", topBytesAtPeak: 3 * mebibyte),
         // "$@" reaches the real program: `mmap` maps and unmaps 4 MiB and nothing else.
-        WrapperCase(arguments: ["mmap"], peakBytes: 4 * mebibyte, totalBytes: 4 * mebibyte, allocationCount: 1,
-                    topFunction: "map_four_megabytes", topBytesAtPeak: 4 * mebibyte),
+        WrapperCase(
+            arguments: ["mmap"], peakBytes: 4 * mebibyte, totalBytes: 4 * mebibyte, allocationCount: 1,
+            topFunction: "map_four_megabytes", topBytesAtPeak: 4 * mebibyte),
     ]
 
-    @Test("a /bin/sh wrapper that execs exact_peak leaves exact_peak's capture, not the shell's",
-          arguments: wrapperCases)
+    @Test(
+        "a /bin/sh wrapper that execs exact_peak leaves exact_peak's capture, not the shell's",
+        arguments: wrapperCases)
     func wrapperExecHandsTrackingOn(_ wrapperCase: WrapperCase) throws {
         let fixture = try TrackerTestPaths.fixture("exact_peak")
         try withTemporaryDirectory { directory in
@@ -63,13 +66,15 @@ struct TrackerProcessTests {
             #expect(top.bytesAtPeak == wrapperCase.topBytesAtPeak)
             // No frame of the shell survives the exec.
             let modules = Set(profile.stacks.flatMap(\.frames).compactMap(\.module))
-            #expect(!modules.contains { $0.hasSuffix("/sh") || $0.hasSuffix("/dash") || $0.hasSuffix("/bash") },
-                    "modules: \(modules.sorted())")
+            #expect(
+                !modules.contains { $0.hasSuffix("/sh") || $0.hasSuffix("/dash") || $0.hasSuffix("/bash") },
+                "modules: \(modules.sorted())")
         }
     }
 
-    @Test("fork: a child's 8 MiB never reaches the parent's capture, however the child ends",
-          arguments: ["_exit", "exit", "free-inherited"])
+    @Test(
+        "fork: a child's 8 MiB never reaches the parent's capture, however the child ends",
+        arguments: ["_exit", "exit", "free-inherited"])
     func forkedChildIsNotTracked(_ mode: String) throws {
         let source = TrackerTestPaths.fixtureSource("C/fork_child.c")
         let holdLine = try lineNumber(containing: "malloc(MIB)", in: source)
@@ -79,8 +84,9 @@ struct TrackerProcessTests {
                 in: directory)
 
             #expect(run.outcome.processEnd == .exited(code: 0), "output: \(run.outcome.outputTail)")
-            let printed = try #require(Self.numbers(after: ["parent", "child", "status"], in: run.outcome.outputTail),
-                                       "output: \(run.outcome.outputTail)")
+            let printed = try #require(
+                Self.numbers(after: ["parent", "child", "status"], in: run.outcome.outputTail),
+                "output: \(run.outcome.outputTail)")
             #expect(printed[2] == 0, "child wait status \(printed[2])")
             #expect(run.capturePaths.map(\.lastPathComponent) == ["capture.mgc"])
             let capture = try #require(run.capturePaths.first)
@@ -112,8 +118,9 @@ struct TrackerProcessTests {
             let run = try TrackedRun.record(.native(arguments: arguments), nativeFrames: true, in: directory)
 
             #expect(run.outcome.processEnd == .exited(code: 0), "output: \(run.outcome.outputTail)")
-            let printed = try #require(Self.numbers(after: ["parent", "spawned", "system"], in: run.outcome.outputTail),
-                                       "output: \(run.outcome.outputTail)")
+            let printed = try #require(
+                Self.numbers(after: ["parent", "spawned", "system"], in: run.outcome.outputTail),
+                "output: \(run.outcome.outputTail)")
             #expect(printed[1] == 0, "exact_peak wait status \(printed[1])")
             #expect(printed[2] == 0, "system() status \(printed[2])")
             // exact_peak, had it been tracked, would have written capture.mgc (or a region file) too.
@@ -141,8 +148,9 @@ struct TrackerProcessTests {
         let line = try lineNumber(containing: "bytearray(", in: script)
         try withTemporaryDirectory { directory in
             let run = try TrackedRun.record(
-                .python(interpreter: TrackerTestPaths.python, script: script.path, call: "hold_four_mebibytes()",
-                        arguments: []),
+                .python(
+                    interpreter: TrackerTestPaths.python, script: script.path, call: "hold_four_mebibytes()",
+                    arguments: []),
                 nativeFrames: true, in: directory)
 
             #expect(run.outcome.processEnd == .exited(code: 0), "output: \(run.outcome.outputTail)")
@@ -162,8 +170,9 @@ struct TrackerProcessTests {
             #expect(frames[innermostPython].function == "hold_four_mebibytes")
             #expect(frames[innermostPython].line == line)
             // At least one native frame is symbolized (a name, not a bare address).
-            #expect(frames[firstNative...].contains { !$0.function.hasPrefix("0x") && $0.function != "??" },
-                    "frames:\n\(description)")
+            #expect(
+                frames[firstNative...].contains { !$0.function.hasPrefix("0x") && $0.function != "??" },
+                "frames:\n\(description)")
 
             let allocating = try #require(Frame.allocatingFrame(in: frames))
             #expect(allocating.kind == .python)
@@ -181,8 +190,9 @@ struct TrackerProcessTests {
         let script = TrackerTestPaths.fixtureSource("Python/native_mix.py")
         try withTemporaryDirectory { directory in
             let run = try TrackedRun.record(
-                .python(interpreter: TrackerTestPaths.python, script: script.path, call: "hold_four_mebibytes()",
-                        arguments: []),
+                .python(
+                    interpreter: TrackerTestPaths.python, script: script.path, call: "hold_four_mebibytes()",
+                    arguments: []),
                 nativeFrames: false, in: directory)
 
             #expect(run.outcome.processEnd == .exited(code: 0), "output: \(run.outcome.outputTail)")

@@ -17,10 +17,12 @@ enum TrackerTestPaths {
     /// libmemgate_tracker.so: `$MEMGATE_TRACKER`, else `.build/tracker/` as `make tracker` writes it.
     static func tracker() throws -> String {
         let environment = ProcessInfo.processInfo.environment
-        let path = environment["MEMGATE_TRACKER"].flatMap { $0.isEmpty ? nil : $0 }
+        let path =
+            environment["MEMGATE_TRACKER"].flatMap { $0.isEmpty ? nil : $0 }
             ?? packageRoot.appendingPathComponent(".build/tracker/libmemgate_tracker.so").path
         guard FileManager.default.fileExists(atPath: path) else {
-            throw TrackerTestSetupError(description: "tracker not found at \(path); run `make tracker` or set MEMGATE_TRACKER")
+            throw TrackerTestSetupError(
+                description: "tracker not found at \(path); run `make tracker` or set MEMGATE_TRACKER")
         }
         return path
     }
@@ -47,12 +49,14 @@ enum TrackerTestPaths {
         if manager.isExecutableFile(atPath: preferred) { return preferred }
         let scratchPaths = ((try? manager.contentsOfDirectory(atPath: packageRoot.path)) ?? [])
             .filter { $0.hasPrefix(".build") && $0 != ".build" }
-        let candidates = scratchPaths
+        let candidates =
+            scratchPaths
             .map { packageRoot.appendingPathComponent("\($0)/debug/\(name)").path }
             .filter { manager.isExecutableFile(atPath: $0) }
             .sorted { modificationDate($0) > modificationDate($1) }
         guard let found = candidates.first else {
-            throw TrackerTestSetupError(description: "\(name) not found under .build*/debug; run `swift build --product \(name)`")
+            throw TrackerTestSetupError(
+                description: "\(name) not found under .build*/debug; run `swift build --product \(name)`")
         }
         return found
     }
@@ -83,8 +87,9 @@ struct TrackedRun {
         let environment = command.environment(
             base: ProcessInfo.processInfo.environment, trackerPath: try TrackerTestPaths.tracker(),
             capturePath: basePath.path)
-        let outcome = try TargetLauncher.run(LaunchRequest(
-            arguments: command.arguments(), environment: environment, timeoutSeconds: timeoutSeconds))
+        let outcome = try TargetLauncher.run(
+            LaunchRequest(
+                arguments: command.arguments(), environment: environment, timeoutSeconds: timeoutSeconds))
         return TrackedRun(outcome: outcome, capturePaths: CaptureSet.paths(basePath: basePath))
     }
 }
@@ -99,9 +104,10 @@ struct MemgateInvocation {
     static func run(_ arguments: [String], timeoutSeconds: Double = 60) throws -> MemgateInvocation {
         var environment = ProcessInfo.processInfo.environment
         environment["MEMGATE_TRACKER"] = try? TrackerTestPaths.tracker()
-        let outcome = try TargetLauncher.run(LaunchRequest(
-            arguments: [try TrackerTestPaths.product("memgate")] + arguments, environment: environment,
-            timeoutSeconds: timeoutSeconds))
+        let outcome = try TargetLauncher.run(
+            LaunchRequest(
+                arguments: [try TrackerTestPaths.product("memgate")] + arguments, environment: environment,
+                timeoutSeconds: timeoutSeconds))
         return MemgateInvocation(processEnd: outcome.processEnd, output: outcome.outputTail)
     }
 }

@@ -20,9 +20,12 @@ struct TrackerUnwindTests {
             extraEnvironment: ["MEMGATE_UNWIND": unwind])
         let base = directory.appendingPathComponent("\(unwind).mgc")
         let environment = command.environment(
-            base: ProcessInfo.processInfo.environment, trackerPath: try TrackerTestPaths.tracker(), capturePath: base.path)
-        let outcome = try TargetLauncher.run(LaunchRequest(arguments: command.arguments(), environment: environment,
-                                                           timeoutSeconds: 60))
+            base: ProcessInfo.processInfo.environment, trackerPath: try TrackerTestPaths.tracker(),
+            capturePath: base.path)
+        let outcome = try TargetLauncher.run(
+            LaunchRequest(
+                arguments: command.arguments(), environment: environment,
+                timeoutSeconds: 60))
         #expect(outcome.processEnd == .exited(code: 0))
         let region = try #require(CaptureSet.paths(basePath: base).last)
         let raw = try CaptureSet.decode(path: region)
@@ -31,8 +34,9 @@ struct TrackerUnwindTests {
         let number = { (label: String) -> Int64? in
             words.firstIndex(of: Substring(label)).flatMap { $0 + 1 < words.count ? Int64(words[$0 + 1]) : nil }
         }
-        return Recorded(raw: raw, profile: try CaptureSet.profile(path: region),
-                        printedAllocations: number("allocations"), printedTotal: number("total"))
+        return Recorded(
+            raw: raw, profile: try CaptureSet.profile(path: region),
+            printedAllocations: number("allocations"), printedTotal: number("total"))
     }
 
     /// Stacks as comparable values: symbolized frames with their figures.

@@ -31,14 +31,16 @@ extension CaptureDecoder {
                 ("stack", stacksOffset, stackCount, stackCapacity, UInt64(CaptureDecoder.stackRecordSize)),
                 ("frame", framesOffset, framesUsed, framesCapacity, 8),
                 ("string", stringsOffset, stringsUsed, stringsCapacity, 1),
-                ("python function", pythonFunctionsOffset, pythonFunctionCount, pythonCapacity,
-                 UInt64(CaptureDecoder.pythonFunctionRecordSize)),
+                (
+                    "python function", pythonFunctionsOffset, pythonFunctionCount, pythonCapacity,
+                    UInt64(CaptureDecoder.pythonFunctionRecordSize)
+                ),
                 ("module", modulesOffset, moduleCount, moduleCapacity, UInt64(CaptureDecoder.moduleRecordSize)),
                 ("timeline", timelineOffset, timelineCount, timelineCapacity, UInt64(CaptureDecoder.sampleRecordSize)),
             ]
             for (name, offset, count, capacity, size) in sections {
                 guard count <= capacity, offset >= UInt64(CaptureDecoder.headerSize),
-                      count < (1 << 40), offset < (1 << 48)
+                    count < (1 << 40), offset < (1 << 48)
                 else { throw .sectionOutOfBounds(section: name) }
                 guard offset + count * size <= fileBytes else {
                     if finished { throw .sectionOutOfBounds(section: name) }

@@ -50,13 +50,16 @@ public enum CaptureDecoder {
         var modules: [RawCapture.Module] = []
         for index in 0..<Int(layout.moduleCount) {
             let base = Int(layout.modulesOffset) + index * moduleRecordSize
-            modules.append(.init(path: try strings.string(at: reader.u32(base + 24)),
-                                 bias: reader.u64(base), start: reader.u64(base + 8), end: reader.u64(base + 16)))
+            modules.append(
+                .init(
+                    path: try strings.string(at: reader.u32(base + 24)),
+                    bias: reader.u64(base), start: reader.u64(base + 8), end: reader.u64(base + 16)))
         }
         var timeline: [TimelineSample] = []
         for index in 0..<Int(layout.timelineCount) {
             let base = Int(layout.timelineOffset) + index * sampleRecordSize
-            timeline.append(.init(timeNanoseconds: Int64(bitPattern: reader.u64(base)), liveBytes: reader.i64(base + 8)))
+            timeline.append(
+                .init(timeNanoseconds: Int64(bitPattern: reader.u64(base)), liveBytes: reader.i64(base + 8)))
         }
         let nameBytes = bytes[232..<488].prefix { $0 != 0 }
         var capture = RawCapture(
@@ -66,7 +69,8 @@ public enum CaptureDecoder {
             liveBytes: reader.i64(64), peakBytes: reader.i64(72), totalBytes: reader.i64(80),
             allocationCount: reader.i64(88), freeCount: reader.i64(96),
             peakTimeNanoseconds: reader.i64(56),
-            durationNanoseconds: finished ? reader.i64(48)
+            durationNanoseconds: finished
+                ? reader.i64(48)
                 : max(timeline.last?.timeNanoseconds ?? 0, reader.i64(56)),
             stacks: stacks, pythonFunctions: functions, modules: modules, timeline: timeline)
         capture.fastUnwinds = reader.i64(488)
@@ -88,10 +92,11 @@ public enum CaptureDecoder {
             var words: [UInt64] = []
             words.reserveCapacity(Int(depth))
             for word in 0..<Int(depth) { words.append(reader.u64(Int(layout.framesOffset) + (Int(first) + word) * 8)) }
-            stacks.append(.init(
-                words: words, liveBytes: reader.i64(base + 24), liveCount: reader.i64(base + 32),
-                peakBytes: reader.i64(base + 40), peakCount: reader.i64(base + 48),
-                totalBytes: reader.i64(base + 56), allocationCount: reader.i64(base + 64)))
+            stacks.append(
+                .init(
+                    words: words, liveBytes: reader.i64(base + 24), liveCount: reader.i64(base + 32),
+                    peakBytes: reader.i64(base + 40), peakCount: reader.i64(base + 48),
+                    totalBytes: reader.i64(base + 56), allocationCount: reader.i64(base + 64)))
         }
         return stacks
     }

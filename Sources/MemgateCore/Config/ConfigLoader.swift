@@ -49,7 +49,9 @@ public enum ConfigLoader {
     ///     messages and to resolve `baselines` and `cwd`. The file is not read.
     ///   - repositoryRoot: where baselines may live (the git checkout); defaults to the config
     ///     directory's parent.
-    public static func parse(yaml: String, path: String, repositoryRoot: String? = nil) throws(ConfigError) -> SuiteConfig {
+    public static func parse(yaml: String, path: String, repositoryRoot: String? = nil) throws(ConfigError)
+        -> SuiteConfig
+    {
         let root = ConfigNode(node: try composeDocument(yaml: yaml, path: path), file: path, keyPath: "")
         let entries = try root.entries(
             allowed: topLevelKeys, what: "the config", example: "\"version: 1\" followed by \"targets:\"")
@@ -63,9 +65,10 @@ public enum ConfigLoader {
         if let defaultsEntry = entries["defaults"] {
             let defaultsEntries = try defaultsEntry.value.entries(
                 allowed: TargetSettings.keys, what: "defaults", example: "\"tolerance: 5%\"",
-                misplaced: Dictionary(uniqueKeysWithValues: targetOnlyKeys.map {
-                    ($0, "it can only be set on a target")
-                }))
+                misplaced: Dictionary(
+                    uniqueKeysWithValues: targetOnlyKeys.map {
+                        ($0, "it can only be set on a target")
+                    }))
             defaults = try TargetSettings(entries: defaultsEntries)
         } else {
             defaults = TargetSettings()
@@ -127,7 +130,8 @@ public enum ConfigLoader {
             let targetNode = node.element(item, index: index)
             let (target, nameNode) = try readTarget(targetNode, defaults: defaults, configDirectory: configDirectory)
             if let first = firstByName[target.name.lowercased()] {
-                let message = first.name == target.name
+                let message =
+                    first.name == target.name
                     ? "duplicate target name '\(target.name)'; the first is on line \(first.line)"
                     : "target name '\(target.name)' differs from '\(first.name)' on line \(first.line) only in case; "
                         + "their baseline files would collide"

@@ -59,7 +59,8 @@ struct DecimalText {
 
     /// The value as a `Double` (for durations, where exactness does not matter).
     var doubleValue: Double {
-        let text = integerDigits.map(String.init).joined() + "."
+        let text =
+            integerDigits.map(String.init).joined() + "."
             + (fractionDigits.isEmpty ? "0" : fractionDigits.map(String.init).joined())
         return Double(text) ?? .infinity
     }

@@ -24,10 +24,12 @@ public enum PytestMarkerRules {
     ) -> [Finding] {
         var findings: [Finding] = []
         if let limit = limitMemoryBytes, profile.peakBytes >= limit {
-            findings.append(Finding(
-                kind: .limitExceeded,
-                message: "limit_memory: peak \(BytesText.format(profile.peakBytes)) is not below the limit \(BytesText.format(limit))",
-                bytes: profile.peakBytes - limit))
+            findings.append(
+                Finding(
+                    kind: .limitExceeded,
+                    message:
+                        "limit_memory: peak \(BytesText.format(profile.peakBytes)) is not below the limit \(BytesText.format(limit))",
+                    bytes: profile.peakBytes - limit))
         }
         if let limit = limitLeaksBytes {
             if let filteredMax = filteredLeakMaxBytes {
@@ -46,10 +48,13 @@ public enum PytestMarkerRules {
         let leaking = profile.stacks.filter { $0.bytesAtEnd >= limit }.sorted { $0.bytesAtEnd > $1.bytesAtEnd }
         guard let worst = leaking.first else { return [] }
         let (site, place) = location(of: worst)
-        return [Finding(
-            kind: .leakLimitExceeded,
-            message: "limit_leaks: \(BytesText.format(worst.bytesAtEnd)) leaked from \(place) (limit \(BytesText.format(limit)) per location; \(leaking.count) location(s) over)",
-            site: site, bytes: worst.bytesAtEnd)]
+        return [
+            Finding(
+                kind: .leakLimitExceeded,
+                message:
+                    "limit_leaks: \(BytesText.format(worst.bytesAtEnd)) leaked from \(place) (limit \(BytesText.format(limit)) per location; \(leaking.count) location(s) over)",
+                site: site, bytes: worst.bytesAtEnd)
+        ]
     }
 
     private static func filteredLeakFindings(profile: Profile, limit: Int64, filteredMax: Int64) -> [Finding] {
@@ -58,10 +63,13 @@ public enum PytestMarkerRules {
         // that many bytes, which makes it the one the filter kept.
         let candidates = profile.stacks.filter { $0.bytesAtEnd == filteredMax }
         let named = candidates.count == 1 ? candidates.first.map(location(of:)) : nil
-        return [Finding(
-            kind: .leakLimitExceeded,
-            message: "limit_leaks: \(BytesText.format(filteredMax)) leaked from \(named?.place ?? "one location") after filter_fn (limit \(BytesText.format(limit)) per location)",
-            site: named?.site, bytes: filteredMax)]
+        return [
+            Finding(
+                kind: .leakLimitExceeded,
+                message:
+                    "limit_leaks: \(BytesText.format(filteredMax)) leaked from \(named?.place ?? "one location") after filter_fn (limit \(BytesText.format(limit)) per location)",
+                site: named?.site, bytes: filteredMax)
+        ]
     }
 
     /// The site of a stack's allocating frame, and `function @ file:line` for messages.
