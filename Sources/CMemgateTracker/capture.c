@@ -245,11 +245,17 @@ static void reach_new_peak(void) {
     hdr->peak_ns = mg_now_ns() - hdr->start_ns;
 }
 
-static void release_mapping_bytes(uint32_t stack_index, uint64_t bytes, int blocks_delta) {
+/* Takes `bytes` off a stack's live figures; `blocks_delta` is the change in its live blocks. */
+static void release_live_bytes(uint32_t stack_index, uint64_t bytes, int blocks_delta) {
     stacks[stack_index].live_bytes -= (int64_t)bytes;
     stacks[stack_index].live_count += blocks_delta;
     touch(stack_index);
     hdr->live_bytes -= (int64_t)bytes;
+}
+
+/* Visitor for unmapped ranges: a mapping that is gone entirely counts as a free. */
+static void release_unmapped(uint32_t stack_index, uint64_t bytes, int blocks_delta) {
+    release_live_bytes(stack_index, bytes, blocks_delta);
     if (blocks_delta < 0) hdr->free_count += 1;
 }
 
@@ -258,13 +264,12 @@ void mg_record_alloc_locked(void *address, size_t bytes, const uint64_t *frames,
     commit_begin();
     if (is_mapping) {
         /* MAP_FIXED may replace (parts of) mappings we track: those bytes are gone. */
-        mg_mappings_unmap((uintptr_t)address, (uintptr_t)address + bytes, release_mapping_bytes);
+        mg_mappings_unmap((uintptr_t)address, (uintptr_t)address + bytes, release_unmapped);
     } else {
         mg_ptr_entry previous;
         if (mg_ptrmap_remove((uintptr_t)address, &previous)) {
             /* An address handed out again without a free we saw (e.g. freed via an alias). */
-            release_mapping_bytes(previous.stack_index, previous.bytes, -1);
-            hdr->free_count -= 1;
+            release_live_bytes(previous.stack_index, previous.bytes, -1);
         }
     }
     uint32_t index = find_or_insert_stack(frames, depth);
@@ -281,7 +286,7 @@ void mg_record_alloc_locked(void *address, size_t bytes, const uint64_t *frames,
     if (is_mapping) {
         mg_mappings_add((uintptr_t)address, bytes, index);
     } else {
-        mg_ptrmap_insert((uintptr_t)address, bytes, index, 0);
+        mg_ptrmap_insert((uintptr_t)address, bytes, index);
     }
     maybe_sample(bytes);
     commit_end();
@@ -300,7 +305,8 @@ int mg_record_free_locked(void *address, int is_mapping) {
         bytes = entry.bytes;
     }
     commit_begin();
-    release_mapping_bytes(stack_index, bytes, -1);
+    release_live_bytes(stack_index, bytes, -1);
+    hdr->free_count += 1;
     maybe_sample(bytes);
     commit_end();
     return 1;
@@ -326,7 +332,7 @@ void mg_record_unmap(void *address, size_t bytes) {
     mg_capture_lock();
     if (mg_tracking && hdr) {
         commit_begin();
-        mg_mappings_unmap(start, end, release_mapping_bytes);
+        mg_mappings_unmap(start, end, release_unmapped);
         commit_end();
     }
     mg_capture_unlock();

@@ -36,7 +36,7 @@ static int grow(void) {
     return 0;
 }
 
-int mg_ptrmap_insert(uintptr_t address, uint64_t bytes, uint32_t stack_index, uint32_t is_mapping) {
+int mg_ptrmap_insert(uintptr_t address, uint64_t bytes, uint32_t stack_index) {
     if ((used + 1) * 2 > slot_count && grow() != 0) return -1;
     uint64_t mask = slot_count - 1;
     uint64_t slot = slot_of(address, mask);
@@ -45,7 +45,6 @@ int mg_ptrmap_insert(uintptr_t address, uint64_t bytes, uint32_t stack_index, ui
     slots[slot].address = address;
     slots[slot].bytes = bytes;
     slots[slot].stack_index = stack_index;
-    slots[slot].is_mapping = is_mapping;
     return 0;
 }
 
@@ -79,5 +78,3 @@ void mg_ptrmap_clear(void) {
     if (slots && used) memset(slots, 0, slot_count * sizeof(mg_ptr_entry));
     used = 0;
 }
-
-uint64_t mg_ptrmap_count(void) { return used; }

@@ -191,8 +191,6 @@ int mg_python_function(uint64_t id, const char **name, const char **file) {
     return 0;
 }
 
-uint64_t mg_python_function_count(void) { return function_count; }
-
 int mg_python_eval_range(uintptr_t *start, uintptr_t *end) {
     *start = eval_start;
     *end = eval_end;

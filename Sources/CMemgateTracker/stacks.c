@@ -1,17 +1,12 @@
 /*
  * Stack collection for one allocation: Python frames from the shadow stack kept by the
- * profile hook, and native frames from libunwind. Frames inside the tracker itself are
- * skipped, and when Python frames exist the native walk stops at the interpreter's eval
+ * profile hook, and native frames from mg_unwind (unwind.c). Frames inside the tracker
+ * itself are skipped, and when Python frames exist the native walk stops at the interpreter's eval
  * loop so Python frames stand in place of the eval frames.
  */
 #define _GNU_SOURCE
-#define UNW_LOCAL_ONLY
-#include <dlfcn.h>
-#include <libunwind.h>
 #include <link.h>
-#include <string.h>
 
-#include "capture_format.h"
 #include "tracker_internal.h"
 
 static uintptr_t self_start;

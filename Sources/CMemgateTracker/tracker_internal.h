@@ -62,7 +62,6 @@ void mg_stacks_init(void);
 void mg_unwind_init(uintptr_t library_start, uintptr_t library_end);
 /* Native return addresses innermost first, without the tracker's own frames. */
 int mg_unwind(uint64_t *frames, int capacity);
-int mg_unwind_slow(uint64_t *frames, int capacity);
 /* Walks so far (process-wide) and whether the fast path is still on. */
 void mg_unwind_counters(uint64_t *fast, uint64_t *slow, int *fast_enabled);
 
@@ -74,7 +73,6 @@ int mg_python_frames(uint64_t *frames, int capacity);
 int mg_python_active(void);
 /* Name and file of Python function `id`, for writing into a capture. */
 int mg_python_function(uint64_t id, const char **name, const char **file);
-uint64_t mg_python_function_count(void);
 /* Range of the interpreter's eval loop, where native frames stop when Python frames exist. */
 int mg_python_eval_range(uintptr_t *start, uintptr_t *end);
 
@@ -83,13 +81,11 @@ typedef struct mg_ptr_entry {
     uintptr_t address;       /* 0 = empty slot */
     uint64_t bytes;
     uint32_t stack_index;
-    uint32_t is_mapping;
 } mg_ptr_entry;
 
-int mg_ptrmap_insert(uintptr_t address, uint64_t bytes, uint32_t stack_index, uint32_t is_mapping);
+int mg_ptrmap_insert(uintptr_t address, uint64_t bytes, uint32_t stack_index);
 int mg_ptrmap_remove(uintptr_t address, mg_ptr_entry *removed);
 void mg_ptrmap_clear(void);
-uint64_t mg_ptrmap_count(void);
 
 /* ---- anonymous mappings (mappings.c) ---- */
 /* Called once per overlapped mapping: bytes released, and the change in live blocks

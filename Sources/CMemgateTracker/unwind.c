@@ -131,7 +131,7 @@ static int plain_backtrace(uint64_t *frames, int capacity) {
     return depth;
 }
 
-int mg_unwind_slow(uint64_t *frames, int capacity) {
+static int mg_unwind_slow(uint64_t *frames, int capacity) {
     int learn = fast_path_enabled && thread_stack_known();
     if (!learn) return plain_backtrace(frames, capacity);
     unw_context_t context;
