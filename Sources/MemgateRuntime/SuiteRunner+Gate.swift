@@ -13,7 +13,7 @@ extension SuiteRunner {
         do {
             baseline = try store.load(target: target.name, caseName: caseKey)
         } catch {
-            recordInput("\(target.name): \(error)")
+            reportInputError("\(target.name): \(error)")
         }
         var changes: [String] = []
         var updated = false
@@ -31,14 +31,15 @@ extension SuiteRunner {
                 baseline = fresh
                 updated = true
             } catch {
-                recordInput("\(target.name): cannot write baseline: \(error)")
+                reportInputError("\(target.name): cannot write baseline: \(error)")
             }
         }
+        let markers = measured.test.map(MarkerLimits.init)
         var (status, findings) = Gate.evaluate(
             caseName: measured.name, profile: measured.profile, budget: target.budget, tolerance: target.tolerance,
             baseline: baseline, processEnd: measured.processEnd, environment: environment)
-        if let test = measured.test {
-            findings = pytestFindings(test, profile: measured.profile) + findings
+        if let test = measured.test, let markers {
+            findings = pytestFindings(test, markers: markers, profile: measured.profile) + findings
             if test.outcome == "skipped" {
                 findings = []
                 status = .skipped
@@ -55,7 +56,7 @@ extension SuiteRunner {
         let result = CaseResult(
             target: target.name, name: measured.name, status: status,
             findings: findings.filter(\.isFailure) + findings.filter { !$0.isFailure },
-            profile: measured.profile, budget: effectiveBudget(target: target, test: measured.test),
+            profile: measured.profile, budget: effectiveBudget(target: target, markers: markers),
             tolerance: target.tolerance, baseline: baseline, durationSeconds: measured.durationSeconds,
             repeatPeakBytes: peaks, processEnd: measured.processEnd, outputTail: measured.outputTail,
             environment: environment)
@@ -68,41 +69,50 @@ extension SuiteRunner {
         return false
     }
 
-    private func recordInput(_ message: String) {
-        // Reached through the runner's lock-protected recorder.
-        reportInputError(message)
-    }
-
-    private func effectiveBudget(target: TargetConfig, test: PytestOutcome?) -> Budget {
+    /// The target's budget with the test's marker sizes in place of its limits, for reports.
+    private func effectiveBudget(target: TargetConfig, markers: MarkerLimits?) -> Budget {
         var budget = target.budget
-        if let text = test?.limitMemory, let bytes = try? ByteSize.parse(text) { budget.limitBytes = bytes }
-        if let text = test?.limitLeaks, let bytes = try? ByteSize.parse(text) { budget.leakLimitBytes = bytes }
+        if let bytes = markers?.limitMemoryBytes { budget.limitBytes = bytes }
+        if let bytes = markers?.limitLeaksBytes { budget.leakLimitBytes = bytes }
         return budget
     }
 
-    private func pytestFindings(_ test: PytestOutcome, profile: Profile?) -> [Finding] {
+    private func pytestFindings(_ test: PytestOutcome, markers: MarkerLimits, profile: Profile?) -> [Finding] {
         var findings: [Finding] = []
         if test.outcome == "failed" {
-            let firstLine =
+            // pytest's report ends with the error line (`E   assert …`, or the exception).
+            let errorLine =
                 (test.longRepresentation ?? "").split(separator: "\n").last.map(String.init) ?? "assertion failed"
-            findings.append(Finding(kind: .testFailed, message: "test failed: \(firstLine)"))
+            findings.append(Finding(kind: .testFailed, message: "test failed: \(errorLine)"))
         }
-        var limitMemory: Int64?
-        var limitLeaks: Int64?
-        for (marker, text) in [("limit_memory", test.limitMemory), ("limit_leaks", test.limitLeaks)] {
-            guard let text else { continue }
-            do {
-                let bytes = try ByteSize.parse(text)
-                if marker == "limit_memory" { limitMemory = bytes } else { limitLeaks = bytes }
-            } catch {
-                findings.append(Finding(kind: .testFailed, message: "\(marker)(\"\(text)\"): \(error)"))
-            }
-        }
+        findings += markers.errors
         if let profile {
             findings += PytestMarkerRules.findings(
-                profile: profile, limitMemoryBytes: limitMemory, limitLeaksBytes: limitLeaks,
+                profile: profile, limitMemoryBytes: markers.limitMemoryBytes, limitLeaksBytes: markers.limitLeaksBytes,
                 filteredLeakMaxBytes: test.leakFilterMaxBytes, leakFilterError: test.leakFilterError)
         }
         return findings
+    }
+}
+
+/// A test's pytest-memray marker sizes, parsed once; a size that does not parse is a finding.
+struct MarkerLimits {
+    var limitMemoryBytes: Int64?
+    var limitLeaksBytes: Int64?
+    var errors: [Finding] = []
+
+    init(_ test: PytestOutcome) {
+        limitMemoryBytes = parse("limit_memory", test.limitMemory)
+        limitLeaksBytes = parse("limit_leaks", test.limitLeaks)
+    }
+
+    private mutating func parse(_ marker: String, _ text: String?) -> Int64? {
+        guard let text else { return nil }
+        do {
+            return try ByteSize.parse(text)
+        } catch {
+            errors.append(Finding(kind: .testFailed, message: "\(marker)(\"\(text)\"): \(error)"))
+            return nil
+        }
     }
 }

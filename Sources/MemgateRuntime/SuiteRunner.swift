@@ -119,9 +119,8 @@ public final class SuiteRunner: @unchecked Sendable {
                 return [CaseReport(result: failed, baselineChanges: [])]
             }
         }
-        let isPython = if case .command = target.kind { false } else { true }
         let fingerprint = EnvironmentProbe.fingerprint(
-            interpreter: isPython ? execution.interpreter : nil,
+            interpreter: execution.runsPython ? execution.interpreter : nil,
             environment: environment)
         return medianCases(runs).map { gate($0.chosen, peaks: $0.peaks, target: target, environment: fingerprint) }
     }

@@ -26,6 +26,12 @@ public struct TargetExecution: Sendable {
 
     /// The interpreter for Python and pytest targets: `interpreter:` (relative to the config
     /// directory when it contains a slash) or `python3` on PATH, so an activated venv wins.
+    /// Whether the target runs Python (a script or pytest) rather than a native command.
+    public var runsPython: Bool {
+        if case .command = target.kind { return false }
+        return true
+    }
+
     public var interpreter: String {
         guard let configured = target.interpreter else { return "python3" }
         if configured.contains("/") && !configured.hasPrefix("/") {
@@ -48,9 +54,8 @@ public struct TargetExecution: Sendable {
         }
         var environment = target.env
         if case .pytest = target.kind { environment["MEMGATE_PYTEST_REPORT"] = reportPath }
-        let isNative = if case .command = target.kind { true } else { false }
         return TrackedCommand(
-            program: program, nativeFrames: isNative || target.native,
+            program: program, nativeFrames: !runsPython || target.native,
             ignorePatterns: target.ignore, extraEnvironment: environment)
     }
 

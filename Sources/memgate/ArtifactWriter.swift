@@ -23,14 +23,7 @@ struct ArtifactWriter {
         encoder.outputFormatting = [.sortedKeys]
         guard var line = try? encoder.encode(result) else { return }
         line.append(UInt8(ascii: "\n"))
-        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        if let handle = try? FileHandle(forWritingTo: url) {
-            handle.seekToEndOfFile()
-            handle.write(line)
-            try? handle.close()
-        } else {
-            try? line.write(to: url)
-        }
+        try? append(line, to: url)
     }
 
     func write(_ suite: inout SuiteResult) throws {
@@ -66,15 +59,18 @@ struct ArtifactWriter {
         }
         if let markdownPath {
             // $GITHUB_STEP_SUMMARY is shared by all steps of a job: append, never replace.
-            let url = URL(fileURLWithPath: markdownPath)
-            let text = Data((MarkdownSummary.render(suite) + "\n").utf8)
-            if let handle = try? FileHandle(forWritingTo: url) {
-                handle.seekToEndOfFile()
-                handle.write(text)
-                try handle.close()
-            } else {
-                try atomicWrite(text, to: url)
-            }
+            try append(Data((MarkdownSummary.render(suite) + "\n").utf8), to: URL(fileURLWithPath: markdownPath))
+        }
+    }
+
+    /// Appends to an existing file, or creates it (and its directory) when there is none.
+    private func append(_ data: Data, to url: URL) throws {
+        if let handle = try? FileHandle(forWritingTo: url) {
+            handle.seekToEndOfFile()
+            handle.write(data)
+            try handle.close()
+        } else {
+            try atomicWrite(data, to: url)
         }
     }
 

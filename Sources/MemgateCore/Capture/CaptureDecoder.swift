@@ -34,9 +34,10 @@ public enum CaptureDecoder {
         let layout = try Layout(reader: reader, fileBytes: UInt64(bytes.count), finished: finished)
         if finished {
             // The checksum covers the whole file, header included, with its own 8 bytes as zero.
-            var sealed = Array(bytes[0..<Int(fileSize)])
-            for index in 224..<232 { sealed[index] = 0 }
-            guard fnv1a(sealed, from: 0, to: Int(fileSize)) == reader.u64(224) else { throw .checksumMismatch }
+            let zeroedField = fnv1a(
+                [UInt8](repeating: 0, count: 8), from: 0, to: 8, continuing: fnv1a(bytes, from: 0, to: 224))
+            let checksum = fnv1a(bytes, from: 232, to: Int(fileSize), continuing: zeroedField)
+            guard checksum == reader.u64(224) else { throw .checksumMismatch }
         }
         let strings = StringTable(bytes: bytes, offset: Int(layout.stringsOffset), count: Int(layout.stringsUsed))
         let stacks = try decodeStacks(reader, layout: layout)
@@ -101,8 +102,12 @@ public enum CaptureDecoder {
         return stacks
     }
 
-    static func fnv1a(_ bytes: [UInt8], from start: Int, to end: Int) -> UInt64 {
-        var hash: UInt64 = 14_695_981_039_346_656_037
+    /// FNV-1a 64 of `bytes[start..<end]`, starting from `hash` (the offset basis by default)
+    /// so a checksum can be computed piecewise without copying the file.
+    static func fnv1a(
+        _ bytes: [UInt8], from start: Int, to end: Int, continuing hash: UInt64 = 14_695_981_039_346_656_037
+    ) -> UInt64 {
+        var hash = hash
         var index = start
         while index < end {
             hash ^= UInt64(bytes[index])
