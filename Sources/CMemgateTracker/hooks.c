@@ -270,6 +270,41 @@ MG_EXPORT void *mremap(void *old, size_t old_length, size_t new_length, int flag
     return result;
 }
 
+/* ---- threads: learn each new thread's stack bounds before its code runs ---- */
+
+typedef struct thread_start {
+    void *(*routine)(void *);
+    void *argument;
+} thread_start;
+
+static int (*real_pthread_create)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
+
+static void *thread_trampoline(void *opaque) {
+    thread_start start = *(thread_start *)opaque;
+    mg_in_tracker = 1;
+    mg_os_free(opaque, sizeof(thread_start));
+    mg_unwind_learn_thread_stack();
+    mg_in_tracker = 0;
+    return start.routine(start.argument);
+}
+
+MG_EXPORT int pthread_create(pthread_t *thread, const pthread_attr_t *attributes, void *(*routine)(void *),
+                             void *argument) {
+    if (MG_UNLIKELY(!real_pthread_create)) {
+        real_pthread_create = (int (*)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *))dlsym(
+            RTLD_NEXT, "pthread_create");
+        if (!real_pthread_create) return EAGAIN;
+    }
+    /* Raw pages, not malloc: the block crosses threads and must never be a tracked allocation. */
+    thread_start *start = mg_os_alloc(sizeof(thread_start));
+    if (!start) return real_pthread_create(thread, attributes, routine, argument);
+    start->routine = routine;
+    start->argument = argument;
+    int status = real_pthread_create(thread, attributes, thread_trampoline, start);
+    if (status != 0) mg_os_free(start, sizeof(thread_start));
+    return status;
+}
+
 /* ---- the tracker's own memory, straight from the kernel ---- */
 
 void *mg_os_alloc(size_t bytes) {
@@ -348,6 +383,7 @@ static int is_tracked_process(void) {
 __attribute__((constructor)) static void memgate_initialize(void) {
     resolve_real_functions();
     mg_in_tracker = 1;
+    mg_unwind_learn_thread_stack(); /* the main thread's; other threads learn theirs at start */
     const char *output = getenv("MEMGATE_OUTPUT");
     if (output && *output && is_tracked_process()) {
         const char *native = getenv("MEMGATE_NATIVE");

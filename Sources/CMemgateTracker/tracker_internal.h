@@ -60,6 +60,8 @@ void mg_stacks_init(void);
 
 /* ---- native unwinding (unwind.c) ---- */
 void mg_unwind_init(uintptr_t library_start, uintptr_t library_end);
+/* Learns the calling thread's stack bounds; never called from inside a hook (it allocates). */
+void mg_unwind_learn_thread_stack(void);
 /* Native return addresses innermost first, without the tracker's own frames. */
 int mg_unwind(uint64_t *frames, int capacity);
 /* Walks so far (process-wide) and whether the fast path is still on. */

@@ -18,6 +18,7 @@
 #define UNW_LOCAL_ONLY
 #include <libunwind.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,6 +41,7 @@ static int rules_lock;            /* spinlock for inserts */
 static int fast_path_enabled = 1; /* cleared for good when a check disagrees */
 static uint64_t fast_walks;
 static uint64_t slow_walks;
+static uint64_t shallow_walks; /* stacks left unwalked for lack of stack headroom */
 static uintptr_t self_start, self_end;
 
 static MG_TLS uintptr_t stack_low;
@@ -80,18 +82,30 @@ static void store_rule(uint64_t address, uint64_t rule) {
     __atomic_store_n(&rules_lock, 0, __ATOMIC_RELEASE);
 }
 
-static int thread_stack_known(void) {
-    if (stack_high) return 1;
+/* Stack bounds are learned outside the hooks only (the tracker's constructor for the main
+ * thread, the pthread_create trampoline for the others): pthread_getattr_np allocates and takes
+ * the thread's lock, so calling it from inside malloc deadlocks any program that allocates
+ * while holding that lock (Rust's and the JVM's own pthread_getattr_np calls do). A thread whose
+ * bounds are unknown (raw clone) is walked by libunwind alone. */
+void mg_unwind_learn_thread_stack(void) {
     pthread_attr_t attributes;
-    if (pthread_getattr_np(pthread_self(), &attributes) != 0) return 0;
+    if (pthread_getattr_np(pthread_self(), &attributes) != 0) return;
     void *base = NULL;
     size_t size = 0;
     int status = pthread_attr_getstack(&attributes, &base, &size);
     pthread_attr_destroy(&attributes);
-    if (status != 0 || !base) return 0;
+    if (status != 0 || !base) return;
     stack_low = (uintptr_t)base;
     stack_high = (uintptr_t)base + size;
-    return 1;
+}
+
+static inline int thread_stack_known(void) { return stack_high != 0; }
+
+/* Bytes of stack left below the caller's frame, or SIZE_MAX when the bounds are unknown. */
+static inline size_t stack_headroom(void) {
+    uintptr_t here = (uintptr_t)__builtin_frame_address(0);
+    if (!thread_stack_known()) return SIZE_MAX;
+    return here > stack_low ? here - stack_low : 0;
 }
 
 static inline int on_stack(uintptr_t address) {
@@ -148,7 +162,7 @@ static int mg_unwind_slow(uint64_t *frames, int capacity) {
         if (outside && depth < capacity) frames[depth++] = ip;
         uintptr_t rbp_before = learn ? rbp_location(&cursor) : 0;
         int stepped = unw_step(&cursor);
-        if (!learn || !outside) {
+        if (!learn) {
             if (stepped <= 0) break;
             continue;
         }
@@ -187,7 +201,7 @@ static int unwind_fast(uint64_t *frames, int capacity) {
     if (!ip) return -1;
     int depth = 0;
     while (depth < capacity) {
-        frames[depth++] = ip;
+        if (!in_self(ip)) frames[depth++] = ip;
         uint64_t rule = find_rule(ip);
         uint64_t kind = rule & 3;
         if (kind == 0) return -1;
@@ -216,11 +230,16 @@ static int unwind_fast(uint64_t *frames, int capacity) {
     return depth;
 }
 
+/* Below this much stack, only the fast walk runs: libunwind's context, cursor and DWARF
+ * parsing take several KiB, more than a thread made with PTHREAD_STACK_MIN may have left. */
+#define MIN_HEADROOM_FOR_LIBUNWIND (32u * 1024u)
+
 int mg_unwind(uint64_t *frames, int capacity) {
+    int roomy = stack_headroom() >= MIN_HEADROOM_FOR_LIBUNWIND;
     if (fast_path_enabled) {
         int depth = unwind_fast(frames, capacity);
         if (depth >= 0) {
-            if (__atomic_add_fetch(&fast_walks, 1, __ATOMIC_RELAXED) % CHECK_EVERY != 0) return depth;
+            if (!roomy || __atomic_add_fetch(&fast_walks, 1, __ATOMIC_RELAXED) % CHECK_EVERY != 0) return depth;
             uint64_t expected[MG_MAX_FRAMES];
             int expected_depth = mg_unwind_slow(expected, capacity);
             if (expected_depth == depth && memcmp(expected, frames, (size_t)depth * sizeof(uint64_t)) == 0) return depth;
@@ -228,6 +247,10 @@ int mg_unwind(uint64_t *frames, int capacity) {
             memcpy(frames, expected, (size_t)expected_depth * sizeof(uint64_t));
             return expected_depth;
         }
+    }
+    if (!roomy) {
+        __atomic_add_fetch(&shallow_walks, 1, __ATOMIC_RELAXED);
+        return 0; /* no room to unwind safely: the allocation is counted without native frames */
     }
     __atomic_add_fetch(&slow_walks, 1, __ATOMIC_RELAXED);
     return mg_unwind_slow(frames, capacity);
