@@ -45,6 +45,9 @@ fixtures: $(TRACKER)
 		out=.build/fixtures/$$(basename $$f .c); \
 		[ $$out -nt $$f ] || $(CC) -O0 -g -fno-omit-frame-pointer -pthread -o $$out $$f || exit 1; \
 	done
+	@# A statically linked program: LD_PRELOAD cannot reach it, so it is never measured.
+	@[ .build/fixtures/exact_peak_static -nt Tests/Fixtures/C/exact_peak.c ] || \
+		$(CC) -O0 -g -static -o .build/fixtures/exact_peak_static Tests/Fixtures/C/exact_peak.c
 	@# The same churn built without frame pointers, as most distribution code is.
 	@[ .build/fixtures/deep_churn_omit_fp -nt Tests/Fixtures/C/deep_churn.c ] || \
 		$(CC) -O2 -g -fomit-frame-pointer -o .build/fixtures/deep_churn_omit_fp Tests/Fixtures/C/deep_churn.c

@@ -8,6 +8,7 @@
  * of a crashed capture can tell whether the last event was torn.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
 #include <link.h>
 #include <pthread.h>
@@ -29,18 +30,18 @@
 #define TIMELINE_CAPACITY 4096u
 #define PYFUNC_ID_LIMIT (1u << 22)
 
-volatile int mg_tracking;
+/* Until configured, the state is a static all-zero copy: nothing is tracked. */
+static mg_process_state unconfigured_state;
+mg_process_state *mg_process = &unconfigured_state;
 int mg_native_frames = 1;
 
 static pthread_mutex_t capture_mutex = PTHREAD_MUTEX_INITIALIZER;
 static int forked_child;
-static int configured;
 static int regions_only;
 static char base_path[4000];
 static char current_path[4096];
 static uint32_t captures_created;
 
-static int capture_fd = -1;
 static char *mapping;
 static size_t mapping_bytes;
 static mg_header *hdr;
@@ -63,6 +64,7 @@ static uint64_t last_sample_ns;
 static uint64_t sample_interval_ns = 100000; /* 0.1 ms, doubled on each downsampling */
 static uint64_t fast_unwinds_at_begin;
 static uint64_t slow_unwinds_at_begin;
+static uint64_t shallow_unwinds_at_begin;
 
 uint64_t mg_now_ns(void) {
     struct timespec now;
@@ -84,7 +86,7 @@ void mg_capture_lock(void) { pthread_mutex_lock(&capture_mutex); }
 void mg_capture_unlock(void) { pthread_mutex_unlock(&capture_mutex); }
 const char *mg_capture_current_path(void) { return hdr ? current_path : NULL; }
 
-int mg_capture_is_configured(void) { return configured && !forked_child; }
+int mg_capture_is_configured(void) { return mg_process->configured && !forked_child; }
 
 /* Pid of the process whose capture is open, or 0 when none is (never true in a child). */
 pid_t mg_capture_owner_pid(void) {
@@ -92,17 +94,39 @@ pid_t mg_capture_owner_pid(void) {
     return header && !forked_child ? (pid_t)header->pid : 0;
 }
 
+/* A page that reads as zeros in any copy of this process (fork, clone without CLONE_VM). */
+static mg_process_state *make_process_state(void) {
+    mg_process_state *state = mg_os_alloc(4096);
+    if (!state) return NULL;
+    if (madvise(state, 4096, MADV_WIPEONFORK) != 0) {
+        /* Kernels before 4.14: pthread_atfork still covers fork(); raw clone() is not covered. */
+    }
+    return state;
+}
+
 int mg_capture_configure(const char *path, int only_regions) {
+    /* Absolute, because the capture is re-opened by path and the target may chdir. */
     size_t length = strlen(path);
-    if (length >= sizeof base_path) return -1;
-    memcpy(base_path, path, length + 1);
+    if (path[0] != '/') {
+        if (!getcwd(base_path, sizeof base_path)) return -1;
+        size_t directory = strlen(base_path);
+        if (directory + 1 + length >= sizeof base_path) return -1;
+        base_path[directory] = '/';
+        memcpy(base_path + directory + 1, path, length + 1);
+    } else {
+        if (length >= sizeof base_path) return -1;
+        memcpy(base_path, path, length + 1);
+    }
+    mg_process_state *state = make_process_state();
+    if (!state) return -1;
     regions_only = only_regions;
     stack_slots = mg_os_alloc(STACK_INDEX_SLOTS * sizeof(uint32_t));
     touched_epoch = mg_os_alloc(STACK_CAPACITY * sizeof(uint32_t));
     touched_list = mg_os_alloc(STACK_CAPACITY * sizeof(uint32_t));
     pyfunc_written = mg_os_alloc(PYFUNC_ID_LIMIT * sizeof(uint32_t));
     if (!stack_slots || !touched_epoch || !touched_list || !pyfunc_written) return -1;
-    configured = 1;
+    state->configured = 1;
+    mg_process = state;
     return 0;
 }
 
@@ -111,9 +135,70 @@ int mg_capture_configure(const char *path, int only_regions) {
 static inline void commit_begin(void) { __atomic_store_n(&hdr->commit, hdr->commit + 1, __ATOMIC_RELEASE); }
 static inline void commit_end(void) { __atomic_store_n(&hdr->commit, hdr->commit + 1, __ATOMIC_RELEASE); }
 
+/* ---- disk blocks for the sparse file, allocated before a section grows into them ---- */
+
+#define FIRST_BACKING_BYTES 4096u
+
+/* Bytes of each growing section (from its start) that have disk blocks. */
+typedef struct section_backing {
+    uint64_t stacks, frames, strings, pyfuncs, modules, timeline;
+} section_backing;
+static section_backing backed;
+
+static int allocate_blocks(int fd, uint64_t offset, uint64_t length) {
+    if (length == 0) return 0;
+    int status = fallocate(fd, 0, (off_t)offset, (off_t)length);
+    /* Filesystems without fallocate: blocks come on first write, as before (no worse). */
+    return status == 0 || errno == EOPNOTSUPP ? 0 : -1;
+}
+
+static int fallocate_initial(int fd, const mg_header *layout) {
+    backed = (section_backing){FIRST_BACKING_BYTES, FIRST_BACKING_BYTES, FIRST_BACKING_BYTES,
+                               FIRST_BACKING_BYTES, FIRST_BACKING_BYTES, FIRST_BACKING_BYTES};
+    if (allocate_blocks(fd, 0, MG_HEADER_SIZE) != 0) return -1;
+    if (allocate_blocks(fd, layout->stacks_offset, backed.stacks) != 0) return -1;
+    if (allocate_blocks(fd, layout->frames_offset, backed.frames) != 0) return -1;
+    if (allocate_blocks(fd, layout->strings_offset, backed.strings) != 0) return -1;
+    if (allocate_blocks(fd, layout->pyfuncs_offset, backed.pyfuncs) != 0) return -1;
+    if (allocate_blocks(fd, layout->modules_offset, backed.modules) != 0) return -1;
+    return allocate_blocks(fd, layout->timeline_offset, backed.timeline);
+}
+
+/* Stops recording for good because the capture cannot hold more: the figures so far stay
+ * readable and the flag makes the report fail the case instead of passing a partial figure. */
+static void stop_capture(uint32_t flag) {
+    hdr->flags |= flag;
+    mg_tracking = 0;
+}
+
+/* Makes sure bytes [0, needed) of a section have disk blocks, growing by doubling; re-opens
+ * the capture by path for it (the tracker keeps no descriptor open). 0 when they do. */
+static int ensure_backed(uint64_t *backed_bytes, uint64_t section_offset, uint64_t capacity_bytes,
+                         uint64_t needed_bytes) {
+    if (MG_LIKELY(needed_bytes <= *backed_bytes)) return 0;
+    if (needed_bytes > capacity_bytes) return -1;
+    uint64_t grown = *backed_bytes * 2;
+    while (grown < needed_bytes) grown *= 2;
+    if (grown > capacity_bytes) grown = capacity_bytes;
+    int fd = open(current_path, O_RDWR | O_CLOEXEC);
+    int status = fd >= 0 ? allocate_blocks(fd, section_offset + *backed_bytes, grown - *backed_bytes) : -1;
+    if (fd >= 0) close(fd);
+    if (status != 0) {
+        stop_capture(MG_FLAG_CAPTURE_FULL);
+        return -1;
+    }
+    *backed_bytes = grown;
+    return 0;
+}
+
 static uint32_t append_string(const char *text) {
     size_t length = strlen(text) + 1;
-    if (hdr->strings_used + length > STRINGS_CAPACITY) return 0; /* offset 0 holds "" */
+    if (hdr->strings_used + length > STRINGS_CAPACITY) {
+        hdr->flags |= MG_FLAG_STRINGS_FULL;
+        return 0; /* offset 0 holds "" */
+    }
+    if (ensure_backed(&backed.strings, hdr->strings_offset, STRINGS_CAPACITY, hdr->strings_used + length) != 0)
+        return 0;
     uint32_t offset = (uint32_t)hdr->strings_used;
     memcpy(strings + offset, text, length);
     hdr->strings_used += length;
@@ -137,6 +222,9 @@ static int add_module(struct dl_phdr_info *info, size_t size, void *unused) {
     for (int i = 0; i < info->dlpi_phnum; i++) {
         const ElfW(Phdr) *segment = &info->dlpi_phdr[i];
         if (segment->p_type != PT_LOAD || !(segment->p_flags & PF_X)) continue;
+        if (ensure_backed(&backed.modules, hdr->modules_offset, (uint64_t)MODULE_CAPACITY * sizeof(mg_module),
+                          (uint64_t)(hdr->module_count + 1) * sizeof(mg_module)) != 0)
+            return 1;
         mg_module *module = &modules[hdr->module_count++];
         module->bias = info->dlpi_addr;
         module->start = info->dlpi_addr + segment->p_vaddr;
@@ -162,6 +250,9 @@ static void append_sample(uint64_t now) {
         hdr->timeline_count = kept;
         sample_interval_ns *= 2;
     }
+    if (ensure_backed(&backed.timeline, hdr->timeline_offset, (uint64_t)TIMELINE_CAPACITY * sizeof(mg_sample),
+                      (uint64_t)(hdr->timeline_count + 1) * sizeof(mg_sample)) != 0)
+        return;
     mg_sample *sample = &samples[hdr->timeline_count++];
     sample->time_ns = now - hdr->start_ns;
     sample->live_bytes = hdr->live_bytes;
@@ -188,7 +279,13 @@ static void write_python_functions(const uint64_t *frames, int depth) {
         if (!(frames[i] & MG_PYFRAME_BIT)) continue;
         uint64_t id = (frames[i] & ~MG_PYFRAME_BIT) >> MG_PYLINE_BITS;
         if (id >= PYFUNC_ID_LIMIT || pyfunc_written[id] == captures_created) continue;
-        if (hdr->pyfunc_count >= PYFUNC_CAPACITY) return;
+        if (hdr->pyfunc_count >= PYFUNC_CAPACITY) {
+            hdr->flags |= MG_FLAG_PYFUNCS_FULL;
+            return;
+        }
+        if (ensure_backed(&backed.pyfuncs, hdr->pyfuncs_offset, (uint64_t)PYFUNC_CAPACITY * sizeof(mg_pyfunc),
+                          (uint64_t)(hdr->pyfunc_count + 1) * sizeof(mg_pyfunc)) != 0)
+            return;
         const char *name = "?";
         const char *file = "?";
         mg_python_function(id, &name, &file);
@@ -218,6 +315,11 @@ static uint32_t find_or_insert_stack(const uint64_t *frames, int depth) {
         hdr->flags |= MG_FLAG_STACKS_DROPPED;
         return 0;
     }
+    if (ensure_backed(&backed.stacks, hdr->stacks_offset, (uint64_t)STACK_CAPACITY * sizeof(mg_stack),
+                      (uint64_t)(hdr->stack_count + 1) * sizeof(mg_stack)) != 0 ||
+        ensure_backed(&backed.frames, hdr->frames_offset, FRAMES_CAPACITY * sizeof(uint64_t),
+                      (hdr->frames_used + (uint64_t)depth) * sizeof(uint64_t)) != 0)
+        return 0;
     uint32_t index = hdr->stack_count;
     mg_stack *stack = &stacks[index];
     memset(stack, 0, sizeof *stack);
@@ -253,26 +355,18 @@ static void release_live_bytes(uint32_t stack_index, uint64_t bytes, int blocks_
     hdr->live_bytes -= (int64_t)bytes;
 }
 
-/* Visitor for unmapped ranges: a mapping that is gone entirely counts as a free. */
-static void release_unmapped(uint32_t stack_index, uint64_t bytes, int blocks_delta) {
-    release_live_bytes(stack_index, bytes, blocks_delta);
+/* Visitor for ranges carved out of tracked mappings: accessible bytes are released, and a
+ * mapping that is gone entirely counts as a free. Reservations counted nothing. */
+static void release_carved(void *context, uint32_t stack_index, uintptr_t start, uintptr_t end, int reserved,
+                           int blocks_delta) {
+    (void)context;
+    if (reserved) return;
+    release_live_bytes(stack_index, end - start, blocks_delta);
     if (blocks_delta < 0) hdr->free_count += 1;
 }
 
-void mg_record_alloc_locked(void *address, size_t bytes, const uint64_t *frames, int depth, int is_mapping) {
-    if (!mg_tracking || !hdr) return;
-    commit_begin();
-    if (is_mapping) {
-        /* MAP_FIXED may replace (parts of) mappings we track: those bytes are gone. */
-        mg_mappings_unmap((uintptr_t)address, (uintptr_t)address + bytes, release_unmapped);
-    } else {
-        mg_ptr_entry previous;
-        if (mg_ptrmap_remove((uintptr_t)address, &previous)) {
-            /* An address handed out again without a free we saw (e.g. freed via an alias). */
-            release_live_bytes(previous.stack_index, previous.bytes, -1);
-        }
-    }
-    uint32_t index = find_or_insert_stack(frames, depth);
+/* Counts `bytes` as a new live allocation at stack `index`. */
+static void count_allocation(uint32_t index, uint64_t bytes) {
     mg_stack *stack = &stacks[index];
     stack->live_bytes += (int64_t)bytes;
     stack->live_count += 1;
@@ -283,8 +377,25 @@ void mg_record_alloc_locked(void *address, size_t bytes, const uint64_t *frames,
     hdr->total_bytes += bytes;
     hdr->alloc_count += 1;
     if (hdr->live_bytes > hdr->peak_bytes) reach_new_peak();
+}
+
+void mg_record_alloc_locked(void *address, size_t bytes, const uint64_t *frames, int depth, int is_mapping) {
+    if (!mg_tracking || !hdr) return;
+    commit_begin();
     if (is_mapping) {
-        mg_mappings_add((uintptr_t)address, bytes, index);
+        /* MAP_FIXED may replace (parts of) mappings we track: those bytes are gone. */
+        mg_mappings_carve((uintptr_t)address, (uintptr_t)address + bytes, MG_CARVE_ANY, release_carved, NULL);
+    } else {
+        mg_ptr_entry previous;
+        if (mg_ptrmap_remove((uintptr_t)address, &previous)) {
+            /* An address handed out again without a free we saw (e.g. freed via an alias). */
+            release_live_bytes(previous.stack_index, previous.bytes, -1);
+        }
+    }
+    uint32_t index = find_or_insert_stack(frames, depth);
+    count_allocation(index, bytes);
+    if (is_mapping) {
+        mg_mappings_add((uintptr_t)address, bytes, index, 0);
     } else {
         mg_ptrmap_insert((uintptr_t)address, bytes, index);
     }
@@ -297,7 +408,9 @@ int mg_record_free_locked(void *address, int is_mapping) {
     uint32_t stack_index;
     uint64_t bytes;
     if (is_mapping) {
-        if (!mg_mappings_take((uintptr_t)address, &stack_index, &bytes)) return 0;
+        int reserved = 0;
+        if (!mg_mappings_take((uintptr_t)address, &stack_index, &bytes, &reserved)) return 0;
+        if (reserved) return 2;
     } else {
         mg_ptr_entry entry;
         if (!mg_ptrmap_remove((uintptr_t)address, &entry)) return 0;
@@ -332,7 +445,68 @@ void mg_record_unmap(void *address, size_t bytes) {
     mg_capture_lock();
     if (mg_tracking && hdr) {
         commit_begin();
-        mg_mappings_unmap(start, end, release_unmapped);
+        mg_mappings_carve(start, end, MG_CARVE_ANY, release_carved, NULL);
+        commit_end();
+    }
+    mg_capture_unlock();
+}
+
+void mg_record_reserve_locked(void *address, size_t bytes) {
+    if (!mg_tracking || !hdr) return;
+    uintptr_t start = (uintptr_t)address;
+    commit_begin();
+    mg_mappings_carve(start, start + bytes, MG_CARVE_ANY, release_carved, NULL);
+    mg_mappings_add(start, bytes, 0, 1);
+    commit_end();
+}
+
+void mg_record_reserve(void *address, size_t bytes) {
+    mg_capture_lock();
+    mg_record_reserve_locked(address, bytes);
+    mg_capture_unlock();
+}
+
+/* What an mprotect changed, collected while carving (the table must not change mid-scan). */
+#define MAX_PROTECT_PIECES 64
+typedef struct protect_pieces {
+    uintptr_t start[MAX_PROTECT_PIECES];
+    uintptr_t end[MAX_PROTECT_PIECES];
+    int count;
+} protect_pieces;
+
+static void collect_piece(void *context, uint32_t stack_index, uintptr_t start, uintptr_t end, int reserved,
+                          int blocks_delta) {
+    protect_pieces *pieces = context;
+    release_carved(NULL, stack_index, start, end, reserved, blocks_delta);
+    if (pieces->count < MAX_PROTECT_PIECES) {
+        pieces->start[pieces->count] = start;
+        pieces->end[pieces->count] = end;
+        pieces->count++;
+    }
+}
+
+void mg_record_protect(void *address, size_t bytes, int accessible, const uint64_t *frames, int depth) {
+    size_t page = 4096;
+    uintptr_t start = (uintptr_t)address;
+    uintptr_t end = start + ((bytes + page - 1) & ~(page - 1));
+    mg_capture_lock();
+    if (mg_tracking && hdr) {
+        commit_begin();
+        protect_pieces pieces;
+        pieces.count = 0;
+        /* Made accessible: reserved pieces become memory, charged to the mprotect's stack.
+         * Made PROT_NONE: accessible pieces are released and become reservations again. */
+        mg_mappings_carve(start, end, accessible ? MG_CARVE_RESERVED : MG_CARVE_ACCESSIBLE, collect_piece, &pieces);
+        uint32_t index = accessible && depth >= 0 ? find_or_insert_stack(frames, depth) : 0;
+        for (int i = 0; i < pieces.count; i++) {
+            uint64_t piece_bytes = pieces.end[i] - pieces.start[i];
+            if (accessible && depth >= 0) {
+                count_allocation(index, piece_bytes);
+                mg_mappings_add(pieces.start[i], piece_bytes, index, 0);
+            } else {
+                mg_mappings_add(pieces.start[i], piece_bytes, 0, 1);
+            }
+        }
         commit_end();
     }
     mg_capture_unlock();
@@ -388,6 +562,17 @@ static void compact_section(uint64_t *section_offset, uint64_t used_bytes, uint6
     *offset += (used_bytes + 7) & ~7ull;
 }
 
+/* Bytes the used parts of all sections take once compacted behind the header (8-aligned). */
+static uint64_t compacted_bytes(void) {
+    uint64_t used[] = {(uint64_t)hdr->stack_count * sizeof(mg_stack), hdr->frames_used * sizeof(uint64_t),
+                       hdr->strings_used, (uint64_t)hdr->pyfunc_count * sizeof(mg_pyfunc),
+                       (uint64_t)hdr->module_count * sizeof(mg_module),
+                       (uint64_t)hdr->timeline_count * sizeof(mg_sample)};
+    uint64_t total = 0;
+    for (size_t i = 0; i < sizeof used / sizeof used[0]; i++) total += (used[i] + 7) & ~7ull;
+    return total;
+}
+
 static void finalize_locked(void) {
     if (!hdr) return;
     mg_tracking = 0;
@@ -396,12 +581,23 @@ static void finalize_locked(void) {
     uint64_t now = mg_now_ns();
     append_sample(now);
     hdr->end_ns = now - hdr->start_ns;
-    uint64_t fast, slow;
+    uint64_t fast, slow, shallow;
     int fast_enabled;
-    mg_unwind_counters(&fast, &slow, &fast_enabled);
+    mg_unwind_counters(&fast, &slow, &shallow, &fast_enabled);
     hdr->fast_unwinds = fast - fast_unwinds_at_begin;
     hdr->slow_unwinds = slow - slow_unwinds_at_begin;
+    hdr->shallow_unwinds = shallow - shallow_unwinds_at_begin;
     hdr->fast_unwind_off = !fast_enabled;
+    if (ensure_backed(&backed.stacks, hdr->stacks_offset, (uint64_t)STACK_CAPACITY * sizeof(mg_stack),
+                      compacted_bytes()) != 0) {
+        /* No disk blocks to compact into: leave the sections where they are (a reader sees an
+         * unfinished capture with the figures so far, and the flag saying why). */
+        commit_end();
+        munmap(mapping, mapping_bytes);
+        mapping = NULL;
+        hdr = NULL;
+        return;
+    }
     uint64_t offset = MG_HEADER_SIZE;
     compact_section(&hdr->stacks_offset, (uint64_t)hdr->stack_count * sizeof(mg_stack), &offset);
     hdr->stack_capacity = hdr->stack_count;
@@ -422,15 +618,14 @@ static void finalize_locked(void) {
     hdr->checksum = 0;
     hdr->checksum = fnv1a((const unsigned char *)mapping, offset);
     munmap(mapping, mapping_bytes);
-    if (ftruncate(capture_fd, (off_t)offset) != 0) { /* the header's file_size still bounds readers */ }
-    close(capture_fd);
-    capture_fd = -1;
+    /* By path: the tracker keeps no descriptor the target could close and reuse for its own file. */
+    if (truncate(current_path, (off_t)offset) != 0) { /* the header's file_size still bounds readers */ }
     mapping = NULL;
     hdr = NULL;
 }
 
 int mg_capture_begin(const char *region_name) {
-    if (!configured || forked_child) return -1;
+    if (!mg_process->configured || forked_child) return -1;
     mg_capture_lock();
     finalize_locked();
     if (captures_created == 0) {
@@ -442,19 +637,18 @@ int mg_capture_begin(const char *region_name) {
     memset(&layout, 0, sizeof layout);
     size_t bytes = layout_sections(&layout);
     int fd = open(current_path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0 || ftruncate(fd, (off_t)bytes) != 0) {
-        if (fd >= 0) close(fd);
-        mg_capture_unlock();
-        return -1;
-    }
-    char *file = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    char *file = MAP_FAILED;
+    /* The file is sparse; only the first pages of each section get disk blocks now (more are
+     * allocated as sections fill, see back_sections), so a full disk is a clean stop, not SIGBUS. */
+    if (fd >= 0 && ftruncate(fd, (off_t)bytes) == 0 && fallocate_initial(fd, &layout) == 0)
+        file = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (file == MAP_FAILED && fd >= 0 && ftruncate(fd, 0) != 0) { /* an empty file reads as "not measured" */ }
+    if (fd >= 0) close(fd); /* never keep a descriptor the target can close or reuse */
     if (file == MAP_FAILED) {
-        close(fd);
         mg_capture_unlock();
         return -1;
     }
     captures_created++;
-    capture_fd = fd;
     mapping = file;
     mapping_bytes = bytes;
     hdr = (mg_header *)file;
@@ -480,7 +674,7 @@ int mg_capture_begin(const char *region_name) {
     event_counter = 0;
     sample_interval_ns = 100000;
     int fast_enabled;
-    mg_unwind_counters(&fast_unwinds_at_begin, &slow_unwinds_at_begin, &fast_enabled);
+    mg_unwind_counters(&fast_unwinds_at_begin, &slow_unwinds_at_begin, &shallow_unwinds_at_begin, &fast_enabled);
     hdr->start_ns = mg_now_ns();
     append_sample(hdr->start_ns);
     mg_tracking = 1;
@@ -488,8 +682,26 @@ int mg_capture_begin(const char *region_name) {
     return 0;
 }
 
+void mg_capture_mark_exec(const char *path, int preload_kept) {
+    if (!mg_process->configured || forked_child) return;
+    mg_capture_lock();
+    if (hdr) {
+        snprintf(hdr->exec_path, sizeof hdr->exec_path, "%s", path ? path : "?");
+        hdr->flags |= MG_FLAG_EXECED;
+        if (!preload_kept) hdr->flags |= MG_FLAG_EXEC_WITHOUT_PRELOAD;
+    }
+    mg_capture_unlock();
+}
+
+void mg_capture_clear_exec(void) {
+    if (!mg_process->configured || forked_child) return;
+    mg_capture_lock();
+    if (hdr) hdr->flags &= ~(MG_FLAG_EXECED | MG_FLAG_EXEC_WITHOUT_PRELOAD);
+    mg_capture_unlock();
+}
+
 void mg_capture_end(void) {
-    if (!configured || forked_child) return;
+    if (!mg_process->configured || forked_child) return;
     mg_capture_lock();
     finalize_locked();
     mg_capture_unlock();

@@ -21,6 +21,13 @@
 #define MG_FLAG_NATIVE 1u  /* native frames were recorded */
 #define MG_FLAG_PYTHON 2u  /* Python frames were recorded */
 #define MG_FLAG_STACKS_DROPPED 4u /* stack table was full; some stacks were merged into "overflow" */
+#define MG_FLAG_CAPTURE_FULL 8u   /* the capture file could not grow (disk full): tracking stopped early */
+#define MG_FLAG_STRINGS_FULL 16u  /* string table full: some names are empty */
+#define MG_FLAG_PYFUNCS_FULL 32u  /* Python function table full: some frames are unnamed */
+#define MG_FLAG_EXECED 64u        /* the process called exec; exec_path names the program. A capture
+                                     still running with this flag was left by an image the tracker
+                                     could not follow (the new image re-creates the file when tracked) */
+#define MG_FLAG_EXEC_WITHOUT_PRELOAD 128u /* that exec's environment did not preload the tracker */
 
 /* A Python frame word has the top bit set: | 1 | function id (39 bits) | line (24 bits) | */
 #define MG_PYFRAME_BIT (1ull << 63)
@@ -69,7 +76,17 @@ typedef struct mg_header {
     uint64_t slow_unwinds;    /* native stacks walked with libunwind (this region) */
     uint32_t fast_unwind_off; /* 1 when a check found a learned rule wrong and disabled them */
     uint32_t reserved2;
+    char exec_path[512];      /* program passed to the last exec (MG_FLAG_EXECED), NUL-terminated */
+    uint64_t shallow_unwinds; /* allocations recorded without native frames: too little stack left */
 } mg_header;
+
+_Static_assert(sizeof(mg_header) <= MG_HEADER_SIZE, "the header fits its page");
+_Static_assert(__builtin_offsetof(mg_header, file_size) == 104, "file_size offset read by the decoders");
+_Static_assert(__builtin_offsetof(mg_header, checksum) == 224, "checksum offset read by the decoders");
+_Static_assert(__builtin_offsetof(mg_header, region_name) == 232, "region_name offset read by the decoders");
+_Static_assert(__builtin_offsetof(mg_header, fast_unwinds) == 488, "fast_unwinds offset read by the decoders");
+_Static_assert(__builtin_offsetof(mg_header, exec_path) == 512, "exec_path offset read by the decoders");
+_Static_assert(__builtin_offsetof(mg_header, shallow_unwinds) == 1024, "shallow_unwinds offset read by the decoders");
 
 typedef struct mg_stack {
     uint64_t hash;

@@ -31,6 +31,7 @@ static void *(*real_pvalloc)(size_t);
 static void *(*real_mmap)(void *, size_t, int, int, int, off_t);
 static int (*real_munmap)(void *, size_t);
 static void *(*real_mremap)(void *, size_t, size_t, int, ...);
+static int (*real_mprotect)(void *, size_t, int);
 
 MG_TLS int mg_in_tracker;
 
@@ -95,11 +96,30 @@ static inline int allocating_thread_counts(void) {
 
 static inline int should_track_allocation(void) { return should_track() && allocating_thread_counts(); }
 
-static void track_alloc(void *address, size_t bytes, int is_mapping) {
-    uint64_t frames[MG_MAX_FRAMES];
-    mg_in_tracker = 1;
+/* Frame buffer of threads started through pthread_create (see thread_trampoline): kept off the
+ * thread's stack, which may be as small as PTHREAD_STACK_MIN. Other threads use their stack. */
+static MG_TLS uint64_t *thread_frames;
+#define THREAD_FRAMES_BYTES 4096
+_Static_assert(MG_MAX_FRAMES * sizeof(uint64_t) <= THREAD_FRAMES_BYTES, "frame buffer fits its page");
+
+static __attribute__((noinline)) void track_alloc_into(uint64_t *frames, void *address, size_t bytes,
+                                                       int is_mapping) {
     int depth = mg_collect_stack(frames);
     if (depth >= 0) mg_record_alloc(address, bytes, frames, depth, is_mapping);
+}
+
+static __attribute__((noinline)) void track_alloc_on_stack(void *address, size_t bytes, int is_mapping) {
+    uint64_t frames[MG_MAX_FRAMES];
+    track_alloc_into(frames, address, bytes, is_mapping);
+}
+
+static void track_alloc(void *address, size_t bytes, int is_mapping) {
+    mg_in_tracker = 1;
+    if (thread_frames) {
+        track_alloc_into(thread_frames, address, bytes, is_mapping);
+    } else {
+        track_alloc_on_stack(address, bytes, is_mapping);
+    }
     mg_in_tracker = 0;
 }
 
@@ -139,9 +159,7 @@ MG_EXPORT void *calloc(size_t count, size_t size) {
 
 /* Reallocation runs under the capture lock while tracking, so no other thread can be
  * handed the old address and record it before we have removed the old entry. */
-static void *tracked_realloc(void *old, size_t bytes) {
-    uint64_t frames[MG_MAX_FRAMES];
-    mg_in_tracker = 1;
+static __attribute__((noinline)) void *tracked_realloc_into(uint64_t *frames, void *old, size_t bytes) {
     int counts = allocating_thread_counts();
     int depth = counts ? mg_collect_stack(frames) : -1;
     mg_capture_lock();
@@ -151,6 +169,18 @@ static void *tracked_realloc(void *old, size_t bytes) {
         if (address && depth >= 0) mg_record_alloc_locked(address, bytes, frames, depth, 0);
     }
     mg_capture_unlock();
+    return address;
+}
+
+static __attribute__((noinline)) void *tracked_realloc_on_stack(void *old, size_t bytes) {
+    uint64_t frames[MG_MAX_FRAMES];
+    return tracked_realloc_into(frames, old, bytes);
+}
+
+static void *tracked_realloc(void *old, size_t bytes) {
+    mg_in_tracker = 1;
+    void *address = thread_frames ? tracked_realloc_into(thread_frames, old, bytes)
+                                  : tracked_realloc_on_stack(old, bytes);
     mg_in_tracker = 0;
     return address;
 }
@@ -227,8 +257,38 @@ MG_EXPORT void *mmap(void *address, size_t length, int protection, int flags, in
         resolve_real_functions();
     }
     void *result = real_mmap(address, length, protection, flags, fd, offset);
-    if (result != MAP_FAILED && (flags & MAP_ANONYMOUS) && should_track_allocation()) track_alloc(result, length, 1);
+    if (result == MAP_FAILED || !(flags & MAP_ANONYMOUS) || !should_track_allocation()) return result;
+    if (protection == PROT_NONE) {
+        /* Address space only (V8, the JVM and Go reserve gigabytes this way): counted once
+         * parts become accessible through mprotect or MAP_FIXED. */
+        mg_in_tracker = 1;
+        mg_record_reserve(result, length);
+        mg_in_tracker = 0;
+    } else {
+        track_alloc(result, length, 1);
+    }
     return result;
+}
+
+static __attribute__((noinline)) void track_protect(void *address, size_t length, int accessible) {
+    uint64_t frames[MG_MAX_FRAMES];
+    int depth = accessible ? mg_collect_stack(frames) : 0;
+    mg_record_protect(address, length, accessible, frames, depth);
+}
+
+MG_EXPORT int mprotect(void *address, size_t length, int protection) {
+    if (MG_UNLIKELY(!real_mprotect)) {
+        real_mprotect = (int (*)(void *, size_t, int))dlsym(RTLD_NEXT, "mprotect");
+        if (!real_mprotect) return (int)syscall(SYS_mprotect, address, length, protection);
+    }
+    int status = real_mprotect(address, length, protection);
+    int accessible = protection != PROT_NONE;
+    if (status == 0 && should_track() && (!accessible || allocating_thread_counts())) {
+        mg_in_tracker = 1;
+        track_protect(address, length, accessible);
+        mg_in_tracker = 0;
+    }
+    return status;
 }
 
 MG_EXPORT void *mmap64(void *address, size_t length, int protection, int flags, int fd, off_t offset) {
@@ -263,8 +323,9 @@ MG_EXPORT void *mremap(void *old, size_t old_length, size_t new_length, int flag
     int depth = mg_collect_stack(frames);
     mg_capture_lock();
     void *result = real_mremap(old, old_length, new_length, flags, new_address);
-    if (result != MAP_FAILED && mg_record_free_locked(old, 1) && depth >= 0)
-        mg_record_alloc_locked(result, new_length, frames, depth, 1);
+    int known = result != MAP_FAILED ? mg_record_free_locked(old, 1) : 0;
+    if (known == 1 && depth >= 0) mg_record_alloc_locked(result, new_length, frames, depth, 1);
+    if (known == 2) mg_record_reserve_locked(result, new_length);
     mg_capture_unlock();
     mg_in_tracker = 0;
     return result;
@@ -279,11 +340,31 @@ typedef struct thread_start {
 
 static int (*real_pthread_create)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
 
+/* Frees a thread's frame buffer when it ends, however it ends (return, pthread_exit, cancel). */
+static pthread_key_t thread_frames_key;
+static pthread_once_t thread_frames_key_once = PTHREAD_ONCE_INIT;
+
+static void release_thread_frames(void *frames) {
+    thread_frames = NULL;
+    mg_os_free(frames, THREAD_FRAMES_BYTES);
+}
+
+static void make_thread_frames_key(void) { pthread_key_create(&thread_frames_key, release_thread_frames); }
+
+/* Runs first on every new thread. It ends in a tail call, so it adds no frame to the
+ * thread's stack (which may be PTHREAD_STACK_MIN) nor to its backtraces. */
 static void *thread_trampoline(void *opaque) {
     thread_start start = *(thread_start *)opaque;
     mg_in_tracker = 1;
     mg_os_free(opaque, sizeof(thread_start));
     mg_unwind_learn_thread_stack();
+    pthread_once(&thread_frames_key_once, make_thread_frames_key);
+    uint64_t *frames = mg_os_alloc(THREAD_FRAMES_BYTES);
+    if (frames && pthread_setspecific(thread_frames_key, frames) == 0) {
+        thread_frames = frames;
+    } else {
+        mg_os_free(frames, THREAD_FRAMES_BYTES);
+    }
     mg_in_tracker = 0;
     return start.routine(start.argument);
 }

@@ -27,8 +27,15 @@ void *mg_os_alloc(size_t bytes);
 void mg_os_free(void *address, size_t bytes);
 
 /* ---- capture (capture.c) ---- */
-/* Whether allocations are being recorded right now (a relaxed read, hot path). */
-extern volatile int mg_tracking;
+/* State that belongs to this process only. It lives in a MADV_WIPEONFORK page, so any copy
+ * of the process (fork, or a raw clone() that bypasses pthread_atfork) reads it as all zeros
+ * and so never writes into the parent's capture. */
+typedef struct mg_process_state {
+    volatile int tracking; /* allocations are being recorded right now (relaxed read, hot path) */
+    int configured;        /* this process has a capture path */
+} mg_process_state;
+extern mg_process_state *mg_process;
+#define mg_tracking (mg_process->tracking)
 /* Whether native frames are unwound (whole-program native targets, or Python native: true). */
 extern int mg_native_frames;
 
@@ -38,6 +45,10 @@ pid_t mg_capture_owner_pid(void);
 int mg_capture_begin(const char *region_name);
 void mg_capture_end(void);
 void mg_capture_fork_child(void);
+/* Marks the open capture as handed to an exec of `path` (before the exec), or clears that mark
+ * when the exec failed and this image goes on. */
+void mg_capture_mark_exec(const char *path, int preload_kept);
+void mg_capture_clear_exec(void);
 void mg_capture_lock(void);
 void mg_capture_unlock(void);
 const char *mg_capture_current_path(void);
@@ -46,11 +57,18 @@ const char *mg_capture_current_path(void);
 void mg_record_alloc(void *address, size_t bytes, const uint64_t *frames, int depth, int is_mapping);
 /* Records a free; unknown addresses (allocated before tracking, or untracked) are ignored. */
 void mg_record_free(void *address, int is_mapping);
-/* The same two with the capture lock already held; the free returns 1 when the address was known. */
+/* The same two with the capture lock already held; the free returns 1 when the address was
+ * known, 2 when it was a tracked reservation (nothing counted), 0 when unknown. */
 void mg_record_alloc_locked(void *address, size_t bytes, const uint64_t *frames, int depth, int is_mapping);
 int mg_record_free_locked(void *address, int is_mapping);
 /* Records munmap of [address, address+bytes) for anonymous mappings we track. */
 void mg_record_unmap(void *address, size_t bytes);
+/* Records an anonymous PROT_NONE mapping: address space only, counted when made accessible. */
+void mg_record_reserve(void *address, size_t bytes);
+void mg_record_reserve_locked(void *address, size_t bytes);
+/* Records mprotect of [address, address+bytes): reserved parts made accessible count as an
+ * allocation at this stack; accessible parts made PROT_NONE are released. */
+void mg_record_protect(void *address, size_t bytes, int accessible, const uint64_t *frames, int depth);
 
 /* ---- stacks (stacks.c) ---- */
 /* Fills `frames` with the current stack, innermost first; returns depth, or -1 when this
@@ -65,7 +83,7 @@ void mg_unwind_learn_thread_stack(void);
 /* Native return addresses innermost first, without the tracker's own frames. */
 int mg_unwind(uint64_t *frames, int capacity);
 /* Walks so far (process-wide) and whether the fast path is still on. */
-void mg_unwind_counters(uint64_t *fast, uint64_t *slow, int *fast_enabled);
+void mg_unwind_counters(uint64_t *fast, uint64_t *slow, uint64_t *shallow, int *fast_enabled);
 
 /* ---- python (python.c) ---- */
 /* Python frames of the calling thread, innermost first, written as frame words. Returns
@@ -90,12 +108,17 @@ int mg_ptrmap_remove(uintptr_t address, mg_ptr_entry *removed);
 void mg_ptrmap_clear(void);
 
 /* ---- anonymous mappings (mappings.c) ---- */
-/* Called once per overlapped mapping: bytes released, and the change in live blocks
- * (-1 mapping gone, 0 trimmed, +1 split in two). */
-typedef void (*mg_unmap_visitor)(uint32_t stack_index, uint64_t bytes, int blocks_delta);
-int mg_mappings_add(uintptr_t start, uint64_t bytes, uint32_t stack_index);
-int mg_mappings_take(uintptr_t start, uint32_t *stack_index, uint64_t *bytes);
-void mg_mappings_unmap(uintptr_t start, uintptr_t end, mg_unmap_visitor visit);
+/* Called once per range carved out of a tracked mapping: [start, end), whether it was a
+ * reservation, and the change in the mapping's live blocks (-1 gone, 0 trimmed, +1 split). */
+typedef void (*mg_carve_visitor)(void *context, uint32_t stack_index, uintptr_t start, uintptr_t end, int reserved,
+                                 int blocks_delta);
+#define MG_CARVE_ANY (-1)
+#define MG_CARVE_ACCESSIBLE 0
+#define MG_CARVE_RESERVED 1
+int mg_mappings_add(uintptr_t start, uint64_t bytes, uint32_t stack_index, int reserved);
+int mg_mappings_take(uintptr_t start, uint32_t *stack_index, uint64_t *bytes, int *reserved);
+/* Removes [start, end) from the tracked mappings of kind `which` (MG_CARVE_*). */
+void mg_mappings_carve(uintptr_t start, uintptr_t end, int which, mg_carve_visitor visit, void *context);
 void mg_mappings_clear(void);
 
 /* ---- misc ---- */

@@ -234,18 +234,24 @@ static int unwind_fast(uint64_t *frames, int capacity) {
  * parsing take several KiB, more than a thread made with PTHREAD_STACK_MIN may have left. */
 #define MIN_HEADROOM_FOR_LIBUNWIND (32u * 1024u)
 
+/* Compares a fast walk with libunwind's; on any difference the fast path is off for good.
+ * Out of line so its buffer is on the stack only while a check runs. */
+static __attribute__((noinline)) int check_fast_walk(uint64_t *frames, int depth, int capacity) {
+    uint64_t expected[MG_MAX_FRAMES];
+    int expected_depth = mg_unwind_slow(expected, capacity);
+    if (expected_depth == depth && memcmp(expected, frames, (size_t)depth * sizeof(uint64_t)) == 0) return depth;
+    fast_path_enabled = 0; /* a learned rule was wrong somewhere: libunwind only from now on */
+    memcpy(frames, expected, (size_t)expected_depth * sizeof(uint64_t));
+    return expected_depth;
+}
+
 int mg_unwind(uint64_t *frames, int capacity) {
     int roomy = stack_headroom() >= MIN_HEADROOM_FOR_LIBUNWIND;
     if (fast_path_enabled) {
         int depth = unwind_fast(frames, capacity);
         if (depth >= 0) {
             if (!roomy || __atomic_add_fetch(&fast_walks, 1, __ATOMIC_RELAXED) % CHECK_EVERY != 0) return depth;
-            uint64_t expected[MG_MAX_FRAMES];
-            int expected_depth = mg_unwind_slow(expected, capacity);
-            if (expected_depth == depth && memcmp(expected, frames, (size_t)depth * sizeof(uint64_t)) == 0) return depth;
-            fast_path_enabled = 0; /* a learned rule was wrong somewhere: libunwind only from now on */
-            memcpy(frames, expected, (size_t)expected_depth * sizeof(uint64_t));
-            return expected_depth;
+            return check_fast_walk(frames, depth, capacity);
         }
     }
     if (!roomy) {
@@ -256,8 +262,9 @@ int mg_unwind(uint64_t *frames, int capacity) {
     return mg_unwind_slow(frames, capacity);
 }
 
-void mg_unwind_counters(uint64_t *fast, uint64_t *slow, int *fast_enabled) {
+void mg_unwind_counters(uint64_t *fast, uint64_t *slow, uint64_t *shallow, int *fast_enabled) {
     *fast = __atomic_load_n(&fast_walks, __ATOMIC_RELAXED);
     *slow = __atomic_load_n(&slow_walks, __ATOMIC_RELAXED);
+    *shallow = __atomic_load_n(&shallow_walks, __ATOMIC_RELAXED);
     *fast_enabled = fast_path_enabled;
 }

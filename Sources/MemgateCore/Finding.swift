@@ -22,6 +22,9 @@ public struct Finding: Hashable, Codable, Sendable {
         case targetExitedNonZero
         /// Nothing was measured although the target ended normally (no capture was written).
         case noMeasurement
+        /// The tracker did not see the case to its end (an exec it could not follow, a capture
+        /// that could not grow, a capture never finalized although the target exited normally).
+        case notMeasured
         /// A pytest test failed its assertions (correctness, not memory).
         case testFailed
         /// Notice: the peak shrank beyond tolerance; the baseline should be refreshed.
@@ -32,6 +35,8 @@ public struct Finding: Hashable, Codable, Sendable {
         case environmentMismatch
         /// Notice: the baseline was (re)written by `--update-baselines`.
         case baselineUpdated
+        /// Notice: the tracker hit a capacity limit; figures are exact, attribution coarser.
+        case captureLimit
     }
 
     public var kind: Kind
@@ -56,7 +61,7 @@ public struct Finding: Hashable, Codable, Sendable {
     /// Whether this finding fails the case (notices do not).
     public var isFailure: Bool {
         switch kind {
-        case .staleBaseline, .missingBaseline, .environmentMismatch, .baselineUpdated: return false
+        case .staleBaseline, .missingBaseline, .environmentMismatch, .baselineUpdated, .captureLimit: return false
         default: return true
         }
     }

@@ -29,11 +29,22 @@ public struct Profile: Hashable, Codable, Sendable {
     public var stacks: [StackRecord]
     /// Memory over time, oldest first.
     public var timeline: [TimelineSample]
+    /// Why the figures do not cover the whole region (the tracker could not follow an exec,
+    /// or stopped when its capture could not grow); nil when they do. Such a profile never
+    /// passes the gate and never becomes a baseline.
+    public var unmeasuredReason: String?
+    /// Capacity limits the tracker hit that leave the figures right but attribution coarser
+    /// (a full stack or name table, stacks not walked for lack of stack space).
+    public var captureNotices: [String]?
 
     enum CodingKeys: String, CodingKey {
         case regionName, peakBytes, totalBytes, allocationCount, bytesAtEnd
         case peakTimeNanoseconds, durationNanoseconds, completion, stacks, timeline
+        case unmeasuredReason, captureNotices
     }
+
+    /// True when the tracker saw the region to its end: the figures are the whole truth.
+    public var isFullyMeasured: Bool { completion == .complete && unmeasuredReason == nil }
 
     public init(
         regionName: String, peakBytes: Int64, totalBytes: Int64, allocationCount: Int64,

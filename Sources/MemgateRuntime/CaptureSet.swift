@@ -35,6 +35,25 @@ public enum CaptureSet {
         return paths
     }
 
+    /// False for an empty file: the tracker created it but could not map it (no space left).
+    public static func hasContent(_ path: URL) -> Bool {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path.path)
+        return (attributes?[.size] as? Int ?? 0) > 0
+    }
+
+    /// Why a run left no readable capture at `basePath`, when it can be told: the program is
+    /// out of LD_PRELOAD's reach, or the tracker could not create the file.
+    public static func missingCaptureReason(basePath: URL, program: String?, searchPath: String?) -> String? {
+        if let program, let reason = ExecutableInspector.unreachableReason(program: program, searchPath: searchPath) {
+            return reason
+        }
+        if FileManager.default.fileExists(atPath: basePath.path), !hasContent(basePath) {
+            return "the tracker could not create its capture in \(basePath.deletingLastPathComponent().path) "
+                + "(no space left on that device? set TMPDIR to a larger one)"
+        }
+        return nil
+    }
+
     /// Decodes one capture file.
     public static func decode(path: URL) throws(CaptureError) -> RawCapture {
         let data: Data
@@ -49,6 +68,12 @@ public enum CaptureSet {
         -> Profile
     {
         let raw = try decode(path: path)
-        return raw.profile(symbols: symbolizer.symbolize(raw))
+        var profile = raw.profile(symbols: symbolizer.symbolize(raw))
+        if !raw.isFinished, let execPath = raw.execPath, !raw.execDroppedPreload,
+            let reason = ExecutableInspector.unreachableReason(program: execPath)
+        {
+            profile.unmeasuredReason = "not measured: \(reason)"
+        }
+        return profile
     }
 }

@@ -9,6 +9,8 @@ public struct MeasuredCase: Sendable {
     public var durationSeconds: Double
     /// For pytest cases: the test's own outcome and its pytest-memray markers.
     public var test: PytestOutcome?
+    /// Why no capture exists although the target ran (e.g. a statically linked program), when known.
+    public var missingCaptureReason: String?
 
     public init(
         name: String, profile: Profile?, processEnd: CaseResult.ProcessEnd?, outputTail: String,

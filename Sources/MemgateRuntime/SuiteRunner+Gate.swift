@@ -17,7 +17,8 @@ extension SuiteRunner {
         }
         var changes: [String] = []
         var updated = false
-        if options.updateBaselines, let profile = measured.profile, endedNormally(measured),
+        // A profile the tracker did not see to its end is never a baseline.
+        if options.updateBaselines, let profile = measured.profile, profile.isFullyMeasured, endedNormally(measured),
             measured.test?.outcome != "skipped"
         {
             // Twice the compared sites are recorded, so a site that was just below the top N
@@ -37,7 +38,8 @@ extension SuiteRunner {
         let markers = measured.test.map(MarkerLimits.init)
         var (status, findings) = Gate.evaluate(
             caseName: measured.name, profile: measured.profile, budget: target.budget, tolerance: target.tolerance,
-            baseline: baseline, processEnd: measured.processEnd, environment: environment)
+            baseline: baseline, processEnd: measured.processEnd, environment: environment,
+            missingCaptureReason: measured.missingCaptureReason)
         if let test = measured.test, let markers {
             findings = pytestFindings(test, markers: markers, profile: measured.profile) + findings
             if test.outcome == "skipped" {

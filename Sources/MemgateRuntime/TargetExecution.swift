@@ -84,13 +84,17 @@ public struct TargetExecution: Sendable {
             return try pytestCases(
                 capturePaths: CaptureSet.allPaths(basePath: capture), reportPath: report, outcome: outcome)
         }
-        let paths = CaptureSet.paths(basePath: capture)
+        let paths = CaptureSet.paths(basePath: capture).filter { CaptureSet.hasContent($0) }
         let profile = try paths.last.map { path throws(CaptureError) in try load(path) }
-        return [
-            MeasuredCase(
-                name: target.name, profile: profile.map { named($0) }, processEnd: outcome.processEnd,
-                outputTail: outcome.outputTail, durationSeconds: outcome.durationSeconds)
-        ]
+        var measured = MeasuredCase(
+            name: target.name, profile: profile.map { named($0) }, processEnd: outcome.processEnd,
+            outputTail: outcome.outputTail, durationSeconds: outcome.durationSeconds)
+        if profile == nil {
+            measured.missingCaptureReason = CaptureSet.missingCaptureReason(
+                basePath: capture, program: command.arguments().first,
+                searchPath: command.environment(base: baseEnvironment, trackerPath: trackerPath, capturePath: "")["PATH"])
+        }
+        return [measured]
     }
 
     private func load(_ path: URL) throws(CaptureError) -> Profile {

@@ -72,14 +72,24 @@ struct RecordCommand: ParsableCommand {
             LaunchRequest(
                 arguments: tracked.arguments(), environment: environment, timeoutSeconds: timeoutSeconds,
                 passThroughOutput: true))
-        let written = CaptureSet.paths(basePath: outputURL)
+        let written = CaptureSet.paths(basePath: outputURL).filter { CaptureSet.hasContent($0) }
         guard !written.isEmpty else {
+            // A program out of the tracker's reach is a result (exit 1), not a memgate failure.
+            let reason = CaptureSet.missingCaptureReason(
+                basePath: outputURL, program: tracked.arguments().first, searchPath: environment["PATH"])
             throw MemgateFailure(
-                description: "no capture was written to \(output) (\(describe(outcome.processEnd)))",
-                code: ExitStatus.internalFailure)
+                description: "no capture was written to \(output) (\(describe(outcome.processEnd)))"
+                    + (reason.map { "; not measured: \($0)" } ?? ""),
+                code: reason == nil ? ExitStatus.internalFailure : ExitStatus.gateFailed)
         }
         let files = written.map(\.path).joined(separator: ", ")
         FileHandle.standardError.write(Data("memgate: wrote \(files); \(describe(outcome.processEnd))\n".utf8))
+        if let last = written.last, let profile = try? CaptureSet.profile(path: last),
+            let reason = profile.unmeasuredReason
+        {
+            FileHandle.standardError.write(Data("memgate: \(reason)\n".utf8))
+            throw ExitCode(ExitStatus.gateFailed)
+        }
         if case .exited(let code) = outcome.processEnd, code != 0 { throw ExitCode(code) }
         if case .exited = outcome.processEnd { return }
         throw ExitCode(ExitStatus.gateFailed)

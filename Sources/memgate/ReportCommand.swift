@@ -64,9 +64,8 @@ enum CaptureSummary {
         if raw.isTorn {
             lines.append("warning:      the last event was torn by the crash; figures may be off by one allocation")
         }
-        if raw.stacksDropped {
-            lines.append("warning:      the stack table filled up; some allocations are under [stack table full]")
-        }
+        if let reason = profile.unmeasuredReason { lines.append("warning:      \(reason)") }
+        for notice in profile.captureNotices ?? [] { lines.append("notice:       \(notice)") }
         lines.append("peak:         \(ByteSize.format(profile.peakBytes)) (\(profile.peakBytes) B)")
         lines.append(
             "total:        \(ByteSize.format(profile.totalBytes)) (\(profile.totalBytes) B) in \(profile.allocationCount) allocations"

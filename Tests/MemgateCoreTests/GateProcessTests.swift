@@ -45,10 +45,48 @@ private func evaluate(
         #expect(result.findings.map(\.message) == [message])
     }
 
-    @Test func zeroExitPasses() {
-        let result = evaluate(measured, .exited(code: 0))
+    @Test func zeroExitWithACompleteCapturePasses() {
+        var complete = measured
+        complete.completion = .complete
+        let result = evaluate(complete, .exited(code: 0))
         #expect(result.status == .passed)
         #expect(result.findings.isEmpty)
+    }
+
+    /// The tracker did not see the process to its end (e.g. it exec'd a static program): the
+    /// figures so far are not the program's, so a clean exit is "not measured", never a pass.
+    @Test func zeroExitWithAnUnfinishedCaptureIsNotMeasured() {
+        let result = evaluate(measured, .exited(code: 0))
+        #expect(result.status == .failed)
+        #expect(result.findings.map(\.kind) == [.notMeasured])
+    }
+
+    @Test func unmeasuredReasonFailsWithThatReason() {
+        var profile = measured
+        profile.completion = .complete
+        profile.unmeasuredReason = "not measured to the end: the capture file could not grow"
+        let result = evaluate(profile, .exited(code: 0))
+        #expect(result.status == .failed)
+        #expect(result.findings.map(\.message) == ["not measured to the end: the capture file could not grow"])
+    }
+
+    @Test func missingCaptureWithAKnownReasonNamesIt() {
+        let baseline = Baseline(profile: measured, topSites: 10, environment: linux, name: "case")
+        let result = Gate.evaluate(
+            caseName: "case", profile: nil, budget: Budget(), tolerance: Tolerance(), baseline: baseline,
+            processEnd: .exited(code: 0), environment: linux,
+            missingCaptureReason: "/bin/x is statically linked; LD_PRELOAD cannot reach it")
+        #expect(result.status == .failed)
+        #expect(result.findings.map(\.message) == ["not measured: /bin/x is statically linked; LD_PRELOAD cannot reach it"])
+    }
+
+    @Test func captureNoticesDoNotFail() {
+        var profile = measured
+        profile.completion = .complete
+        profile.captureNotices = ["the stack table filled up"]
+        let result = evaluate(profile, .exited(code: 0))
+        #expect(result.status == .passed)
+        #expect(result.findings.map(\.kind) == [.captureLimit])
     }
 
     @Test func crashStillChecksThePeakAgainstTheLimit() {

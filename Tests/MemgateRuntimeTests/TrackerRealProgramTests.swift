@@ -23,4 +23,131 @@ struct TrackerRealProgramTests {
             #expect(hold.allocationsAtPeak == 4)
         }
     }
+
+    @Test("a raw clone() child's 50 MiB never reaches the parent's capture (parent peak exactly 8 MiB)")
+    func rawCloneChildDoesNotWriteIntoParent() throws {
+        try withTemporaryDirectory { directory in
+            let run = try TrackedRun.record(
+                .native(arguments: [try TrackerTestPaths.fixture("clone_child")]), nativeFrames: true, in: directory)
+            #expect(run.outcome.processEnd == .exited(code: 0), "output: \(run.outcome.outputTail)")
+            let raw = try CaptureSet.decode(path: try #require(run.capturePaths.first))
+            #expect(raw.isFinished)
+            #expect(raw.peakBytes == 8 * mebibyte)
+            #expect(raw.totalBytes == 8 * mebibyte)
+            #expect(raw.allocationCount == 1)
+        }
+    }
+
+    @Test("a daemon that closes fds 3…1023 and reopens its output keeps its 1 MiB file intact")
+    func daemonOutputFileIsNotTruncated() throws {
+        try withTemporaryDirectory { directory in
+            let output = directory.appendingPathComponent("daemon-output.bin")
+            let run = try TrackedRun.record(
+                .native(arguments: [try TrackerTestPaths.fixture("daemon_output"), output.path]), nativeFrames: true,
+                in: directory)
+            #expect(run.outcome.processEnd == .exited(code: 0), "output: \(run.outcome.outputTail)")
+            let attributes = try FileManager.default.attributesOfItem(atPath: output.path)
+            #expect(attributes[.size] as? Int == 1_048_576)
+            let profile = try CaptureSet.profile(path: try #require(run.capturePaths.first))
+            #expect(profile.completion == .complete)
+            #expect(profile.peakBytes >= mebibyte)
+        }
+    }
+
+    @Test("a PTHREAD_STACK_MIN thread that used 8 KiB of its stack allocates under the tracker and is counted")
+    func tinyStackThreadSurvives() throws {
+        try withTemporaryDirectory { directory in
+            let run = try TrackedRun.record(
+                .native(arguments: [try TrackerTestPaths.fixture("tiny_stack_thread")]), nativeFrames: true,
+                in: directory)
+            #expect(run.outcome.processEnd == .exited(code: 0), "output: \(run.outcome.outputTail)")
+            #expect(run.outcome.outputTail.contains("ok"))
+            let raw = try CaptureSet.decode(path: try #require(run.capturePaths.first))
+            // The thread's 4096 B block is freed by main after the join; it was live at the peak.
+            #expect(raw.stacks.contains { $0.totalBytes == 4096 && $0.allocationCount == 1 })
+        }
+    }
+
+    @Test("a launcher that drops LD_PRELOAD and execs leaves a capture that reads as not measured")
+    func execWithoutPreloadIsNotMeasured() throws {
+        try withTemporaryDirectory { directory in
+            let run = try TrackedRun.record(
+                .native(arguments: [
+                    try TrackerTestPaths.fixture("exec_without_preload"), try TrackerTestPaths.fixture("exact_peak"),
+                ]), nativeFrames: true, in: directory)
+            #expect(run.outcome.processEnd == .exited(code: 0), "output: \(run.outcome.outputTail)")
+            let capture = try #require(run.capturePaths.first)
+            let raw = try CaptureSet.decode(path: capture)
+            #expect(!raw.isFinished)
+            #expect(raw.execPath?.hasSuffix("exact_peak") == true)
+            #expect(raw.execDroppedPreload)
+            let profile = try CaptureSet.profile(path: capture)
+            #expect(!profile.isFullyMeasured)
+            #expect(profile.unmeasuredReason?.contains("LD_PRELOAD was removed") == true)
+        }
+    }
+
+    @Test("a wrapper that execs a statically linked program: not measured, naming the program")
+    func execOfStaticProgramIsNotMeasured() throws {
+        let staticProgram = try TrackerTestPaths.fixture("exact_peak_static")
+        try withTemporaryDirectory { directory in
+            let run = try TrackedRun.record(
+                .native(arguments: ["/bin/sh", "-c", "exec \(staticProgram)"]), nativeFrames: true, in: directory)
+            #expect(run.outcome.processEnd == .exited(code: 0), "output: \(run.outcome.outputTail)")
+            let profile = try CaptureSet.profile(path: try #require(run.capturePaths.first))
+            #expect(profile.unmeasuredReason == "not measured: \(staticProgram) is statically linked; LD_PRELOAD cannot reach it")
+        }
+    }
+
+    @Test("a full capture device (1 MiB tmpfs) stops tracking cleanly: the target lives, the case is not measured")
+    func fullCaptureDeviceStopsTrackingCleanly() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare") else { return }
+        try withTemporaryDirectory { directory in
+            let mount = directory.appendingPathComponent("small-tmpfs")
+            try FileManager.default.createDirectory(at: mount, withIntermediateDirectories: true)
+            let capture = mount.appendingPathComponent("capture.mgc")
+            let copy = directory.appendingPathComponent("copied.mgc")
+            // In a private mount namespace: a 1 MiB tmpfs, 900 000 B of it filled, then a Python
+            // start-up (hundreds of distinct stacks) tracked with its capture there.
+            let script = """
+                mount -t tmpfs -o size=1m none '\(mount.path)' || exit 90
+                head -c 900000 /dev/zero > '\(mount.path)/filler'
+                MEMGATE_OUTPUT='\(capture.path)' MEMGATE_NATIVE=1 LD_PRELOAD='\(try TrackerTestPaths.tracker())' \\
+                    '\(TrackerTestPaths.python)' -c 'import json, email, http.client; print("alive")'
+                status=$?
+                cp '\(capture.path)' '\(copy.path)'
+                exit $status
+                """
+            let outcome = try TargetLauncher.run(
+                LaunchRequest(arguments: ["/usr/bin/unshare", "-rm", "/bin/sh", "-c", script], environment: [:]))
+            if case .exited(90) = outcome.processEnd { return }  // no mount namespaces here
+            #expect(outcome.processEnd == .exited(code: 0), "output: \(outcome.outputTail)")
+            #expect(outcome.outputTail.contains("alive"))
+            let raw = try CaptureSet.decode(path: copy)
+            #expect(raw.captureFull)
+            let profile = raw.profile()
+            #expect(!profile.isFullyMeasured)
+            #expect(profile.unmeasuredReason?.contains("could not grow") == true)
+        }
+    }
+}
+
+@Suite("tracker: reserved address space", .timeLimit(.minutes(1)))
+struct TrackerReservationTests {
+    @Test("PROT_NONE reservations count nothing until mprotect or MAP_FIXED make them accessible (peak 6 MiB)")
+    func reservationsCountWhenAccessible() throws {
+        try withTemporaryDirectory { directory in
+            let run = try TrackedRun.record(
+                .native(arguments: [try TrackerTestPaths.fixture("reserve_commit")]), nativeFrames: true, in: directory)
+            #expect(run.outcome.processEnd == .exited(code: 0), "output: \(run.outcome.outputTail)")
+            let profile = try CaptureSet.profile(path: try #require(run.capturePaths.first))
+            #expect(profile.peakBytes == 6 * 1_048_576)
+            #expect(profile.totalBytes == 6 * 1_048_576)
+            #expect(profile.allocationCount == 2)
+            #expect(profile.bytesAtEnd == 0)
+            let sites = profile.topSites()
+            #expect(sites.map(\.key.function) == ["commit_with_mprotect", "commit_with_map_fixed"])
+            #expect(sites.map(\.bytesAtPeak) == [4 * 1_048_576, 2 * 1_048_576])
+        }
+    }
 }

@@ -77,6 +77,14 @@ public enum CaptureDecoder {
         capture.fastUnwinds = reader.i64(488)
         capture.slowUnwinds = reader.i64(496)
         capture.fastUnwindDisabled = reader.u32(504) != 0
+        capture.shallowUnwinds = reader.i64(1024)
+        capture.captureFull = flags & 8 != 0
+        capture.stringsFull = flags & 16 != 0
+        capture.pythonFunctionsFull = flags & 32 != 0
+        if flags & 64 != 0 {
+            capture.execPath = String(decoding: bytes[512..<1024].prefix { $0 != 0 }, as: UTF8.self)
+            capture.execDroppedPreload = flags & 128 != 0
+        }
         return capture
     }
 

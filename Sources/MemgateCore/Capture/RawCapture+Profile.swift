@@ -20,10 +20,49 @@ extension RawCapture {
                     frames: frames, bytesAtPeak: stack.peakBytes, allocationsAtPeak: stack.peakCount,
                     totalBytes: stack.totalBytes, allocationCount: stack.allocationCount, bytesAtEnd: stack.liveBytes))
         }
-        return Profile(
+        var profile = Profile(
             regionName: regionName, peakBytes: peakBytes, totalBytes: totalBytes, allocationCount: allocationCount,
             bytesAtEnd: liveBytes, peakTimeNanoseconds: peakTimeNanoseconds, durationNanoseconds: durationNanoseconds,
             completion: isFinished ? .complete : .interrupted, stacks: records, timeline: timeline)
+        profile.unmeasuredReason = unmeasuredReason
+        let notices = captureNotices
+        profile.captureNotices = notices.isEmpty ? nil : notices
+        return profile
+    }
+
+    /// Why this capture does not cover its whole region, from the tracker's own flags. The
+    /// runtime refines an exec reason by looking at the program (static, setuid).
+    public var unmeasuredReason: String? {
+        if !isFinished, let execPath {
+            let why =
+                execDroppedPreload
+                ? "its environment no longer preloads libmemgate_tracker.so (LD_PRELOAD was removed)"
+                : "the tracker could not load into it (a statically linked or setuid program?)"
+            return "not measured: the target exec'd \(execPath), which the tracker cannot follow: \(why)"
+        }
+        if captureFull {
+            return "not measured to the end: the capture file could not grow (no space left on the device "
+                + "holding it, e.g. a small TMPDIR), so tracking stopped early"
+        }
+        return nil
+    }
+
+    /// Capacity notices: figures stay exact, attribution is coarser.
+    public var captureNotices: [String] {
+        var notices: [String] = []
+        if stacksDropped {
+            notices.append("the stack table filled up: some allocations are charged to \"[stack table full]\"")
+        }
+        if stringsFull { notices.append("the name table filled up: some function or file names are empty") }
+        if pythonFunctionsFull {
+            notices.append("the Python function table filled up: some Python frames are shown as \"?\"")
+        }
+        if shallowUnwinds > 0 {
+            notices.append(
+                "\(shallowUnwinds) allocation(s) on threads with under 32 KiB of stack left were recorded "
+                    + "without native frames")
+        }
+        return notices
     }
 
     private func frame(for word: UInt64, symbols: [UInt64: Frame]) -> Frame {

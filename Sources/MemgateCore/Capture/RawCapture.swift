@@ -50,6 +50,19 @@ public struct RawCapture: Sendable, Equatable {
     public var slowUnwinds: Int64 = 0
     /// True when the tracker's self-check found a learned rule wrong and fell back to libunwind.
     public var fastUnwindDisabled: Bool = false
+    /// Allocations recorded without native frames because the thread had too little stack left.
+    public var shallowUnwinds: Int64 = 0
+    /// True when the capture file could not grow (disk full) and tracking stopped early.
+    public var captureFull: Bool = false
+    /// True when the string table (names, files) filled up and some names are empty.
+    public var stringsFull: Bool = false
+    /// True when the Python function table filled up and some Python frames are unnamed.
+    public var pythonFunctionsFull: Bool = false
+    /// The program passed to the process's last exec, when the capture was left at an exec
+    /// (the new image was not tracked); nil otherwise.
+    public var execPath: String?
+    /// True when that exec's environment no longer preloaded the tracker.
+    public var execDroppedPreload: Bool = false
 
     /// A frame word with this bit set is a Python frame: function id and line packed below it.
     public static let pythonFrameBit: UInt64 = 1 << 63

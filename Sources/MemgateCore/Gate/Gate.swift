@@ -18,15 +18,18 @@ public enum Gate {
     ///   - baseline: the committed baseline, nil when none exists yet.
     ///   - processEnd: how the target process ended, nil when unknown.
     ///   - environment: this run's fingerprint, compared with the baseline's.
+    ///   - missingCaptureReason: why nothing was captured, when `profile` is nil and the runner knows.
     /// - Returns: `.failed` when any finding is a failure, else `.passed`; findings hold the
     ///   failures first (process, budgets, baseline), then the notices.
     public static func evaluate(
         caseName: String, profile: Profile?, budget: Budget, tolerance: Tolerance, baseline: Baseline?,
-        processEnd: CaseResult.ProcessEnd?, environment: EnvironmentFingerprint?
+        processEnd: CaseResult.ProcessEnd?, environment: EnvironmentFingerprint?, missingCaptureReason: String? = nil
     ) -> (status: CaseResult.Status, findings: [Finding]) {
         var findings: [Finding] = []
         if let processEnd, let failure = processFinding(processEnd, peakBytes: profile?.peakBytes) {
             findings.append(failure)
+        } else if profile == nil, let missingCaptureReason {
+            findings.append(Finding(kind: .notMeasured, message: "not measured: \(missingCaptureReason)"))
         } else if profile == nil {
             findings.append(
                 Finding(
@@ -34,6 +37,7 @@ public enum Gate {
                     message: "no measurement was captured for \(caseName); the tracker recorded nothing"))
         }
         if let profile {
+            findings += measurementFindings(caseName: caseName, profile: profile, processEnd: processEnd)
             findings += budgetFindings(profile, budget: budget)
         }
         if let baseline {
@@ -75,6 +79,30 @@ public enum Gate {
                 kind: .targetTimedOut,
                 message: "target timed out after \(secondsText(seconds)) and was killed; \(peakText)")
         }
+    }
+
+    /// "Not measured" when the tracker did not see the region to its end although the process
+    /// ended normally (a crash or timeout already fails), and the tracker's capacity notices.
+    static func measurementFindings(caseName: String, profile: Profile, processEnd: CaseResult.ProcessEnd?)
+        -> [Finding]
+    {
+        var findings: [Finding] = []
+        let endedNormally: Bool
+        if case .exited(0)? = processEnd { endedNormally = true } else { endedNormally = processEnd == nil }
+        if let reason = profile.unmeasuredReason {
+            findings.append(Finding(kind: .notMeasured, message: reason))
+        } else if profile.completion == .interrupted && endedNormally {
+            findings.append(
+                Finding(
+                    kind: .notMeasured,
+                    message: "not measured: the tracker did not see \(caseName) to its end (its capture was never "
+                        + "finalized, e.g. the process exec'd a program the tracker cannot reach); figures so far: "
+                        + "peak \(BytesText.format(profile.peakBytes))"))
+        }
+        for notice in profile.captureNotices ?? [] {
+            findings.append(Finding(kind: .captureLimit, message: notice))
+        }
+        return findings
     }
 
     /// Limit, leak-limit and allocation-count failures, in that order.

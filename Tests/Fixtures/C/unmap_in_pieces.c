@@ -2,7 +2,7 @@
  * 32 KiB is mapped at the peak and nothing is mapped at the end.
  *
  *   tail: one 32 KiB anonymous mapping, unmapped in two calls, the upper half first
- *   span: a 32 KiB reservation replaced by two 16 KiB MAP_FIXED mappings (the first at the
+ *   span: a 32 KiB PROT_NONE reservation (not counted) replaced by two 16 KiB MAP_FIXED mappings (the first at the
  *         reservation's start), both unmapped by one munmap call
  */
 #include <string.h>
