@@ -38,7 +38,7 @@ $(TRACKER): $(TRACKER_SOURCES) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(TRACKER_CFLAGS) $(filter %.c,$(TRACKER_SOURCES)) -o $@ $(TRACKER_LIBS)
 
-## fixtures: C programs with known allocations, used by the tests.
+## fixtures: C and C++ programs with known allocations, used by the tests.
 fixtures: $(TRACKER)
 	@mkdir -p .build/fixtures
 	@for f in Tests/Fixtures/C/*.c; do \
