@@ -79,6 +79,15 @@ struct NativeSiteTests {
         #expect(NativeSymbolizer.quoted(modulePath: "/opt/both\"'/lib.so") == nil)
     }
 
+    @Test("a swift-nio closure symbol reads as swift demangle --simplified prints it")
+    func swiftClosureName() {
+        let mangled =
+            "$s8NIOPosix14ThreadOpsPosixV3run6handle4argsys6UInt64VSgz_AA3BoxCyyt_s15ContiguousArrayVyAA0gD0VGtGtFZSvSgSvSgcfU_"
+        let names = NativeSymbolizer.names(of: mangled, simplifiedSwift: SwiftDemangler().simplify([mangled]))
+        #expect(names.display == "closure #1 in static ThreadOpsPosix.run(handle:args:)")
+        #expect(names.full.hasPrefix("closure #1 (Swift.Optional<Swift.UnsafeMutableRawPointer>) -> "))
+    }
+
     @Test("Swift names: simplified for display, full demangled as the symbol")
     func swiftNames() {
         let mangled = "$s4main20retainScratchBuffers5count9bytesEachSaySays5UInt8VGGSi_SitF"
