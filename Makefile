@@ -38,7 +38,7 @@ $(TRACKER): $(TRACKER_SOURCES) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(TRACKER_CFLAGS) $(filter %.c,$(TRACKER_SOURCES)) -o $@ $(TRACKER_LIBS)
 
-## fixtures: C programs with known allocations, used by the tests.
+## fixtures: C and C++ programs with known allocations, used by the tests.
 fixtures: $(TRACKER)
 	@mkdir -p .build/fixtures
 	@for f in Tests/Fixtures/C/*.c; do \
@@ -51,6 +51,13 @@ fixtures: $(TRACKER)
 	@# The same churn built without frame pointers, as most distribution code is.
 	@[ .build/fixtures/deep_churn_omit_fp -nt Tests/Fixtures/C/deep_churn.c ] || \
 		$(CC) -O2 -g -fomit-frame-pointer -o .build/fixtures/deep_churn_omit_fp Tests/Fixtures/C/deep_churn.c
+	@# Optimized C++ whose allocating function is inlined (sites must follow the inline chain),
+	@# a copy under a directory with a space, and a stripped binary (sites keyed module+offset).
+	@[ .build/fixtures/inlined_index -nt Tests/Fixtures/Cpp/inlined_index.cpp ] || \
+		$(CXX) -O2 -g -o .build/fixtures/inlined_index Tests/Fixtures/Cpp/inlined_index.cpp
+	@mkdir -p ".build/fixtures/dir with space"
+	@cp -u .build/fixtures/inlined_index ".build/fixtures/dir with space/inlined_index"
+	@[ .build/fixtures/exact_peak_stripped -nt .build/fixtures/exact_peak ] || strip -o .build/fixtures/exact_peak_stripped .build/fixtures/exact_peak
 
 ## ci-targets: the native programs the ci/ suite measures.
 ci-targets: release

@@ -17,16 +17,20 @@ extension Frame {
         guard kind == .native else { return false }
         if let module, Frame.runtimeModuleFragments.contains(where: { module.contains($0) }) { return true }
         if function == "??" || function.hasPrefix("0x") { return true }
-        if Frame.runtimeFunctionPrefixes.contains(where: { function.hasPrefix($0) }) { return true }
+        // The full symbol: simplified Swift names drop the `Swift.` module prefix.
+        let name = fullFunction
+        if Frame.runtimeFunctionPrefixes.contains(where: { name.hasPrefix($0) }) { return true }
         // Specializations of standard-library generics are emitted into user binaries.
-        if function.contains(" of Swift.") || file == "SwiftOnoneSupport.o" || file == "/<compiler-generated>" {
+        if name.contains(" of Swift.") || file == "SwiftOnoneSupport.o" || file == "/<compiler-generated>" {
             return true
         }
         return false
     }
 
     /// The frame to charge an allocation to: the innermost Python frame when there is one,
-    /// else the innermost native frame outside allocator/runtime code, else the innermost frame.
+    /// else the innermost native frame outside allocator/runtime code (inlined functions are
+    /// frames of their own, so this is the innermost function of the user's code even in an
+    /// optimized build), else the innermost frame.
     /// - Parameter frames: outermost first.
     public static func allocatingFrame(in frames: [Frame]) -> Frame? {
         if let python = frames.last(where: { $0.kind == .python }) { return python }

@@ -9,7 +9,7 @@ extension Profile {
         // Wrapping sums: figures come from a file a crashed or hostile target may have damaged.
         for stack in stacks {
             let frame = Frame.allocatingFrame(in: stack.frames)
-            let key = SiteKey(function: frame?.function ?? "??", file: frame?.file ?? frame?.module ?? "")
+            let key = frame.map(SiteKey.init(frame:)) ?? SiteKey(function: "??", file: "")
             var site = sites[key] ?? Site(key: key, line: frame?.line, bytesAtPeak: 0)
             if stack.bytesAtPeak > lineWeight[key, default: -1] {
                 lineWeight[key] = stack.bytesAtPeak

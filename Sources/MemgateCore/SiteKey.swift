@@ -13,6 +13,14 @@ public struct SiteKey: Hashable, Codable, Sendable, Comparable, CustomStringConv
         self.file = file
     }
 
+    /// The key of a site whose allocating frame is `frame`: its readable function name and its
+    /// source file, else its module; a frame without a symbol is keyed by its
+    /// `module+0xoffset` name alone, so neither ASLR nor the checkout path changes the key.
+    public init(frame: Frame) {
+        function = frame.function
+        file = frame.moduleOffset != nil ? "" : frame.file ?? frame.module ?? ""
+    }
+
     /// Parses the `function @ file` form used in baselines.
     public init(_ text: String) {
         if let range = text.range(of: " @ ", options: .backwards) {

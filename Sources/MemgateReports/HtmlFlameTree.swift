@@ -20,6 +20,8 @@ struct HtmlFlameTree: Encodable, Sendable {
     /// Interned strings; the columns below hold indices into it (-1 = none).
     var strings: [String] = []
     var function: [Int] = []
+    /// The full demangled symbol when it differs from the readable `function` (tooltips), else -1.
+    var symbol: [Int] = []
     var file: [Int] = []
     var module: [Int] = []
     /// Source line, 0 when unknown.
@@ -36,7 +38,7 @@ struct HtmlFlameTree: Encodable, Sendable {
     var site: [Int] = []
 
     enum CodingKeys: String, CodingKey {
-        case strings, function, file, module, line, kind, parent, bytes, allocations, site
+        case strings, function, symbol, file, module, line, kind, parent, bytes, allocations, site
     }
 
     /// Number of nodes, root included.
@@ -45,6 +47,7 @@ struct HtmlFlameTree: Encodable, Sendable {
     private struct ChildKey: Hashable {
         var parent: Int
         var function: Int
+        var symbol: Int
         var file: Int
         var module: Int
         var kind: Int
@@ -57,6 +60,8 @@ struct HtmlFlameTree: Encodable, Sendable {
         var bytes: Int64 = 0
         var allocations: Int64 = 0
         var children: [Int] = []
+        /// `SiteKey.description` of the frame, for the diff column.
+        var siteKey = ""
     }
 
     /// Builds the tree from the stacks with bytes live at the peak.
@@ -71,7 +76,7 @@ struct HtmlFlameTree: Encodable, Sendable {
             return strings.count - 1
         }
         let rootKey = ChildKey(
-            parent: -1, function: intern("all"), file: -1, module: -1, kind: KindCode.root.rawValue)
+            parent: -1, function: intern("all"), symbol: -1, file: -1, module: -1, kind: KindCode.root.rawValue)
         var nodes = [Node(key: rootKey)]
         var nodeByKey: [ChildKey: Int] = [:]
         for stack in stacks where stack.bytesAtPeak > 0 {
@@ -80,7 +85,8 @@ struct HtmlFlameTree: Encodable, Sendable {
             nodes[0].allocations += stack.allocationsAtPeak
             for frame in stack.frames {
                 let key = ChildKey(
-                    parent: current, function: intern(frame.function), file: intern(frame.file),
+                    parent: current, function: intern(frame.function), symbol: intern(frame.symbol),
+                    file: intern(frame.file),
                     module: intern(frame.module), kind: HtmlFlameTree.kindCode(of: frame).rawValue)
                 let index: Int
                 if let existing = nodeByKey[key] {
@@ -88,7 +94,7 @@ struct HtmlFlameTree: Encodable, Sendable {
                 } else {
                     index = nodes.count
                     nodeByKey[key] = index
-                    nodes.append(Node(key: key))
+                    nodes.append(Node(key: key, siteKey: SiteKey(frame: frame).description))
                     nodes[current].children.append(index)
                 }
                 nodes[index].bytes += stack.bytesAtPeak
@@ -116,6 +122,7 @@ struct HtmlFlameTree: Encodable, Sendable {
             let node = nodes[old]
             let newIndex = parent.count
             function.append(node.key.function)
+            symbol.append(node.key.symbol)
             file.append(node.key.file)
             module.append(node.key.module)
             line.append(node.line)
@@ -123,7 +130,7 @@ struct HtmlFlameTree: Encodable, Sendable {
             parent.append(newParent)
             bytes.append(node.bytes)
             allocations.append(node.allocations)
-            site.append(old == 0 ? -1 : HtmlFlameTree.siteRow(of: node.key, names: names, siteIndex: siteIndex))
+            site.append(old == 0 ? -1 : siteIndex[node.siteKey] ?? -1)
             let ordered = node.children.sorted { lhs, rhs in
                 if nodes[lhs].bytes != nodes[rhs].bytes { return nodes[lhs].bytes > nodes[rhs].bytes }
                 return names[nodes[lhs].key.function] < names[nodes[rhs].key.function]
@@ -131,14 +138,5 @@ struct HtmlFlameTree: Encodable, Sendable {
             // Reversed so the largest child is popped (and emitted) first.
             for child in ordered.reversed() { pending.append((child, newIndex)) }
         }
-    }
-
-    /// The diff row of a frame, keyed as `Profile.topSites` keys sites: `function @ file`,
-    /// falling back to the module when the file is unknown.
-    private static func siteRow(of key: ChildKey, names: [String], siteIndex: [String: Int]) -> Int {
-        guard !siteIndex.isEmpty else { return -1 }
-        let location = key.file >= 0 ? names[key.file] : (key.module >= 0 ? names[key.module] : "")
-        let siteKey = SiteKey(function: names[key.function], file: location)
-        return siteIndex[siteKey.description] ?? -1
     }
 }

@@ -14,6 +14,17 @@ public enum ExecutableLocator {
         return nil
     }
 
+    /// An executable named `name` in the directory of `anchor` found on PATH (symlinks
+    /// resolved), e.g. the toolchain's `llvm-symbolizer` next to `swift`.
+    public static func sibling(
+        _ name: String, of anchor: String, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> String? {
+        guard let anchorPath = find(anchor, environment: environment) else { return nil }
+        let candidate = URL(fileURLWithPath: anchorPath).resolvingSymlinksInPath().deletingLastPathComponent()
+            .appendingPathComponent(name).path
+        return FileManager.default.isExecutableFile(atPath: candidate) ? candidate : nil
+    }
+
     /// Directory of the running memgate executable.
     public static var ownDirectory: URL {
         URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()

@@ -1,62 +1,108 @@
 import Foundation
 import MemgateCore
 
-/// Symbolizes native addresses of a capture with the toolchain's `llvm-symbolizer`
-/// (function, file:line from debug info; C++ names demangled by it, Swift names by the
-/// Swift runtime's demangler).
+/// Symbolizes native addresses of a capture with the toolchain's `llvm-symbolizer`: function,
+/// file:line from debug info, one frame per function inlined at the address.
+///
+/// Names get a readable form for display and site keys (Swift as `swift demangle
+/// --simplified` prints it, C++ by `CppNameSimplifier`) and keep the full demangled name in
+/// `Frame.symbol`. Addresses it cannot resolve are left out; the profile then names them
+/// `module+0xoffset`.
 public struct NativeSymbolizer: Sendable {
-    /// Path of llvm-symbolizer, or nil when none was found (frames then stay as addresses).
+    /// Path of llvm-symbolizer, or nil when none was found (frames then stay `module+0xoffset`).
     public let executable: String?
+    let swiftDemangler: SwiftDemangler
 
     /// Finds llvm-symbolizer: `$MEMGATE_SYMBOLIZER`, then PATH, then next to `swift`.
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        swiftDemangler = SwiftDemangler(environment: environment)
         if let explicit = environment["MEMGATE_SYMBOLIZER"], !explicit.isEmpty {
             executable = explicit
             return
         }
-        var found = ExecutableLocator.find("llvm-symbolizer", environment: environment)
-        if found == nil, let swift = ExecutableLocator.find("swift", environment: environment) {
-            let sibling = URL(fileURLWithPath: swift).resolvingSymlinksInPath().deletingLastPathComponent()
-                .appendingPathComponent("llvm-symbolizer").path
-            if FileManager.default.isExecutableFile(atPath: sibling) { found = sibling }
-        }
-        if found == nil {
-            found = (11...20).reversed().lazy.compactMap { ExecutableLocator.find("llvm-symbolizer-\($0)") }.first
-        }
-        executable = found
+        executable =
+            ExecutableLocator.find("llvm-symbolizer", environment: environment)
+            ?? ExecutableLocator.sibling("llvm-symbolizer", of: "swift", environment: environment)
+            ?? (11...20).reversed().lazy.compactMap { ExecutableLocator.find("llvm-symbolizer-\($0)") }.first
     }
 
-    /// Frames for every native address in the capture that could be resolved.
-    public func symbolize(_ capture: RawCapture) -> [UInt64: Frame] {
+    /// One entry of llvm-symbolizer's answer for an address, before naming.
+    struct Location {
+        var name: String
+        var file: String?
+        var line: Int?
+    }
+
+    /// For every native address of the capture that could be resolved, its frames innermost
+    /// first: the functions inlined at the address, then the function they were compiled into.
+    public func symbolize(_ capture: RawCapture) -> [UInt64: [Frame]] {
         guard let executable else { return [:] }
-        var queries: [(address: UInt64, module: String)] = []
+        var queries: [(address: UInt64, module: String, linkAddress: String)] = []
         var input = ""
         for address in capture.nativeAddresses.sorted() {
-            guard let module = capture.module(containing: address), address > module.bias else { continue }
+            guard let module = capture.module(containing: address), address > module.bias,
+                let quotedPath = NativeSymbolizer.quoted(modulePath: module.path)
+            else { continue }
             // Return addresses point after the call; step back one byte to land on the call's line.
-            let linkAddress = address - module.bias - 1
-            queries.append((address, module.path))
-            input += "CODE \(module.path) 0x\(String(linkAddress, radix: 16))\n"
+            let linkAddress = "0x" + String(address - module.bias - 1, radix: 16)
+            queries.append((address, module.path, linkAddress))
+            input += "CODE \(quotedPath) \(linkAddress)\n"
         }
         guard !queries.isEmpty,
             let result = CommandOutput.run(
-                executable, arguments: ["--output-style=JSON", "--relativenames"],
+                executable, arguments: ["--output-style=JSON", "--relativenames", "--inlines"],
                 input: Data(input.utf8)),
             result.status == 0
         else { return [:] }
-        var frames: [UInt64: Frame] = [:]
-        let lines = result.output.split(separator: UInt8(ascii: "\n"))
-        for (query, line) in zip(queries, lines) {
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
-                let symbols = object["Symbol"] as? [[String: Any]], let symbol = symbols.first,
-                let name = symbol["FunctionName"] as? String, !name.isEmpty, name != "??"
-            else { continue }
-            let file = (symbol["FileName"] as? String).flatMap { $0.isEmpty || $0 == "??" ? nil : $0 }
-            let lineNumber = (symbol["Line"] as? Int).flatMap { $0 > 0 ? $0 : nil }
-            frames[query.address] = Frame(
-                function: SwiftDemangler.demangle(name), file: file, line: lineNumber,
-                module: query.module, kind: .native)
+        var chains: [(address: UInt64, module: String, locations: [Location])] = []
+        for (query, line) in zip(queries, result.output.split(separator: UInt8(ascii: "\n"))) {
+            let locations = NativeSymbolizer.locations(inAnswer: Data(line), address: query.linkAddress)
+            if !locations.isEmpty { chains.append((query.address, query.module, locations)) }
+        }
+        let mangled = Set(chains.flatMap { $0.locations.map(\.name) }.filter(SwiftDemangler.isMangled))
+        let simplifiedSwift = swiftDemangler.simplify(mangled)
+        var frames: [UInt64: [Frame]] = [:]
+        for chain in chains {
+            frames[chain.address] = chain.locations.map { location in
+                let (display, full) = NativeSymbolizer.names(of: location.name, simplifiedSwift: simplifiedSwift)
+                return Frame(
+                    function: display, symbol: full == display ? nil : full, file: location.file, line: location.line,
+                    module: chain.module, kind: .native)
+            }
         }
         return frames
+    }
+
+    /// The module path as llvm-symbolizer reads it on standard input: quoted, so a path with a
+    /// space stays one argument; nil when no quoting can carry it (both quote kinds, a newline).
+    static func quoted(modulePath path: String) -> String? {
+        guard !path.contains("\n") else { return nil }
+        if !path.contains("\"") { return "\"\(path)\"" }
+        if !path.contains("'") { return "'\(path)'" }
+        return nil
+    }
+
+    /// The resolved entries of one JSON answer line, innermost first; empty when the answer is
+    /// for another address or nothing was resolved (`??`).
+    static func locations(inAnswer line: Data, address: String) -> [Location] {
+        guard let object = try? JSONSerialization.jsonObject(with: line) as? [String: Any],
+            object["Address"] as? String == address, let symbols = object["Symbol"] as? [[String: Any]]
+        else { return [] }
+        var locations: [Location] = []
+        for symbol in symbols {
+            guard let name = symbol["FunctionName"] as? String, !name.isEmpty, name != "??" else { continue }
+            let file = (symbol["FileName"] as? String).flatMap { $0.isEmpty || $0 == "??" ? nil : $0 }
+            let lineNumber = (symbol["Line"] as? Int).flatMap { $0 > 0 ? $0 : nil }
+            locations.append(Location(name: name, file: file, line: lineNumber))
+        }
+        return locations
+    }
+
+    /// The display and full forms of a symbol name from llvm-symbolizer (which demangles C++
+    /// and Rust itself, and leaves Swift names mangled).
+    static func names(of name: String, simplifiedSwift: [String: String]) -> (display: String, full: String) {
+        guard SwiftDemangler.isMangled(name) else { return (CppNameSimplifier.simplify(name), name) }
+        let full = SwiftDemangler.demangle(name)
+        return (simplifiedSwift[name] ?? full, full)
     }
 }

@@ -203,11 +203,25 @@ enum CaptureDamage: String, CaseIterable, Sendable, CustomTestStringConvertible 
     func syntheticProfile() throws {
         let profile = try CaptureDecoder.decode(SyntheticCapture.finished().data).profile()
         #expect(profile.completion == .complete)
-        #expect(profile.stacks.map { $0.frames.map(\.function) } == [["0x401100", "0x401234"], ["build"]])
+        // Without symbols, native frames are keyed by module and offset from the load bias.
+        #expect(profile.stacks.map { $0.frames.map(\.function) } == [["target+0x1100", "target+0x1234"], ["build"]])
         #expect(profile.stacks[0].frames[0].module == "/usr/bin/target")
+        #expect(profile.stacks[0].frames.map(\.moduleOffset) == [0x1100, 0x1234])
+        #expect(profile.topSites().map(\.key.description) == ["target+0x1234", "build @ target.py"])
         #expect(profile.stacks[1].frames == [Frame(function: "build", file: "target.py", line: 7, kind: .python)])
         #expect(profile.stacks.map(\.bytesAtPeak) == [1000, 0])
         #expect(profile.stacks.map(\.bytesAtEnd) == [0, 64])
+    }
+
+    @Test("an inline chain expands into frames: the inlined function is the innermost, and the site")
+    func inlineChainExpands() throws {
+        let raw = try CaptureDecoder.decode(SyntheticCapture.finished().data)
+        let inlined = Frame(
+            function: "buildIndex", file: "Index.swift", line: 7, module: "/usr/bin/target", kind: .native)
+        let caller = Frame(function: "main", file: "main.swift", line: 2, module: "/usr/bin/target", kind: .native)
+        let profile = raw.profile(symbols: [0x401234: [inlined, caller]])
+        #expect(profile.stacks[0].frames.map(\.function) == ["target+0x1100", "main", "buildIndex"])
+        #expect(profile.topSites().first?.displayName == "buildIndex @ Index.swift:7")
     }
 
     @Test("bytes after file_size are ignored (the tracker's final ftruncate may have failed)")

@@ -23,3 +23,27 @@ import Testing
     #expect(sites[0].line == 9)
     #expect(profile.topSites(limit: 1).count == 1)
 }
+
+@Test func runtimeFramesAreRecognisedByTheirFullSymbolWhenTheDisplayNameIsSimplified() {
+    let stdlib = Frame(
+        function: "specialized Array.init(repeating:count:)",
+        symbol: "generic specialization <Swift.UInt8> of Swift.Array.init(repeating: A, count: Swift.Int) -> [A]",
+        module: "/app/server", kind: .native)
+    let user = Frame(
+        function: "retainScratchBuffers(count:bytesEach:)",
+        symbol: "server.retainScratchBuffers(count: Swift.Int, bytesEach: Swift.Int) -> [[Swift.UInt8]]",
+        file: "Sources/server/Buffers.swift", line: 10, module: "/app/server", kind: .native)
+    #expect(stdlib.isRuntimeFrame)
+    #expect(!user.isRuntimeFrame)
+    #expect(Frame.allocatingFrame(in: [user, stdlib]) == user)
+}
+
+@Test func framesWithoutSymbolsAreKeyedByModuleAndOffsetOnly() {
+    let frame = Frame.unsymbolized(modulePath: "/opt/app dir/libfoo.so", offset: 0x1234)
+    #expect(frame.function == "libfoo.so+0x1234")
+    #expect(!frame.isRuntimeFrame)
+    #expect(SiteKey(frame: frame).description == "libfoo.so+0x1234")
+    #expect(
+        SiteKey(frame: Frame(function: "swift_slowAlloc", module: "/lib/libswiftCore.so", kind: .native))
+            .description == "swift_slowAlloc @ /lib/libswiftCore.so")
+}

@@ -115,6 +115,23 @@ enum HtmlFixtures {
         #expect(try #require(tree["line"] as? [Int])[1] == 10, "line of the heavier stack")
     }
 
+    @Test func treeKeepsTheFullNativeSymbolForTooltipsNextToTheReadableName() throws {
+        let full =
+            "corpus::buildIndex(std::map<std::__cxx11::basic_string<char, std::char_traits<char>, "
+            + "std::allocator<char> >, int>&)"
+        let native = Frame(
+            function: "corpus::buildIndex(std::map<std::string, int>&)", symbol: full, file: "index.cpp", line: 7,
+            module: "/app/indexer", kind: .native)
+        let unsymbolized = Frame.unsymbolized(modulePath: "/app/indexer", offset: 0x1234)
+        let tree = HtmlFlameTree(
+            stacks: [
+                HtmlFixtures.stack([native], bytes: 300), HtmlFixtures.stack([unsymbolized], bytes: 100),
+            ], siteIndex: ["corpus::buildIndex(std::map<std::string, int>&) @ index.cpp": 0, "indexer+0x1234": 1])
+        #expect(tree.function.map { tree.strings[$0] } == ["all", native.function, "indexer+0x1234"])
+        #expect(tree.symbol.map { $0 >= 0 ? tree.strings[$0] : nil } == [nil, full, nil])
+        #expect(tree.site == [-1, 0, 1])
+    }
+
     @Test func topSitesFollowTheToleranceLimit() throws {
         var result = HtmlFixtures.result()
         result.tolerance = Tolerance(topSites: 2)

@@ -1,13 +1,15 @@
 extension RawCapture {
     /// Turns the raw capture into a symbolized `Profile`.
     ///
-    /// - Parameter symbols: frames for native addresses (from a symbolizer); addresses
-    ///   missing from it are shown as `0x…` in their module.
-    public func profile(symbols: [UInt64: Frame] = [:]) -> Profile {
+    /// - Parameter symbols: for each native address a symbolizer resolved, its frames
+    ///   innermost first — one per function inlined at that address, then the function the
+    ///   code was compiled into. Addresses missing from it become `module+0xoffset` frames
+    ///   (`0x…` when no module holds them).
+    public func profile(symbols: [UInt64: [Frame]] = [:]) -> Profile {
         var records: [StackRecord] = []
         for (index, stack) in stacks.enumerated() {
             guard stack.peakBytes != 0 || stack.totalBytes != 0 || stack.liveBytes != 0 else { continue }
-            var frames = stack.words.reversed().map { frame(for: $0, symbols: symbols) }
+            var frames = stack.words.reversed().flatMap { framesOfWord($0, symbols: symbols) }
             if frames.isEmpty {
                 let label =
                     index == 0 && stacksDropped
@@ -65,15 +67,21 @@ extension RawCapture {
         return notices
     }
 
-    private func frame(for word: UInt64, symbols: [UInt64: Frame]) -> Frame {
+    /// The frames of one stack word, outermost first.
+    private func framesOfWord(_ word: UInt64, symbols: [UInt64: [Frame]]) -> [Frame] {
         if let python = RawCapture.pythonFrame(word) {
             let function = pythonFunctions[python.functionID]
-            return Frame(
-                function: function?.name ?? "?", file: function?.file, line: python.line > 0 ? python.line : nil,
-                kind: .python)
+            return [
+                Frame(
+                    function: function?.name ?? "?", file: function?.file, line: python.line > 0 ? python.line : nil,
+                    kind: .python)
+            ]
         }
-        if let symbol = symbols[word] { return symbol }
-        let hex = "0x" + String(word, radix: 16)
-        return Frame(function: hex, module: module(containing: word)?.path, kind: .native)
+        if let chain = symbols[word], !chain.isEmpty { return chain.reversed() }
+        // Relative to the module, so the frame (and a site keyed by it) is the same on every run.
+        if let module = module(containing: word), word >= module.bias {
+            return [Frame.unsymbolized(modulePath: module.path, offset: word - module.bias)]
+        }
+        return [Frame(function: "0x" + String(word, radix: 16), kind: .native)]
     }
 }

@@ -75,7 +75,7 @@ public enum PytestMarkerRules {
     /// The site of a stack's allocating frame, and `function @ file:line` for messages.
     private static func location(of stack: StackRecord) -> (site: SiteKey, place: String) {
         let frame = Frame.allocatingFrame(in: stack.frames)
-        let site = SiteKey(function: frame?.function ?? "??", file: frame?.file ?? "")
+        let site = frame.map(SiteKey.init(frame:)) ?? SiteKey(function: "??", file: "")
         let place = frame.map { f in f.line.map { "\(site.description):\($0)" } ?? site.description } ?? "??"
         return (site, place)
     }

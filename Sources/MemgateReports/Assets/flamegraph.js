@@ -223,6 +223,9 @@
     var node = hit.node, bytes = tree.bytes[node];
     tooltip.replaceChildren();
     tooltip.appendChild(el("div", "tt-name", fnName(node)));
+    // The readable name is drawn on the frame; the full demangled symbol is shown here only.
+    var symbol = tree.symbol ? str(tree.symbol[node]) : null;
+    if (symbol) tooltip.appendChild(el("div", "tt-symbol", symbol));
     var where = frameLocation(node), module = str(tree.module[node]);
     if (where) tooltip.appendChild(el("div", "tt-loc", where));
     if (module && module !== where) tooltip.appendChild(el("div", "tt-loc", "in " + module));
