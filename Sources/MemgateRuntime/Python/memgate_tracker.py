@@ -48,7 +48,7 @@ def _install_on_running_threads():
         threading.setprofile_all_threads(_install_on_new_thread)
         return
     threading.setprofile(_install_on_new_thread)
-    api = ctypes.pythonapi
+    api = ctypes.PyDLL(None)  # its own handle: the types set below stay off ctypes.pythonapi's
     try:
         set_profile = api._PyEval_SetProfile
         api.PyInterpreterState_Get.restype = ctypes.c_void_p
