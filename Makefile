@@ -12,16 +12,23 @@ TRACKER_CFLAGS := -O2 -g -fPIC -shared -fvisibility=hidden -fno-omit-frame-point
 TRACKER_LIBS := -ldl -lpthread -lunwind
 TRACKER := .build/tracker/libmemgate_tracker.so
 APT_PACKAGES := libunwind-dev libxml2-dev chromium python3-venv
+# The compatibility suite's toolchains, as command:Debian package; installed only when the
+# command is missing (rustc from rustup and a JDK outside apt count as present).
+COMPAT_TOOLS := rustc:rustc g++:g++ javac:default-jdk-headless node:nodejs
+COMPAT := .build/compat
+COMPAT_SOURCES := Tests/Fixtures/Compat
 DEPS_STAMP := .build/deps.stamp
 ARTIFACTS ?= artifacts
 
-.PHONY: deps tracker build release test gate bench baselines lint clean fixtures ci-targets
+.PHONY: deps tracker build release test gate bench baselines lint clean fixtures ci-targets compat compat-doc
 
-## deps: apt packages (libunwind, libxml2, chromium) and a Python venv with pytest.
+## deps: apt packages (libunwind, libxml2, chromium, the compatibility suite's rustc, g++, JDK and
+## node when missing) and a Python venv with pytest and numpy.
 deps: $(DEPS_STAMP)
 
 $(DEPS_STAMP): ci/requirements.txt
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	for pair in $(COMPAT_TOOLS); do command -v $${pair%%:*} >/dev/null || missing="$$missing $${pair#*:}"; done; \
 	if [ -n "$$missing" ]; then \
 		echo "make deps: installing$$missing"; \
 		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
@@ -59,6 +66,30 @@ fixtures: $(TRACKER)
 	@cp -u .build/fixtures/inlined_index ".build/fixtures/dir with space/inlined_index"
 	@[ .build/fixtures/exact_peak_stripped -nt .build/fixtures/exact_peak ] || strip -o .build/fixtures/exact_peak_stripped .build/fixtures/exact_peak
 
+## compat: the compatibility suite's programs (Rust, C++, Swift, Java), built with the real toolchains.
+compat: $(COMPAT)/hold_threads $(COMPAT)/hold_vector $(COMPAT)/hold_array $(COMPAT)/Hold.class
+
+$(COMPAT)/hold_threads: $(COMPAT_SOURCES)/hold_threads.rs | $(DEPS_STAMP)
+	@mkdir -p $(COMPAT)
+	rustc -O -g -o $@ $<
+
+$(COMPAT)/hold_vector: $(COMPAT_SOURCES)/hold_vector.cpp | $(DEPS_STAMP)
+	@mkdir -p $(COMPAT)
+	g++ -O2 -g -o $@ $<
+
+$(COMPAT)/hold_array: $(COMPAT_SOURCES)/hold_array.swift | $(DEPS_STAMP)
+	@mkdir -p $(COMPAT)
+	swiftc -O -g -module-cache-path $(COMPAT)/module-cache -o $@ $<
+
+$(COMPAT)/Hold.class: $(COMPAT_SOURCES)/Hold.java | $(DEPS_STAMP)
+	@mkdir -p $(COMPAT)
+	javac -d $(COMPAT) $<
+
+## compat-doc: rerun the compatibility suite and rewrite docs/compatibility.md from its measurements.
+compat-doc: deps build compat
+	MEMGATE_WRITE_COMPAT_DOC=1 MEMGATE_TRACKER=$(CURDIR)/$(TRACKER) MEMGATE_PYTHON=$(CURDIR)/$(PYTHON) \
+		$(SWIFT) test --filter CompatibilityTests
+
 ## ci-targets: the native programs the ci/ suite measures.
 ci-targets: release
 	@mkdir -p .build/ci
@@ -74,7 +105,7 @@ release: $(TRACKER)
 	@cp $(TRACKER) .build/release/
 
 ## test: everything under `swift test` (unit, tracker ground truth, end-to-end, browser).
-test: deps build fixtures
+test: deps build fixtures compat
 	$(SWIFT) build --product swift-alloc-fixture
 	MEMGATE_TRACKER=$(CURDIR)/$(TRACKER) MEMGATE_PYTHON=$(CURDIR)/$(PYTHON) \
 		$(SWIFT) test --no-parallel

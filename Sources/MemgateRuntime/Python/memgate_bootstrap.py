@@ -4,8 +4,10 @@ Standard library only. Started by memgate as
 
     python memgate_bootstrap.py [--call EXPR] [--region NAME] SCRIPT [ARGS...]
 
-Without --call the script runs as __main__ and the whole process is measured. With
---call the script is imported (its top level runs untracked), the call's callee and
+Without --call the script runs as `python SCRIPT` would run it (as runpy.run_path(...,
+run_name="__main__") does: a module registered as sys.modules["__main__"], so pickle and
+multiprocessing find its functions) and the whole process is measured. With --call the
+script is imported under its own name (its top level runs untracked), the call's callee and
 arguments are evaluated, and only the call itself runs inside a memgate region.
 """
 
@@ -13,16 +15,38 @@ import ast
 import gc
 import os
 import sys
+import types
 
 from memgate_tracker import TRACKER, begin, end, track_python_frames
 
 
 def load_script(path, run_name):
+    """Compiles the script and creates its module, registered in sys.modules as run_name.
+
+    The module stays registered after the script ends: atexit handlers, threads and
+    multiprocessing's finalizers may still look it up.
+    """
     with open(path, "rb") as source_file:
         source = source_file.read()
-    namespace = {"__name__": run_name, "__file__": path, "__builtins__": __builtins__}
     code = compile(source, path, "exec")
-    return code, namespace
+    module = types.ModuleType(run_name)
+    # As runpy.run_path for a plain file: no spec, no package, the path as given.
+    module.__dict__.update(
+        __file__=path, __cached__=None, __loader__=None, __spec__=None, __package__=None, __builtins__=__builtins__)
+    sys.modules[run_name] = module
+    return code, module.__dict__
+
+
+def module_name(path):
+    """The name `import` would give the script, when that name is free; else a private one.
+
+    Under its own name the call's functions pickle by reference, and multiprocessing's spawned
+    children import them from the script's directory (on sys.path, as for `python SCRIPT`).
+    """
+    name = os.path.splitext(os.path.basename(path))[0]
+    if name.isidentifier() and name not in sys.modules and name not in sys.builtin_module_names:
+        return name
+    return "__memgate_target__"
 
 
 def split_call(expression, namespace):
@@ -91,7 +115,7 @@ def main(argv):
         else:
             run_whole(code, namespace)
         return 0
-    code, namespace = load_script(script, "__memgate_target__")
+    code, namespace = load_script(script, module_name(script))
     exec(code, namespace)
     function, arguments = split_call(call, namespace)
     if TRACKER is None:

@@ -27,13 +27,51 @@ TRACKER = _load()
 
 
 def _install_on_new_thread(*_):
-    # Runs as the first profile event of each new thread; the C hook replaces it.
-    threading.setprofile(None)
+    # Runs as the first profile event of a thread; the C hook replaces it on this thread only.
+    # threading's hook for threads started later must stay: clearing it here (as once done)
+    # left every thread after the first without Python frames and out of reach of ignore globs.
     TRACKER.memgate_python_install()
 
 
+# The same install as a C profile function, for threads already running (Python 3.11 has no
+# threading.setprofile_all_threads). Kept referenced: the interpreter holds only its address.
+_TRACE_FUNCTION = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)
+_INSTALL_ON_RUNNING_THREAD = _TRACE_FUNCTION(lambda *_: _install_on_new_thread() or 0)
+
+
+def _install_on_running_threads():
+    """Has every other running thread install the C hook at its next call or return.
+
+    Frames those threads are already in stay unknown; calls they make from then on are tracked.
+    """
+    if hasattr(threading, "setprofile_all_threads"):  # Python 3.12+
+        threading.setprofile_all_threads(_install_on_new_thread)
+        return
+    threading.setprofile(_install_on_new_thread)
+    api = ctypes.PyDLL(None)  # its own handle: the types set below stay off ctypes.pythonapi's
+    try:
+        set_profile = api._PyEval_SetProfile
+        api.PyInterpreterState_Get.restype = ctypes.c_void_p
+        api.PyThreadState_Get.restype = ctypes.c_void_p
+        api.PyInterpreterState_ThreadHead.restype = ctypes.c_void_p
+        api.PyInterpreterState_ThreadHead.argtypes = [ctypes.c_void_p]
+        api.PyThreadState_Next.restype = ctypes.c_void_p
+        api.PyThreadState_Next.argtypes = [ctypes.c_void_p]
+    except AttributeError:
+        return
+    set_profile.argtypes = [ctypes.c_void_p, _TRACE_FUNCTION, ctypes.c_void_p]
+    set_profile.restype = ctypes.c_int
+    # The GIL is held (pythonapi is a PyDLL), so no thread state is created or freed meanwhile.
+    current = api.PyThreadState_Get()
+    state = api.PyInterpreterState_ThreadHead(api.PyInterpreterState_Get())
+    while state:
+        if state != current:
+            set_profile(state, _INSTALL_ON_RUNNING_THREAD, None)
+        state = api.PyThreadState_Next(state)
+
+
 def begin(region, current_thread_only=False):
-    """Tracks Python frames on this thread (and threads started from now on) and opens a region.
+    """Tracks Python frames on every thread (running or started from now on) and opens a region.
 
     With current_thread_only, only this thread's allocations count in the region.
     """
@@ -42,7 +80,7 @@ def begin(region, current_thread_only=False):
         TRACKER.memgate_python_install()
         TRACKER.memgate_region_begin_current_thread(name)
         return
-    threading.setprofile(_install_on_new_thread)
+    _install_on_running_threads()
     TRACKER.memgate_python_install()
     TRACKER.memgate_region_begin(name)
 
