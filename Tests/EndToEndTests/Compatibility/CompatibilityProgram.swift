@@ -39,8 +39,7 @@ struct CompatibilityProgram: Sendable {
             CompatibilityProgram(
                 id: "rust-threads", title: "Rust: 4 `std::thread`s each hold a 1 MiB `Vec` at a barrier",
                 versionCommand: ["rustc", "--version"], command: [built.appendingPathComponent("hold_threads").path],
-                heldBytes: 4 * mebibyte, maximumPeakBytes: 4 * mebibyte + (256 << 10), toleranceText: "+ ≤ 256 KiB",
-                knownIssue: "issue 15 point 1: Rust std::thread deadlocks in the malloc hook (pthread_getattr_np)"),
+                heldBytes: 4 * mebibyte, maximumPeakBytes: 4 * mebibyte + (256 << 10), toleranceText: "+ ≤ 256 KiB"),
             CompatibilityProgram(
                 id: "cpp-vector", title: "C++ (g++ -O2): one 3 MiB `std::vector<char>`",
                 versionCommand: ["g++", "--version"], command: [built.appendingPathComponent("hold_vector").path],
@@ -54,8 +53,7 @@ struct CompatibilityProgram: Sendable {
                 id: "java-array", title: "Java (`java -Xmx64m`): one 16 MiB `byte[]`",
                 versionCommand: ["java", "-version"], command: ["java", "-Xmx64m", "-cp", built.path, "Hold"],
                 heldBytes: 16 * mebibyte, maximumPeakBytes: managedRuntimeCeilingBytes,
-                toleranceText: "held, JVM total < 512 MiB",
-                knownIssue: "issue 15 point 1: the JVM deadlocks in the malloc hook (pthread_getattr_np)"),
+                toleranceText: "held, JVM total < 512 MiB"),
             CompatibilityProgram(
                 id: "node-buffer", title: "node (`node -e`): one 16 MiB `Buffer`",
                 versionCommand: ["node", "--version"],
@@ -64,8 +62,7 @@ struct CompatibilityProgram: Sendable {
                     try String(contentsOf: sources.appendingPathComponent("hold_buffer.js"), encoding: .utf8),
                 ],
                 heldBytes: 16 * mebibyte, maximumPeakBytes: managedRuntimeCeilingBytes,
-                toleranceText: "held, V8 total < 512 MiB",
-                knownIssue: "issue 15 point 6: V8's PROT_NONE reservations are counted as memory"),
+                toleranceText: "held, V8 total < 512 MiB"),
             CompatibilityProgram(
                 id: "python-numpy", title: "Python + numpy: one 4 MiB `float64` array (`--python-call hold()`)",
                 versionCommand: [
