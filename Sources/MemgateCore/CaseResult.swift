@@ -67,4 +67,9 @@ public struct CaseResult: Hashable, Codable, Sendable {
 
     /// The failure findings, in order.
     public var failures: [Finding] { findings.filter(\.isFailure) }
+
+    /// Whether the case failed outside the test itself, as pytest's "error" outcome: its first
+    /// failure is a test's setup or teardown error. Crashes and timeouts stay failures of the
+    /// gate.
+    public var isError: Bool { status == .failed && failures.first?.kind == .testError }
 }

@@ -27,6 +27,11 @@ public struct Finding: Hashable, Codable, Sendable {
         case notMeasured
         /// A pytest test failed its assertions (correctness, not memory).
         case testFailed
+        /// A pytest test's setup (a fixture) or teardown raised: an error, not a failure.
+        case testError
+        /// A pytest-memray marker memgate cannot honour: an unknown or ill-typed argument, a
+        /// size that does not parse, or two memray markers on one test.
+        case markerInvalid
         /// Notice: the peak shrank beyond tolerance; the baseline should be refreshed.
         case staleBaseline
         /// Notice: no baseline exists for this case yet.
@@ -37,6 +42,8 @@ public struct Finding: Hashable, Codable, Sendable {
         case baselineUpdated
         /// Notice: the tracker hit a capacity limit; figures are exact, attribution coarser.
         case captureLimit
+        /// Notice: why a skipped case was skipped (pytest's skip or xfail reason).
+        case testSkipped
     }
 
     public var kind: Kind
@@ -61,7 +68,8 @@ public struct Finding: Hashable, Codable, Sendable {
     /// Whether this finding fails the case (notices do not).
     public var isFailure: Bool {
         switch kind {
-        case .staleBaseline, .missingBaseline, .environmentMismatch, .baselineUpdated, .captureLimit: return false
+        case .staleBaseline, .missingBaseline, .environmentMismatch, .baselineUpdated, .captureLimit, .testSkipped:
+            return false
         default: return true
         }
     }

@@ -23,6 +23,8 @@ public struct SuiteResult: Hashable, Codable, Sendable {
     }
 
     public var failedCount: Int { cases.filter { $0.status == .failed }.count }
+    /// Failed cases that are errors (`CaseResult.isError`); they are also in `failedCount`.
+    public var errorCount: Int { cases.filter(\.isError).count }
     public var skippedCount: Int { cases.filter { $0.status == .skipped }.count }
     public var passedCount: Int { cases.filter { $0.status == .passed }.count }
 }

@@ -4,82 +4,99 @@ import MemgateCore
 
 /// Renders suites as JUnit XML, the format CI servers (GitLab, Jenkins, GitHub test
 /// reporters) read. The structure is the one `Tests/MemgateReportsTests/Resources/junit.xsd`
-/// describes:
+/// describes, and it is valid against Jenkins' `junit-10.xsd` too:
 ///
 /// ```xml
-/// <testsuites tests failures errors skipped time>
-///   <testsuite name tests failures errors skipped time>
-///     <testcase classname="memgate.<suite>" name time>
-///       <properties><property name value/>…</properties>
-///       <failure message type>findings and top sites</failure> | <skipped/>
-///       <system-out>notices and output tail</system-out>
+/// <testsuites [name] tests failures errors time>
+///   <testsuite name="<target>" tests failures errors skipped time>
+///     <testcase classname name time>
+///       <failure message type>findings and top sites</failure> | <error …> | <skipped [message]/>
+///       <system-out>figures, top sites, notices and output tail</system-out>
 /// ```
+///
+/// One `<testsuite>` per target, named after it (`<suite>/<target>` when several suites are
+/// rendered together, so names stay unique); `classname` and
+/// `name` follow pytest's convention (`JUnitCaseName`). Figures are text in `<system-out>`:
+/// per-testcase `<properties>` are not part of junit-10.xsd.
 ///
 /// Built with libxml2, which escapes markup; characters XML 1.0 cannot carry at all are
 /// replaced by `\u{..}` escapes first, so the document is well-formed for any input.
 public enum JUnitReport {
     /// Renders `suites` as one `<testsuites>` document.
     ///
-    /// Times are seconds with millisecond precision. `errors` is always 0: memgate reports
-    /// crashes and timeouts as failures of the gate, with the finding kind as `type`.
+    /// Times are seconds with millisecond precision (a suite's is the sum of its cases'). A
+    /// case is an `<error>` when a pytest test's setup or teardown failed
+    /// (`CaseResult.isError`); every other failed case, crashes and timeouts included, is a
+    /// `<failure>` of the gate with the finding kind as `type`.
     /// - Throws: `XMLReportError.serializationFailed` when libxml2 cannot allocate.
     public static func render(_ suites: [SuiteResult]) throws -> Data {
         let tree = try LibXMLTree()
         let root = try tree.makeRoot("testsuites")
+        if suites.count == 1, let name = suites.first?.name {
+            try tree.setAttribute("name", name, on: root)
+        }
+        let cases = suites.flatMap(\.cases)
         try setCounts(
-            on: root, in: tree, tests: suites.reduce(0) { $0 + $1.cases.count },
-            failures: suites.reduce(0) { $0 + $1.failedCount }, skipped: suites.reduce(0) { $0 + $1.skippedCount },
-            seconds: suites.reduce(0) { $0 + $1.durationSeconds }
-        )
+            on: root, in: tree, cases: cases, seconds: suites.reduce(0) { $0 + $1.durationSeconds },
+            withSkipped: false)
         for suite in suites {
-            let suiteNode = try tree.addChild("testsuite", to: root)
-            try tree.setAttribute("name", suite.name, on: suiteNode)
-            try setCounts(
-                on: suiteNode, in: tree, tests: suite.cases.count, failures: suite.failedCount,
-                skipped: suite.skippedCount, seconds: suite.durationSeconds
-            )
-            for result in suite.cases {
-                try addCase(result, suiteName: suite.name, to: suiteNode, in: tree)
+            for (target, targetCases) in groupedByTarget(suite.cases) {
+                let suiteNode = try tree.addChild("testsuite", to: root)
+                try tree.setAttribute("name", suites.count == 1 ? target : "\(suite.name)/\(target)", on: suiteNode)
+                let seconds = targetCases.reduce(0) {
+                    $0 + ($1.durationSeconds.isFinite ? max(0, $1.durationSeconds) : 0)
+                }
+                try setCounts(on: suiteNode, in: tree, cases: targetCases, seconds: seconds, withSkipped: true)
+                for result in targetCases {
+                    try addCase(result, to: suiteNode, in: tree)
+                }
             }
         }
         return try tree.serialized()
     }
 
+    /// Cases by target, targets in order of first appearance.
+    static func groupedByTarget(_ cases: [CaseResult]) -> [(target: String, cases: [CaseResult])] {
+        var order: [String] = []
+        var byTarget: [String: [CaseResult]] = [:]
+        for result in cases {
+            if byTarget[result.target] == nil { order.append(result.target) }
+            byTarget[result.target, default: []].append(result)
+        }
+        return order.map { ($0, byTarget[$0] ?? []) }
+    }
+
+    /// `failures` counts failed cases that are not errors. junit-10.xsd has no `skipped` on
+    /// `<testsuites>`, so only suites carry it.
     private static func setCounts(
-        on node: xmlNodePtr, in tree: LibXMLTree, tests: Int, failures: Int, skipped: Int, seconds: Double
+        on node: xmlNodePtr, in tree: LibXMLTree, cases: [CaseResult], seconds: Double, withSkipped: Bool
     ) throws {
-        try tree.setAttribute("tests", String(tests), on: node)
-        try tree.setAttribute("failures", String(failures), on: node)
-        try tree.setAttribute("errors", "0", on: node)
-        try tree.setAttribute("skipped", String(skipped), on: node)
+        let errors = cases.filter(\.isError).count
+        let failed = cases.filter { $0.status == .failed }.count
+        try tree.setAttribute("tests", String(cases.count), on: node)
+        try tree.setAttribute("failures", String(failed - errors), on: node)
+        try tree.setAttribute("errors", String(errors), on: node)
+        if withSkipped {
+            try tree.setAttribute("skipped", String(cases.filter { $0.status == .skipped }.count), on: node)
+        }
         try tree.setAttribute("time", ReportFigures.seconds(seconds, decimals: 3), on: node)
     }
 
-    private static func addCase(
-        _ result: CaseResult, suiteName: String, to suiteNode: xmlNodePtr, in tree: LibXMLTree
-    ) throws {
+    private static func addCase(_ result: CaseResult, to suiteNode: xmlNodePtr, in tree: LibXMLTree) throws {
         let node = try tree.addChild("testcase", to: suiteNode)
-        try tree.setAttribute("classname", "memgate.\(suiteName)", on: node)
-        try tree.setAttribute("name", result.name, on: node)
+        let naming = JUnitCaseName(result)
+        try tree.setAttribute("classname", naming.className, on: node)
+        try tree.setAttribute("name", naming.name, on: node)
         try tree.setAttribute("time", ReportFigures.seconds(result.durationSeconds, decimals: 3), on: node)
-
-        let properties = properties(of: result)
-        if !properties.isEmpty {
-            let propertiesNode = try tree.addChild("properties", to: node)
-            for (name, value) in properties {
-                let property = try tree.addChild("property", to: propertiesNode)
-                try tree.setAttribute("name", name, on: property)
-                try tree.setAttribute("value", value, on: property)
-            }
-        }
 
         switch result.status {
         case .passed:
             break
         case .failed:
-            let failure = try tree.addChild("failure", to: node, text: failureBody(of: result))
-            try tree.setAttribute("message", result.failureHeadline, on: failure)
-            try tree.setAttribute("type", result.failures.first?.kind.rawValue ?? "failed", on: failure)
+            let problem = try tree.addChild(
+                result.isError ? "error" : "failure", to: node, text: JUnitText.failureBody(of: result))
+            try tree.setAttribute("message", result.failureHeadline, on: problem)
+            try tree.setAttribute("type", result.failures.first?.kind.rawValue ?? "failed", on: problem)
         case .skipped:
             let skipped = try tree.addChild("skipped", to: node)
             if let reason = result.findings.first?.message {
@@ -87,57 +104,9 @@ public enum JUnitReport {
             }
         }
 
-        let output = systemOut(of: result)
+        let output = JUnitText.systemOut(of: result)
         if !output.isEmpty {
             try tree.addChild("system-out", to: node, text: output)
         }
-    }
-
-    /// The figures of a case, in a fixed order; absent figures are left out.
-    static func properties(of result: CaseResult) -> [(name: String, value: String)] {
-        var properties: [(name: String, value: String)] = []
-        if let profile = result.profile {
-            properties.append(("peak_bytes", String(profile.peakBytes)))
-            properties.append(("total_bytes", String(profile.totalBytes)))
-            properties.append(("allocations", String(profile.allocationCount)))
-            properties.append(("bytes_at_end", String(profile.bytesAtEnd)))
-        }
-        if let baseline = result.baseline {
-            properties.append(("baseline_peak_bytes", String(baseline.peakBytes)))
-        }
-        if let limit = result.budget.limitBytes {
-            properties.append(("limit_bytes", String(limit)))
-        }
-        if let path = result.flamegraphPath {
-            properties.append(("flamegraph", path))
-        }
-        return properties
-    }
-
-    /// Every failure finding, then the top sites at the peak.
-    static func failureBody(of result: CaseResult) -> String {
-        var lines = result.failures.map { "\($0.kind.rawValue): \($0.message)" }
-        if lines.isEmpty { lines.append("failed") }
-        let sites = result.topSiteLines()
-        if !sites.isEmpty {
-            lines.append("")
-            lines.append("Top sites at peak:")
-            lines.append(contentsOf: sites)
-        }
-        return lines.joined(separator: "\n") + "\n"
-    }
-
-    /// Notices (findings that do not fail), then the target's output tail.
-    static func systemOut(of result: CaseResult) -> String {
-        var sections: [String] = []
-        let notices = result.findings.filter { !$0.isFailure }
-        if !notices.isEmpty {
-            sections.append(notices.map { "notice: \($0.kind.rawValue): \($0.message)" }.joined(separator: "\n"))
-        }
-        if !result.outputTail.isEmpty {
-            sections.append("Output tail:\n" + result.outputTail)
-        }
-        let text = sections.joined(separator: "\n\n")
-        return text.isEmpty || text.last?.isNewline == true ? text : text + "\n"
     }
 }

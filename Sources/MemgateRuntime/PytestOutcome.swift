@@ -5,13 +5,19 @@ public struct PytestOutcome: Codable, Sendable, Hashable {
     public var nodeID: String
     /// "passed", "failed" or "skipped" — the test's own verdict, before memory rules.
     public var outcome: String
+    /// The phase the reported outcome comes from: "setup", "call" or "teardown" ("???" for a
+    /// crashed xdist worker). A failure outside "call" is an error of the test, as in pytest.
+    public var phase: String?
     public var durationSeconds: Double
-    /// Short failure or skip text from pytest (untrusted).
+    /// Short failure text from pytest, or a skipped or xfailed test's reason (untrusted).
     public var longRepresentation: String?
-    /// `@pytest.mark.limit_memory(size)` as written, e.g. "100 KB".
+    /// `@pytest.mark.limit_memory(limit)` as written, e.g. "100 KB".
     public var limitMemory: String?
-    /// `@pytest.mark.limit_leaks(size)` as written.
+    /// `@pytest.mark.limit_leaks(location_limit)` as written.
     public var limitLeaks: String?
+    /// Marker arguments memgate cannot honour, and two memray markers on one test, one line
+    /// each naming the marker and argument (untrusted); their settings were not applied.
+    public var markerProblems: [String]?
     /// With a limit_leaks `filter_fn`: the bytes still held by the largest leaking location the
     /// filter kept (0 when it kept none), as the plugin measured from the test's capture.
     /// Nil without a filter_fn, or when the plugin could not read the capture.
@@ -22,10 +28,12 @@ public struct PytestOutcome: Codable, Sendable, Hashable {
     enum CodingKeys: String, CodingKey {
         case nodeID = "nodeid"
         case outcome
+        case phase = "when"
         case durationSeconds = "duration"
         case longRepresentation = "longrepr"
         case limitMemory = "limit_memory"
         case limitLeaks = "limit_leaks"
+        case markerProblems = "marker_problems"
         case leakFilterMaxBytes = "leak_filter_max_bytes"
         case leakFilterError = "leak_filter_error"
     }

@@ -41,9 +41,14 @@ extension SuiteRunner {
             baseline: baseline, processEnd: measured.processEnd, environment: environment,
             missingCaptureReason: measured.missingCaptureReason)
         if let test = measured.test, let markers {
+            if test.outcome == "failed" && test.phase == "setup" {
+                // The test never ran, so there is nothing to measure: its error is the verdict.
+                findings.removeAll { $0.kind == .noMeasurement }
+            }
             findings = pytestFindings(test, markers: markers, profile: measured.profile) + findings
             if test.outcome == "skipped" {
-                findings = []
+                let reason = firstLine(test.longRepresentation ?? "")
+                findings = reason.isEmpty ? [] : [Finding(kind: .testSkipped, message: reason)]
                 status = .skipped
             }
         }
@@ -85,7 +90,12 @@ extension SuiteRunner {
             // pytest's report ends with the error line (`E   assert …`, or the exception).
             let errorLine =
                 (test.longRepresentation ?? "").split(separator: "\n").last.map(String.init) ?? "assertion failed"
-            findings.append(Finding(kind: .testFailed, message: "test failed: \(errorLine)"))
+            // A fixture (setup) or teardown that raised is an error, as pytest reports it.
+            if let phase = test.phase, phase == "setup" || phase == "teardown" {
+                findings.append(Finding(kind: .testError, message: "error in \(phase): \(errorLine)"))
+            } else {
+                findings.append(Finding(kind: .testFailed, message: "test failed: \(errorLine)"))
+            }
         }
         findings += markers.errors
         if let profile {
@@ -97,24 +107,44 @@ extension SuiteRunner {
     }
 }
 
-/// A test's pytest-memray marker sizes, parsed once; a size that does not parse is a finding.
+/// A test's pytest-memray marker sizes, parsed once. A marker memgate cannot honour (the
+/// plugin's `marker_problems`, or a size that does not parse) is a `markerInvalid` finding
+/// naming the test and the argument, and none of the test's marker sizes is applied.
 struct MarkerLimits {
     var limitMemoryBytes: Int64?
     var limitLeaksBytes: Int64?
     var errors: [Finding] = []
 
     init(_ test: PytestOutcome) {
-        limitMemoryBytes = parse("limit_memory", test.limitMemory)
-        limitLeaksBytes = parse("limit_leaks", test.limitLeaks)
+        for problem in test.markerProblems ?? [] {
+            errors.append(invalid(test, firstLine(problem)))
+        }
+        limitMemoryBytes = parse(test, "limit_memory", "limit", test.limitMemory)
+        limitLeaksBytes = parse(test, "limit_leaks", "location_limit", test.limitLeaks)
+        if !errors.isEmpty {
+            limitMemoryBytes = nil
+            limitLeaksBytes = nil
+        }
     }
 
-    private mutating func parse(_ marker: String, _ text: String?) -> Int64? {
+    private mutating func parse(_ test: PytestOutcome, _ marker: String, _ argument: String, _ text: String?)
+        -> Int64?
+    {
         guard let text else { return nil }
         do {
             return try ByteSize.parse(text)
         } catch {
-            errors.append(Finding(kind: .testFailed, message: "\(marker)(\"\(text)\"): \(error)"))
+            errors.append(invalid(test, "\(marker)(\(argument)=\"\(text)\"): \(error)"))
             return nil
         }
     }
+
+    private func invalid(_ test: PytestOutcome, _ problem: String) -> Finding {
+        Finding(kind: .markerInvalid, message: "invalid memray marker on \(test.nodeID): \(problem)")
+    }
+}
+
+/// The first line of untrusted text, for one-line findings.
+private func firstLine(_ text: String) -> String {
+    String(text.split(separator: "\n", omittingEmptySubsequences: true).first ?? "")
 }

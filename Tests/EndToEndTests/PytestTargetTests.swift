@@ -61,10 +61,13 @@ import Testing
         try checkJUnit(at: artifacts.appendingPathComponent("junit.xml"), against: suite)
     }
 
-    /// junit.xml agrees with results.json on the counts and conforms to the schema.
+    /// junit.xml agrees with results.json on the counts, names its cases as pytest does, and
+    /// conforms to the repo's schema and to Jenkins' junit-10.xsd.
     private func checkJUnit(at url: URL, against suite: SuiteResult) throws {
         let xml = try Data(contentsOf: url)
-        try XMLSchemaValidator.validate(xml: xml, schemaPath: Self.schemaPath)
+        for schema in [Self.schemaPath] + (try RepositoryLayout.jenkinsSchemas()) {
+            try XMLSchemaValidator.validate(xml: xml, schemaPath: schema)
+        }
         let document = try XMLDocument(data: xml)
         let root = try #require(document.rootElement())
         #expect(root.name == "testsuites")
@@ -74,9 +77,21 @@ import Testing
         #expect(try document.nodes(forXPath: "//testcase/skipped").count == 1)
         #expect(root.attribute(forName: "tests")?.stringValue == "\(suite.cases.count)")
         #expect(root.attribute(forName: "failures")?.stringValue == "2")
-        #expect(root.attribute(forName: "skipped")?.stringValue == "1")
-        let names = Set(testcases.compactMap { ($0 as? XMLElement)?.attribute(forName: "name")?.stringValue })
-        #expect(names == Set(suite.cases.map(\.name)))
+        #expect(root.attribute(forName: "errors")?.stringValue == "0")
+        let suiteNames = try document.nodes(forXPath: "//testsuite/@name").compactMap(\.stringValue)
+        #expect(suiteNames == ["exercises-all"])
+        let names = testcases.compactMap { node -> String? in
+            guard let testcase = node as? XMLElement, let className = testcase.attribute(forName: "classname"),
+                let name = testcase.attribute(forName: "name")
+            else { return nil }
+            return "\(className.stringValue ?? "")::\(name.stringValue ?? "")"
+        }
+        // Node ids here are `pytest/test_x.py::name[params]` (rootdir ci/); pytest's own JUnit
+        // has classname `pytest.test_x` and name `name[params]` for them.
+        let expected = suite.cases.map {
+            "pytest." + $0.name.dropFirst("pytest/".count).replacingOccurrences(of: ".py::", with: "::")
+        }
+        #expect(names.sorted() == expected.sorted())
     }
 
     @Test func leakMarkerFailsALeakingTestAndAssertionsFailSeparately() throws {

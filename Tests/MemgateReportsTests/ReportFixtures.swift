@@ -86,7 +86,7 @@ enum ReportFixtures {
 
     /// Names and texts no XML document could carry unescaped or at all.
     static let hostile = CaseResult(
-        target: "hostile", name: "a<b>&\"c\"", status: .failed,
+        target: "suite\u{8}<&>", name: "a<b>&\"c\"", status: .failed,
         findings: [Finding(kind: .targetCrashed, message: "boom\u{0}\u{1B}[31mred\u{7}\u{FFFE} <&> ]]>")],
         profile: Profile(
             regionName: "x", peakBytes: 10, totalBytes: 10, allocationCount: 1, bytesAtEnd: 0,
@@ -96,4 +96,20 @@ enum ReportFixtures {
     )
 
     static let hostileSuite = SuiteResult(name: "suite\u{8}<&>", cases: [hostile], durationSeconds: .nan)
+
+    /// pytest cases of one target: a setup error, a parametrized pass and a skip with its
+    /// reason; names that are equal across modules, as pytest suites have.
+    static let suiteWithErrorAndPytestNames = SuiteResult(
+        name: "memgate",
+        cases: [
+            CaseResult(
+                target: "tests", name: "tests/test_db.py::test_query", status: .failed,
+                findings: [Finding(kind: .testError, message: "error in setup: RuntimeError: no database")]),
+            CaseResult(target: "tests", name: "tests/test_db.py::test_sum[1-2]", status: .passed),
+            CaseResult(target: "tests", name: "tests/test_api.py::test_sum[1-2]", status: .passed),
+            CaseResult(
+                target: "tests", name: "tests/test_api.py::TestApi::test_get", status: .skipped,
+                findings: [Finding(kind: .testSkipped, message: "needs network")]),
+        ],
+        durationSeconds: 0.5)
 }

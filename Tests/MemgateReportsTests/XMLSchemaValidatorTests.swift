@@ -19,6 +19,7 @@ import Testing
         [ReportFixtures.hostileSuite],
         [SuiteResult(name: "empty", cases: [], durationSeconds: 0)],
         [SuiteResult(name: "bare", cases: [CaseResult(target: "t", name: "t", status: .failed)], durationSeconds: 0)],
+        [ReportFixtures.suiteWithErrorAndPytestNames],
     ]
 
     @Test(arguments: renderedSuites)
@@ -29,13 +30,13 @@ import Testing
     @Test func rejectsMissingAttributeUnknownElementAndBadCountWithLines() throws {
         let invalid = """
             <?xml version="1.0" encoding="UTF-8"?>
-            <testsuites tests="1" failures="0" errors="0" skipped="0" time="0.1">
-              <testsuite name="s" tests="1" failures="0" errors="0" skipped="0" time="0.1">
-                <testcase classname="memgate.s" name="c">
+            <testsuites tests="1" failures="0" errors="0" time="0.100">
+              <testsuite name="s" tests="1" failures="0" errors="0" skipped="0" time="0.100">
+                <testcase classname="s" name="c">
                   <flamegraph/>
                 </testcase>
               </testsuite>
-              <testsuite name="t" tests="-1" failures="0" errors="0" skipped="0" time="0"/>
+              <testsuite name="t" tests="-1" failures="0" errors="0" skipped="0" time="0.000"/>
             </testsuites>
             """
         let error = try #require(throws: XMLReportError.self) {
@@ -51,6 +52,38 @@ import Testing
         #expect(issues[1].message.contains("flamegraph"))
         #expect(issues[2].message.contains("'-1'"))
         #expect(error.description.contains("line 4: "))
+    }
+
+    @Test(arguments: renderedSuites)
+    func everyRenderedJUnitValidatesAgainstJenkinsJUnit10(_ suites: [SuiteResult]) throws {
+        let xml = try JUnitReport.render(suites)
+        for schema in try JenkinsSchemas.paths() {
+            try XMLSchemaValidator.validate(xml: xml, schemaPath: schema)
+        }
+    }
+
+    @Test func jenkinsJUnit10RejectsWhatTheReporterNoLongerWrites() throws {
+        // Per-testcase properties and `skipped` on testsuites, which memgate used to write.
+        let old = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <testsuites tests="1" failures="0" errors="0" skipped="0" time="0.100">
+              <testsuite name="s" tests="1" failures="0" errors="0" skipped="0" time="0.100">
+                <testcase classname="s" name="c" time="0.100">
+                  <properties><property name="peak_bytes" value="1"/></properties>
+                </testcase>
+              </testsuite>
+            </testsuites>
+            """
+        for schema in try JenkinsSchemas.paths() {
+            let error = try #require(throws: XMLReportError.self) {
+                try XMLSchemaValidator.validate(xml: Data(old.utf8), schemaPath: schema)
+            }
+            guard case .invalid(_, let issues) = error else {
+                Issue.record("expected .invalid, got \(error)")
+                continue
+            }
+            #expect(issues.map(\.line) == [2, 5], "\(schema): \(issues)")
+        }
     }
 
     @Test func rejectsDuplicateCaseNames() throws {

@@ -1,11 +1,11 @@
 /// pytest-memray's marker semantics, applied to a memgate profile of one test's call.
 ///
-/// - `limit_memory(size)`: fails when the memory allocated during the test and live at its
-///   high-water mark is **≥** size (pytest-memray compares with `>=`, unlike memgate's
+/// - `limit_memory(limit)`: fails when the memory allocated during the test and live at its
+///   high-water mark is **≥** limit (pytest-memray compares with `>=`, unlike memgate's
 ///   `limit`, which fails only above the budget).
-/// - `limit_leaks(size)`: fails when any one allocation location (a unique stack) still
-///   holds ≥ size at the end of the test.
-/// - `limit_leaks(size, filter_fn=…)`: the filter is Python, so the plugin applies it in the
+/// - `limit_leaks(location_limit)`: fails when any one allocation location (a unique stack)
+///   still holds ≥ location_limit at the end of the test.
+/// - `limit_leaks(location_limit, filter_fn=…)`: the filter is Python, so the plugin applies it in the
 ///   test process and reports the bytes of the largest location it kept; the test fails when
 ///   those are ≥ size. A filter_fn that raised fails the test as `testFailed` (the plugin
 ///   counts the location it was judging as kept, so a broken filter never hides a leak).
@@ -13,8 +13,9 @@ public enum PytestMarkerRules {
     /// The marker findings for one test.
     ///
     /// - Parameters:
-    ///   - limitMemoryBytes: `limit_memory`'s size, nil without the marker.
-    ///   - limitLeaksBytes: `limit_leaks`'s size, nil without the marker.
+    ///   - limitMemoryBytes: `limit_memory`'s limit, nil without the marker (or when the test's
+    ///     markers are invalid, which the runner reports as `markerInvalid`).
+    ///   - limitLeaksBytes: `limit_leaks`'s location_limit, nil without the marker.
     ///   - filteredLeakMaxBytes: the plugin's `leak_filter_max_bytes`: with a filter_fn, the
     ///     bytes of the largest kept location, used instead of the profile's largest location.
     ///   - leakFilterError: the plugin's `leak_filter_error`, the error a filter_fn raised.

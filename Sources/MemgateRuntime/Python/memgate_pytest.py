@@ -4,9 +4,12 @@ Each test's call phase runs as its own memgate region named by the test's node i
 Python frames tracked. pytest-memray's markers are honoured by memgate from the report
 this plugin writes (one JSON object per line to $MEMGATE_PYTEST_REPORT):
 
-    limit_memory(size, *, current_thread_only=False)
-    limit_leaks(size, *, filter_fn=None, current_thread_only=False)
-    limit_leaked_objects(count)      accepted, not enforced (memgate counts bytes, not objects)
+    limit_memory(limit, *, current_thread_only=False)
+    limit_leaks(location_limit, *, filter_fn=None, current_thread_only=False)
+    limit_leaked_objects(*, filter_fn=None)       accepted, not enforced (memgate counts bytes)
+
+Sizes may be positional or keywords; an argument memgate cannot honour, or two of these markers
+on one test, is reported (`marker_problems`) and fails the test (see memgate_markers).
 
 current_thread_only=True on either marker makes the test's region count only allocations made
 by the thread running the test (frees are matched whichever thread makes them).
@@ -30,12 +33,13 @@ from dataclasses import dataclass
 import pytest
 
 from memgate_capture import leaking_stacks
+from memgate_markers import marker_settings
 from memgate_tracker import TRACKER, begin, end
 
 MARKERS = (
-    "limit_memory(size, *, current_thread_only=False): fail when the test's peak is >= size",
-    "limit_leaks(size, *, filter_fn=None, current_thread_only=False): fail when one location (kept by filter_fn) leaks >= size",
-    "limit_leaked_objects(count): accepted for pytest-memray compatibility; not enforced by memgate",
+    "limit_memory(limit, *, current_thread_only=False): fail when the test's peak is >= limit",
+    "limit_leaks(location_limit, *, filter_fn=None, current_thread_only=False): fail when one location (kept by filter_fn) leaks >= location_limit",
+    "limit_leaked_objects(*, filter_fn=None): accepted for pytest-memray compatibility; not enforced by memgate",
 )
 
 REPORT_PATH = os.environ.get("MEMGATE_PYTEST_REPORT")
@@ -92,29 +96,17 @@ def pytest_configure(config):
         config.addinivalue_line("markers", line)
 
 
-def _marker_size(item, name):
-    marker = item.get_closest_marker(name)
-    if marker is None:
-        return None
-    size = marker.args[0] if marker.args else marker.kwargs.get("size")
-    return None if size is None else str(size)
-
-
-def _leak_filter(item):
-    marker = item.get_closest_marker("limit_leaks")
-    return None if marker is None else marker.kwargs.get("filter_fn")
-
-
 @pytest.hookimpl(hookwrapper=True)
 def pytest_pyfunc_call(pyfuncitem):
     pyfuncitem._memgate_capture_path = None
     if TRACKER is None:
         yield
         return
-    wants_capture_path = _READ_CAPTURE_PATH is not None and _leak_filter(pyfuncitem) is not None
+    settings = marker_settings(pyfuncitem)
+    wants_capture_path = _READ_CAPTURE_PATH is not None and settings.filter_fn is not None
     _CAPTURE_PATH.value = b""
     # Only the test function's call is measured, as pytest-memray does; fixtures are not.
-    begin(pyfuncitem.nodeid, current_thread_only=_current_thread_only(pyfuncitem))
+    begin(pyfuncitem.nodeid, current_thread_only=settings.current_thread_only)
     if wants_capture_path:
         # First, while the region holds next to nothing (see _CAPTURE_PATH); inline, as a
         # Python call would add the frame object the profile hook materializes.
@@ -128,16 +120,6 @@ def pytest_pyfunc_call(pyfuncitem):
         end()
         if _CAPTURE_PATH.value:
             pyfuncitem._memgate_capture_path = os.fsdecode(_CAPTURE_PATH.value)
-
-
-def _current_thread_only(item):
-    """True when a limit_memory or limit_leaks marker asks for current_thread_only=True."""
-    return any(
-        marker.kwargs.get("current_thread_only", False)
-        for name in ("limit_memory", "limit_leaks")
-        for marker in [item.get_closest_marker(name)]
-        if marker is not None
-    )
 
 
 def _write(entry):
@@ -173,6 +155,7 @@ def pytest_runtest_logreport(report):
         "longrepr": _short(report),
         "limit_memory": item_markers.get("limit_memory"),
         "limit_leaks": item_markers.get("limit_leaks"),
+        "marker_problems": item_markers.get("marker_problems"),
         "leak_filter_max_bytes": item_markers.get("leak_filter_max_bytes"),
         "leak_filter_error": item_markers.get("leak_filter_error"),
     })
@@ -186,9 +169,11 @@ def pytest_runtest_makereport(item, call):
         item._memgate_leak_filter = {}  # a rerun starts afresh
     elif call.when == "call":
         item._memgate_leak_filter = _apply_leak_filter(item)
+    settings = marker_settings(item)
     report.memgate_markers = {
-        "limit_memory": _marker_size(item, "limit_memory"),
-        "limit_leaks": _marker_size(item, "limit_leaks"),
+        "limit_memory": settings.limit_memory,
+        "limit_leaks": settings.limit_leaks,
+        "marker_problems": list(settings.problems) or None,
         # Kept on the item so a teardown failure's line (which wins) still carries it.
         **getattr(item, "_memgate_leak_filter", {}),
     }
@@ -199,7 +184,7 @@ def _apply_leak_filter(item):
 
     Returns the report fields, or {} when there is no filter_fn or no readable capture.
     """
-    filter_fn = _leak_filter(item)
+    filter_fn = marker_settings(item).filter_fn
     path = getattr(item, "_memgate_capture_path", None)
     if filter_fn is None or not path:
         return {}
@@ -223,9 +208,14 @@ def _apply_leak_filter(item):
 
 
 def _short(report):
+    """The failure text, or for a skipped or xfailed test its reason as pytest's JUnit gives it."""
     if report.passed:
         return None
+    if report.skipped and hasattr(report, "wasxfail"):
+        reason = str(report.wasxfail)
+        return reason[len("reason: "):] if reason.startswith("reason: ") else reason
     if report.skipped and isinstance(report.longrepr, tuple):
-        return str(report.longrepr[2])
+        reason = str(report.longrepr[2])
+        return reason[len("Skipped: "):] if reason.startswith("Skipped: ") else reason
     text = getattr(report, "longreprtext", "") or ""
     return text[-2000:]

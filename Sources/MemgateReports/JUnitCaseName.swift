@@ -1,0 +1,39 @@
+import MemgateCore
+
+/// The `classname` and `name` a case gets in JUnit XML.
+///
+/// A pytest test follows pytest's own `--junitxml` convention, so CI servers group memgate's
+/// cases exactly as they group pytest's: `classname` is the dotted module path plus any test
+/// classes (`tests/test_fib.py::TestFib::test_x[1-2]` → `tests.test_fib.TestFib`) and `name`
+/// is the test name with its parameters (`test_x[1-2]`). Any other case (a configured target,
+/// or a pytest target that failed as a whole) has the target name as both `classname` and
+/// `name`; the `<testsuite>` around it is named after the target too.
+struct JUnitCaseName: Hashable {
+    var className: String
+    var name: String
+
+    init(className: String, name: String) {
+        self.className = className
+        self.name = name
+    }
+
+    /// The JUnit naming of `result` (see the type's documentation).
+    init(_ result: CaseResult) {
+        self = Self.pytest(nodeID: result.name) ?? JUnitCaseName(className: result.target, name: result.name)
+    }
+
+    /// pytest's naming of a node id, or nil when `nodeID` is not one (it has no `::`).
+    static func pytest(nodeID: String) -> JUnitCaseName? {
+        // Parameters may contain "::" or "/", so they are split off first, as pytest does.
+        let bracket = nodeID.firstIndex(of: "[") ?? nodeID.endIndex
+        let path = nodeID[..<bracket]
+        let parameters = nodeID[bracket...]
+        var parts = path.components(separatedBy: "::")
+        guard parts.count >= 2 else { return nil }
+        var module = parts[0].replacingOccurrences(of: "/", with: ".")
+        if module.hasSuffix(".py") { module.removeLast(3) }
+        parts[0] = module
+        let name = parts.removeLast() + parameters
+        return JUnitCaseName(className: parts.joined(separator: "."), name: name)
+    }
+}
