@@ -37,6 +37,7 @@ int mg_native_frames = 1;
 
 static pthread_mutex_t capture_mutex = PTHREAD_MUTEX_INITIALIZER;
 static int forked_child;
+static pid_t forked_from; /* a tracked fork child: its parent's pid */
 static int regions_only;
 static char base_path[4000];
 static char current_path[4096];
@@ -104,7 +105,7 @@ static mg_process_state *make_process_state(void) {
     return state;
 }
 
-int mg_capture_configure(const char *path, int only_regions) {
+int mg_capture_configure(const char *path, int only_regions, int role) {
     /* Absolute, because the capture is re-opened by path and the target may chdir. */
     size_t length = strlen(path);
     if (path[0] != '/') {
@@ -126,6 +127,7 @@ int mg_capture_configure(const char *path, int only_regions) {
     pyfunc_written = mg_os_alloc(PYFUNC_ID_LIMIT * sizeof(uint32_t));
     if (!stack_slots || !touched_epoch || !touched_list || !pyfunc_written) return -1;
     state->configured = 1;
+    state->role = role;
     mg_process = state;
     return 0;
 }
@@ -347,12 +349,22 @@ static void reach_new_peak(void) {
     hdr->peak_ns = mg_now_ns() - hdr->start_ns;
 }
 
+/* Adds this process's change in live bytes to the process tree's combined figure. */
+static inline void publish_live(int64_t delta) {
+    if (mg_process->role == MG_ROLE_ROOT) {
+        mg_tree_root_publish(hdr->live_bytes);
+    } else if (mg_process->role == MG_ROLE_CHILD) {
+        mg_tree_child_add(delta);
+    }
+}
+
 /* Takes `bytes` off a stack's live figures; `blocks_delta` is the change in its live blocks. */
 static void release_live_bytes(uint32_t stack_index, uint64_t bytes, int blocks_delta) {
     stacks[stack_index].live_bytes -= (int64_t)bytes;
     stacks[stack_index].live_count += blocks_delta;
     touch(stack_index);
     hdr->live_bytes -= (int64_t)bytes;
+    publish_live(-(int64_t)bytes);
 }
 
 /* Visitor for ranges carved out of tracked mappings: accessible bytes are released, and a
@@ -377,6 +389,7 @@ static void count_allocation(uint32_t index, uint64_t bytes) {
     hdr->total_bytes += bytes;
     hdr->alloc_count += 1;
     if (hdr->live_bytes > hdr->peak_bytes) reach_new_peak();
+    publish_live((int64_t)bytes);
 }
 
 void mg_record_alloc_locked(void *address, size_t bytes, const uint64_t *frames, int depth, int is_mapping) {
@@ -546,13 +559,28 @@ static void bind_sections(void) {
     samples = (mg_sample *)(mapping + hdr->timeline_offset);
 }
 
-static uint64_t fnv1a(const unsigned char *bytes, size_t count) {
-    uint64_t hash = 14695981039346656037ull;
+static uint64_t fnv1a(uint64_t hash, const unsigned char *bytes, size_t count) {
     for (size_t i = 0; i < count; i++) {
         hash ^= bytes[i];
         hash *= 1099511628211ull;
     }
     return hash;
+}
+
+/* The checksum the finished file will have: FNV-1a 64 over [0, file_bytes) as if the state
+ * already read "finished" and the checksum field were zero. Computed without writing either
+ * into the shared file, so a process killed meanwhile leaves an unfinished capture. */
+static uint64_t sealed_checksum(uint64_t file_bytes) {
+    const unsigned char *bytes = (const unsigned char *)mapping;
+    uint32_t finished = MG_STATE_FINISHED;
+    unsigned char zeros[8] = {0};
+    size_t state_at = __builtin_offsetof(mg_header, state);
+    size_t checksum_at = __builtin_offsetof(mg_header, checksum);
+    uint64_t hash = fnv1a(14695981039346656037ull, bytes, state_at);
+    hash = fnv1a(hash, (const unsigned char *)&finished, sizeof finished);
+    hash = fnv1a(hash, bytes + state_at + 4, checksum_at - state_at - 4);
+    hash = fnv1a(hash, zeros, sizeof zeros);
+    return fnv1a(hash, bytes + checksum_at + 8, file_bytes - checksum_at - 8);
 }
 
 /* Moves a section down to `*offset` and advances it; sections only ever move down. */
@@ -577,6 +605,14 @@ static void finalize_locked(void) {
     if (!hdr) return;
     mg_tracking = 0;
     commit_begin();
+    if (mg_process->role == MG_ROLE_ROOT) {
+        mg_tree_region_end(hdr->peak_bytes, &hdr->tree_peak_bytes, &hdr->tree_children, 0);
+        hdr->untracked_children = mg_tree_untracked_children();
+    } else {
+        hdr->tree_peak_bytes = hdr->peak_bytes;
+        /* The process ends: what it still holds is released with it. */
+        if (mg_process->role == MG_ROLE_CHILD) mg_tree_child_add(-hdr->live_bytes);
+    }
     record_modules();
     uint64_t now = mg_now_ns();
     append_sample(now);
@@ -612,11 +648,14 @@ static void finalize_locked(void) {
     compact_section(&hdr->timeline_offset, (uint64_t)hdr->timeline_count * sizeof(mg_sample), &offset);
     hdr->timeline_capacity = hdr->timeline_count;
     hdr->file_size = offset;
-    hdr->state = MG_STATE_FINISHED;
     commit_end();
-    /* Sealed last, over the whole file (header too) with the checksum field read as zero. */
+    /* The checksum covers the whole file (header too, with "finished" in it and the checksum
+     * field as zero), and "finished" is the very last store: a process killed anywhere before
+     * it (a pool worker terminated at exit) leaves a capture that reads as interrupted, never
+     * a "finished" one whose checksum does not match. */
     hdr->checksum = 0;
-    hdr->checksum = fnv1a((const unsigned char *)mapping, offset);
+    __atomic_store_n(&hdr->checksum, sealed_checksum(offset), __ATOMIC_RELEASE);
+    __atomic_store_n(&hdr->state, MG_STATE_FINISHED, __ATOMIC_RELEASE);
     munmap(mapping, mapping_bytes);
     /* By path: the tracker keeps no descriptor the target could close and reuse for its own file. */
     if (truncate(current_path, (off_t)offset) != 0) { /* the header's file_size still bounds readers */ }
@@ -675,6 +714,12 @@ int mg_capture_begin(const char *region_name) {
     sample_interval_ns = 100000;
     int fast_enabled;
     mg_unwind_counters(&fast_unwinds_at_begin, &slow_unwinds_at_begin, &shallow_unwinds_at_begin, &fast_enabled);
+    hdr->role = (uint32_t)mg_process->role;
+    hdr->parent_pid = (uint32_t)forked_from;
+    ssize_t program_length = readlink("/proc/self/exe", hdr->program, sizeof hdr->program - 1);
+    hdr->program[program_length > 0 ? program_length : 0] = 0;
+    if (mg_process->role == MG_ROLE_ROOT) mg_tree_region_begin(current_path);
+    if (mg_process->role == MG_ROLE_CHILD) mg_tree_child_joined();
     hdr->start_ns = mg_now_ns();
     append_sample(hdr->start_ns);
     mg_tracking = 1;
@@ -682,10 +727,13 @@ int mg_capture_begin(const char *region_name) {
     return 0;
 }
 
+int mg_capture_tracking(void) { return mg_tracking && hdr != NULL; }
+
 void mg_capture_mark_exec(const char *path, int preload_kept) {
     if (!mg_process->configured || forked_child) return;
     mg_capture_lock();
-    if (hdr) {
+    /* A vfork child shares our memory and pid-less state: only the capture's own process marks it. */
+    if (hdr && hdr->pid == (int32_t)getpid()) {
         snprintf(hdr->exec_path, sizeof hdr->exec_path, "%s", path ? path : "?");
         hdr->flags |= MG_FLAG_EXECED;
         if (!preload_kept) hdr->flags |= MG_FLAG_EXEC_WITHOUT_PRELOAD;
@@ -707,11 +755,46 @@ void mg_capture_end(void) {
     mg_capture_unlock();
 }
 
-/* In a forked child the mapping is shared with the parent: stop writing to it at once.
- * The child (and anything it execs) is not tracked; see docs/capture-format.md. */
-void mg_capture_fork_child(void) {
-    forked_child = 1;
-    mg_tracking = 0;
-    hdr = NULL;
+/* `track_child`: the parent was measuring at the fork and child tracking is on.
+ * In a forked child the parent's mapping is shared: it is never written again from here.
+ * When the parent was measuring and child tracking is on, the child starts a capture of its
+ * own (`<parent's capture>-p<pid>`): allocations inherited from the parent are unknown to it
+ * (freeing them changes nothing), what it allocates from now on is its own and the tree's. */
+void mg_capture_fork_child(int track_child) {
+    pid_t parent = hdr ? (pid_t)hdr->pid : 0;
     pthread_mutex_init(&capture_mutex, NULL);
+    if (mapping) munmap(mapping, mapping_bytes);
+    mapping = NULL;
+    hdr = NULL;
+    forked_child = 1;
+    if (!track_child) return;
+    char path[sizeof current_path];
+    if (mg_tree_child_path(path, sizeof path, getpid()) != 0) return;
+    size_t length = strlen(path);
+    if (length >= sizeof base_path) return;
+    mg_process_state *state = make_process_state();
+    if (!state) return;
+    memcpy(base_path, path, length + 1);
+    captures_created = 0;
+    regions_only = 0;
+    forked_child = 0;
+    forked_from = parent;
+    state->configured = 1;
+    state->role = MG_ROLE_CHILD;
+    mg_process = state;
+    mg_capture_begin("process");
+}
+
+void mg_capture_end_at_exit(void) {
+    if (!mg_process->configured || forked_child) return;
+    /* Bounded wait: a thread in the middle of an event releases the lock within microseconds;
+     * if it does not (this thread was interrupted inside a hook), leave the capture unfinished. */
+    for (int attempt = 0; attempt < 2000; attempt++) {
+        if (pthread_mutex_trylock(&capture_mutex) == 0) {
+            finalize_locked();
+            mg_capture_unlock();
+            return;
+        }
+        usleep(50);
+    }
 }

@@ -15,6 +15,9 @@
 #define MG_VERSION 1u
 #define MG_HEADER_SIZE 4096u
 
+#define MG_ROLE_ROOT 1u
+#define MG_ROLE_CHILD 2u
+
 #define MG_STATE_RUNNING 1u
 #define MG_STATE_FINISHED 2u
 
@@ -78,6 +81,13 @@ typedef struct mg_header {
     uint32_t reserved2;
     char exec_path[512];      /* program passed to the last exec (MG_FLAG_EXECED), NUL-terminated */
     uint64_t shallow_unwinds; /* allocations recorded without native frames: too little stack left */
+    int64_t tree_peak_bytes;  /* root captures: high-water mark of the process tree's combined live
+                                 bytes during this region (equals peak_bytes when no child ran) */
+    uint32_t tree_children;   /* root captures: tracked child processes started during this region */
+    uint32_t untracked_children; /* root captures: children left untracked (children: false) */
+    char program[256];        /* this process's executable (/proc/self/exe), NUL-terminated */
+    uint32_t role;            /* 1 root of the target's process tree, 2 a tracked descendant */
+    uint32_t parent_pid;      /* descendants: the pid of the process it was forked from, else 0 */
 } mg_header;
 
 _Static_assert(sizeof(mg_header) <= MG_HEADER_SIZE, "the header fits its page");
@@ -87,6 +97,9 @@ _Static_assert(__builtin_offsetof(mg_header, region_name) == 232, "region_name o
 _Static_assert(__builtin_offsetof(mg_header, fast_unwinds) == 488, "fast_unwinds offset read by the decoders");
 _Static_assert(__builtin_offsetof(mg_header, exec_path) == 512, "exec_path offset read by the decoders");
 _Static_assert(__builtin_offsetof(mg_header, shallow_unwinds) == 1024, "shallow_unwinds offset read by the decoders");
+_Static_assert(__builtin_offsetof(mg_header, tree_peak_bytes) == 1032, "tree_peak_bytes offset read by the decoders");
+_Static_assert(__builtin_offsetof(mg_header, program) == 1048, "program offset read by the decoders");
+_Static_assert(__builtin_offsetof(mg_header, role) == 1304, "role offset read by the decoders");
 
 typedef struct mg_stack {
     uint64_t hash;

@@ -16,6 +16,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "capture_format.h"
 #include "memgate.h"
 #include "tracker_internal.h"
 
@@ -435,7 +436,7 @@ MG_EXPORT int memgate_activate(const char *path) {
     int status = 0;
     if (!mg_capture_is_configured()) {
         mg_stacks_init();
-        status = mg_capture_configure(path, 1);
+        status = mg_capture_configure(path, 1, 0);
         if (status == 0) pthread_atfork(before_fork, after_fork_parent, after_fork_child);
     }
     mg_in_tracker = 0;
@@ -444,15 +445,31 @@ MG_EXPORT int memgate_activate(const char *path) {
 
 /* ---- process lifecycle ---- */
 
-static void before_fork(void) { mg_capture_lock(); }
-static void after_fork_parent(void) { mg_capture_unlock(); }
-static void after_fork_child(void) { mg_capture_fork_child(); }
+/* Children are tracked unless MEMGATE_CHILDREN=0 (config `children: false`). */
+static int children_tracked = 1;
+static int tracking_at_fork;
 
-/* Decides whether this process is the tracked one. The first tracked image records its
- * pid in MEMGATE_OWNER_PID; an exec keeps the pid, so a wrapper that execs the real program
- * hands tracking on to it, while any other process that inherits the environment (a
- * forked-and-exec'd helper) sees a different pid and stays untracked. */
-static int is_tracked_process(void) {
+static void before_fork(void) {
+    mg_capture_lock();
+    tracking_at_fork = mg_capture_tracking();
+}
+
+static void after_fork_parent(void) { mg_capture_unlock(); }
+
+static void after_fork_child(void) {
+    int saved_guard = mg_in_tracker;
+    mg_in_tracker = 1;
+    region_thread_only = 0;
+    if (tracking_at_fork && !children_tracked) mg_tree_note_untracked_child();
+    mg_capture_fork_child(tracking_at_fork && children_tracked);
+    mg_in_tracker = saved_guard;
+}
+
+/* Whether this image is the root of the target's process tree. The first tracked image
+ * records its pid in MEMGATE_OWNER_PID; an exec keeps the pid, so a wrapper that execs the
+ * real program hands the root's capture on to it. Any other process that inherits the
+ * environment is a descendant. */
+static int is_tree_root(void) {
     const char *owner = getenv("MEMGATE_OWNER_PID");
     char own_pid[24];
     snprintf(own_pid, sizeof own_pid, "%d", (int)getpid());
@@ -461,23 +478,58 @@ static int is_tracked_process(void) {
     return 1;
 }
 
+static int environment_flag(const char *name, int fallback) {
+    const char *value = getenv(name);
+    if (!value || !*value) return fallback;
+    return strcmp(value, "0") != 0;
+}
+
+static void start_root(const char *output) {
+    char tree_path[4200];
+    snprintf(tree_path, sizeof tree_path, "%s.tree", output);
+    mg_tree_attach(tree_path, 1);
+    mg_native_frames = environment_flag("MEMGATE_NATIVE", 1);
+    int only_regions = environment_flag("MEMGATE_REGIONS_ONLY", 0);
+    mg_stacks_init();
+    if (mg_capture_configure(output, only_regions, MG_ROLE_ROOT) != 0) return;
+    pthread_atfork(before_fork, after_fork_parent, after_fork_child);
+    if (!only_regions) {
+        const char *name = getenv("MEMGATE_REGION_NAME");
+        mg_capture_begin(name && *name ? name : "process");
+    }
+}
+
+/* A program started by the tree (fork+exec, posix_spawn, a shell's child): measured as a whole
+ * process, with native frames (no bootstrap installs Python frames in it), while the root is
+ * measuring. */
+static void start_descendant(const char *output) {
+    char tree_path[4200];
+    snprintf(tree_path, sizeof tree_path, "%s.tree", output);
+    if (mg_tree_attach(tree_path, 0) != 0) return;
+    if (!children_tracked) {
+        mg_tree_note_untracked_child();
+        return;
+    }
+    char path[4096];
+    if (mg_tree_child_path(path, sizeof path, getpid()) != 0) return;
+    mg_native_frames = 1;
+    mg_stacks_init();
+    if (mg_capture_configure(path, 0, MG_ROLE_CHILD) != 0) return;
+    pthread_atfork(before_fork, after_fork_parent, after_fork_child);
+    mg_capture_begin("process");
+}
+
 __attribute__((constructor)) static void memgate_initialize(void) {
     resolve_real_functions();
     mg_in_tracker = 1;
     mg_unwind_learn_thread_stack(); /* the main thread's; other threads learn theirs at start */
     const char *output = getenv("MEMGATE_OUTPUT");
-    if (output && *output && is_tracked_process()) {
-        const char *native = getenv("MEMGATE_NATIVE");
-        mg_native_frames = !(native && strcmp(native, "0") == 0);
-        const char *regions_only = getenv("MEMGATE_REGIONS_ONLY");
-        mg_stacks_init();
-        int only_regions = regions_only && strcmp(regions_only, "1") == 0;
-        if (mg_capture_configure(output, only_regions) == 0) {
-            pthread_atfork(before_fork, after_fork_parent, after_fork_child);
-            if (!only_regions) {
-                const char *name = getenv("MEMGATE_REGION_NAME");
-                mg_capture_begin(name && *name ? name : "process");
-            }
+    children_tracked = environment_flag("MEMGATE_CHILDREN", 1);
+    if (output && *output) {
+        if (is_tree_root()) {
+            start_root(output);
+        } else {
+            start_descendant(output);
         }
     }
     mg_in_tracker = 0;
@@ -492,7 +544,7 @@ static void (*real_exit_now_c99)(int);
 static void finalize_before_exit(void) {
     if ((pid_t)syscall(SYS_getpid) != mg_capture_owner_pid()) return;
     mg_in_tracker = 1;
-    mg_capture_end();
+    mg_capture_end_at_exit();
 }
 
 MG_EXPORT void _exit(int status) {

@@ -33,18 +33,24 @@ void mg_os_free(void *address, size_t bytes);
 typedef struct mg_process_state {
     volatile int tracking; /* allocations are being recorded right now (relaxed read, hot path) */
     int configured;        /* this process has a capture path */
+    int role;              /* MG_ROLE_ROOT or MG_ROLE_CHILD once configured */
 } mg_process_state;
 extern mg_process_state *mg_process;
 #define mg_tracking (mg_process->tracking)
 /* Whether native frames are unwound (whole-program native targets, or Python native: true). */
 extern int mg_native_frames;
 
-int mg_capture_configure(const char *path, int regions_only);
+int mg_capture_configure(const char *path, int regions_only, int role);
+/* Ends the capture from _exit: never waits on a lock held by an interrupted hook; the capture
+ * is then left unfinished (read as interrupted) rather than the process hanging. */
+void mg_capture_end_at_exit(void);
+/* Whether this process records allocations right now (fork decides the child's fate by it). */
+int mg_capture_tracking(void);
 int mg_capture_is_configured(void);
 pid_t mg_capture_owner_pid(void);
 int mg_capture_begin(const char *region_name);
 void mg_capture_end(void);
-void mg_capture_fork_child(void);
+void mg_capture_fork_child(int track_child);
 /* Marks the open capture as handed to an exec of `path` (before the exec), or clears that mark
  * when the exec failed and this image goes on. */
 void mg_capture_mark_exec(const char *path, int preload_kept);
@@ -120,6 +126,19 @@ int mg_mappings_take(uintptr_t start, uint32_t *stack_index, uint64_t *bytes, in
 /* Removes [start, end) from the tracked mappings of kind `which` (MG_CARVE_*). */
 void mg_mappings_carve(uintptr_t start, uintptr_t end, int which, mg_carve_visitor visit, void *context);
 void mg_mappings_clear(void);
+
+/* ---- process tree (tree.c) ---- */
+int mg_tree_attach(const char *path, int create);
+int mg_tree_attached(void);
+void mg_tree_root_publish(int64_t root_live);
+void mg_tree_child_add(int64_t delta);
+void mg_tree_region_begin(const char *current_path);
+void mg_tree_region_end(int64_t root_peak, int64_t *tree_peak, uint32_t *children_started, int still_active);
+/* `<root's current capture>-p<pid>` for a child starting now; -1 when the root is not measuring. */
+int mg_tree_child_path(char *path, size_t capacity, pid_t pid);
+void mg_tree_child_joined(void);
+void mg_tree_note_untracked_child(void);
+uint32_t mg_tree_untracked_children(void);
 
 /* ---- misc ---- */
 uint64_t mg_now_ns(void);

@@ -34,6 +34,12 @@ extension Frame {
     /// - Parameter frames: outermost first.
     public static func allocatingFrame(in frames: [Frame]) -> Frame? {
         if let python = frames.last(where: { $0.kind == .python }) { return python }
-        return frames.last(where: { !$0.isRuntimeFrame }) ?? frames.last
+        let code = frames.filter { $0.kind != .process }
+        return code.last(where: { !$0.isRuntimeFrame }) ?? code.last
+    }
+
+    /// The process frame of a stack from a multi-process target, if any.
+    public static func processFrame(in frames: [Frame]) -> Frame? {
+        frames.first { $0.kind == .process }
     }
 }

@@ -4,6 +4,9 @@ public struct Frame: Hashable, Codable, Sendable {
     public enum Kind: String, Codable, Sendable {
         case python
         case native
+        /// The outermost frame of a stack in a multi-process target: names the process
+        /// (`function` = program name, `module` = its executable, `pid`).
+        case process
     }
 
     /// Function name for people and site keys: a Python qualname, a native symbol in its
@@ -22,9 +25,11 @@ public struct Frame: Hashable, Codable, Sendable {
     /// module's load bias (the link-time address), the same on every run despite ASLR.
     public var moduleOffset: UInt64?
     public var kind: Kind
+    /// For a process frame: the process id.
+    public var pid: Int?
 
     enum CodingKeys: String, CodingKey {
-        case function, symbol, file, line, module, moduleOffset, kind
+        case function, symbol, file, line, module, moduleOffset, kind, pid
     }
 
     public init(

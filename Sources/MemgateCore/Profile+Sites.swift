@@ -9,11 +9,14 @@ extension Profile {
         // Wrapping sums: figures come from a file a crashed or hostile target may have damaged.
         for stack in stacks {
             let frame = Frame.allocatingFrame(in: stack.frames)
-            let key = frame.map(SiteKey.init(frame:)) ?? SiteKey(function: "??", file: "")
+            var key = frame.map(SiteKey.init(frame:)) ?? SiteKey(function: "??", file: "")
+            let process = Frame.processFrame(in: stack.frames)
+            key.process = process?.function
             var site = sites[key] ?? Site(key: key, line: frame?.line, bytesAtPeak: 0)
             if stack.bytesAtPeak > lineWeight[key, default: -1] {
                 lineWeight[key] = stack.bytesAtPeak
                 site.line = frame?.line
+                site.pid = process?.pid
             }
             site.bytesAtPeak &+= stack.bytesAtPeak
             site.allocationsAtPeak &+= stack.allocationsAtPeak

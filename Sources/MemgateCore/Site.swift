@@ -13,9 +13,11 @@ public struct Site: Hashable, Codable, Sendable {
     public var allocationCount: Int64
     /// Requested bytes still live at the end of the region.
     public var bytesAtEnd: Int64
+    /// For multi-process targets: the pid of the process holding most of the site's bytes.
+    public var pid: Int?
 
     enum CodingKeys: String, CodingKey {
-        case key, line, bytesAtPeak, allocationsAtPeak, totalBytes, allocationCount, bytesAtEnd
+        case key, line, bytesAtPeak, allocationsAtPeak, totalBytes, allocationCount, bytesAtEnd, pid
     }
 
     public init(
@@ -31,10 +33,17 @@ public struct Site: Hashable, Codable, Sendable {
         self.bytesAtEnd = bytesAtEnd
     }
 
-    /// `function @ file:line` for people.
+    /// `function @ file:line` for people; `… (in program, pid N)` in a multi-process target.
     public var displayName: String {
-        guard !key.file.isEmpty else { return key.function }
-        if let line { return "\(key.function) @ \(key.file):\(line)" }
-        return key.description
+        let site: String
+        if key.file.isEmpty {
+            site = key.function
+        } else if let line {
+            site = "\(key.function) @ \(key.file):\(line)"
+        } else {
+            site = "\(key.function) @ \(key.file)"
+        }
+        guard let process = key.process else { return site }
+        return "\(site) (in \(process)" + (pid.map { ", pid \($0))" } ?? ")")
     }
 }

@@ -26,7 +26,8 @@ public enum CaptureSet {
             entries.compactMap { entry -> String? in
                 guard entry.hasPrefix(name + "-") else { return nil }
                 let rest = entry.dropFirst(name.count + 1)
-                return String(rest.split(separator: ".").first ?? Substring(rest))
+                let worker = String(rest.split(separator: ".").first ?? Substring(rest))
+                return isDescendantSuffix(worker) ? nil : worker
             })
         var paths = self.paths(basePath: basePath)
         for worker in workers.sorted() {
@@ -54,6 +55,79 @@ public enum CaptureSet {
         return nil
     }
 
+    /// `p<pid>`: the suffix of a child process's capture (`<capture>-p<pid>`), not a worker's.
+    static func isDescendantSuffix(_ suffix: some StringProtocol) -> Bool {
+        suffix.count > 1 && suffix.first == "p" && suffix.dropFirst().allSatisfy(\.isNumber)
+    }
+
+    /// Captures of the processes the capture's process started (`<capture>-p<pid>`), by pid.
+    public static func descendantPaths(of capture: URL) -> [URL] {
+        let directory = capture.deletingLastPathComponent()
+        let name = capture.lastPathComponent
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return entries.compactMap { entry -> (Int, String)? in
+            guard entry.hasPrefix(name + "-"), isDescendantSuffix(entry.dropFirst(name.count + 1)),
+                let pid = Int(entry.dropFirst(name.count + 2))
+            else { return nil }
+            return (pid, entry)
+        }.sorted { $0.0 < $1.0 }.map { directory.appendingPathComponent($0.1) }
+    }
+
+    /// Every file one tracked run may leave for `basePath`: captures of regions, workers and
+    /// child processes, and the process tree's shared page.
+    public static func allFiles(basePath: URL) -> [URL] {
+        let directory = basePath.deletingLastPathComponent()
+        let name = basePath.lastPathComponent
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        func isOurs(_ entry: String) -> Bool {
+            if entry == name || entry == name + ".tree" { return true }
+            if entry.hasPrefix(name + "."), entry.dropFirst(name.count + 1).allSatisfy(\.isNumber) { return true }
+            guard entry.hasPrefix(name + "-") else { return false }
+            let suffix = entry.dropFirst(name.count + 1)
+            let writer = suffix.split(separator: ".").first ?? suffix
+            return isDescendantSuffix(writer) || writer.hasPrefix("gw")
+        }
+        return entries.filter(isOurs).map { directory.appendingPathComponent($0) }
+    }
+
+    /// The peak the process tree reached, from its shared page `<basePath>.tree` (for a root
+    /// capture that was not finalized); nil when there is none.
+    public static func treePeakBytes(basePath: URL) -> Int64? {
+        let tree = URL(fileURLWithPath: basePath.path + ".tree")
+        guard let data = try? Data(contentsOf: tree), data.count >= 32, data.prefix(8) == Data("MGTREE01".utf8) else {
+            return nil
+        }
+        return data.subdata(in: 24..<32).withUnsafeBytes { Int64(littleEndian: $0.loadUnaligned(as: Int64.self)) }
+    }
+
+    /// The profile of a whole process tree whose root wrote `path`: the root's capture joined
+    /// with those of the processes it started during the same region (see `ProcessTree`).
+    public static func treeProfile(path: URL, basePath: URL, symbolizer: NativeSymbolizer = NativeSymbolizer())
+        throws(CaptureError) -> Profile
+    {
+        let root = try processCapture(path: path, symbolizer: symbolizer)
+        var descendants: [ProcessCapture] = []
+        var unreadable: [String] = []
+        for child in descendantPaths(of: path) where hasContent(child) {
+            do {
+                let capture = try processCapture(path: child, symbolizer: symbolizer)
+                // Children of an image the root exec'd away from belong to that earlier image.
+                if capture.raw.startNanoseconds >= root.raw.startNanoseconds { descendants.append(capture) }
+            } catch {
+                unreadable.append("the capture of child process \(child.lastPathComponent) is unreadable (\(error))")
+            }
+        }
+        var profile = ProcessTree.combine(
+            root: root, descendants: descendants, treePeakBytes: treePeakBytes(basePath: basePath))
+        if !unreadable.isEmpty { profile.captureNotices = (profile.captureNotices ?? []) + unreadable }
+        return profile
+    }
+
+    static func processCapture(path: URL, symbolizer: NativeSymbolizer) throws(CaptureError) -> ProcessCapture {
+        let raw = try decode(path: path)
+        return ProcessCapture(raw: raw, profile: try profile(raw: raw, symbolizer: symbolizer))
+    }
+
     /// Decodes one capture file.
     public static func decode(path: URL) throws(CaptureError) -> RawCapture {
         let data: Data
@@ -67,7 +141,11 @@ public enum CaptureSet {
     public static func profile(path: URL, symbolizer: NativeSymbolizer = NativeSymbolizer()) throws(CaptureError)
         -> Profile
     {
-        let raw = try decode(path: path)
+        try profile(raw: decode(path: path), symbolizer: symbolizer)
+    }
+
+    /// Symbolizes a decoded capture into a profile, refining an exec's "not measured" reason.
+    static func profile(raw: RawCapture, symbolizer: NativeSymbolizer) throws(CaptureError) -> Profile {
         var profile = raw.profile(symbols: symbolizer.symbolize(raw))
         if !raw.isFinished, let execPath = raw.execPath, !raw.execDroppedPreload,
             let reason = ExecutableInspector.unreachableReason(program: execPath)

@@ -56,7 +56,7 @@ public struct TargetExecution: Sendable {
         if case .pytest = target.kind { environment["MEMGATE_PYTEST_REPORT"] = reportPath }
         return TrackedCommand(
             program: program, nativeFrames: !runsPython || target.native,
-            ignorePatterns: target.ignore, extraEnvironment: environment)
+            ignorePatterns: target.ignore, extraEnvironment: environment, trackChildren: target.trackChildren)
     }
 
     private func resolve(_ path: String) -> String {
@@ -85,7 +85,7 @@ public struct TargetExecution: Sendable {
                 capturePaths: CaptureSet.allPaths(basePath: capture), reportPath: report, outcome: outcome)
         }
         let paths = CaptureSet.paths(basePath: capture).filter { CaptureSet.hasContent($0) }
-        let profile = try paths.last.map { path throws(CaptureError) in try load(path) }
+        let profile = try paths.last.map { path throws(CaptureError) in try load(path, basePath: capture) }
         var measured = MeasuredCase(
             name: target.name, profile: profile.map { named($0) }, processEnd: outcome.processEnd,
             outputTail: outcome.outputTail, durationSeconds: outcome.durationSeconds)
@@ -97,8 +97,9 @@ public struct TargetExecution: Sendable {
         return [measured]
     }
 
-    private func load(_ path: URL) throws(CaptureError) -> Profile {
-        let profile = try CaptureSet.profile(path: path, symbolizer: symbolizer)
+    /// The profile of the process tree whose root wrote `path` (its children's captures joined).
+    private func load(_ path: URL, basePath: URL) throws(CaptureError) -> Profile {
+        let profile = try CaptureSet.treeProfile(path: path, basePath: basePath, symbolizer: symbolizer)
         guard let sourceRoot else { return profile }
         return profile.relativizingFiles(to: sourceRoot)
     }
@@ -113,7 +114,7 @@ public struct TargetExecution: Sendable {
         // The last capture per region name is the final attempt (reruns make several).
         var profiles: [String: Profile] = [:]
         for path in capturePaths {
-            let profile = try load(path)
+            let profile = try load(path, basePath: path)
             profiles[profile.regionName] = profile
         }
         let tests = PytestOutcome.load(path: reportPath)

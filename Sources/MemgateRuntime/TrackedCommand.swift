@@ -18,10 +18,14 @@ public struct TrackedCommand: Sendable {
     public var nativeFrames: Bool
     public var ignorePatterns: [String]
     public var extraEnvironment: [String: String]
+    /// Whether the processes the program starts are measured as part of it.
+    public var trackChildren: Bool
 
     public init(
-        program: Program, nativeFrames: Bool, ignorePatterns: [String] = [], extraEnvironment: [String: String] = [:]
+        program: Program, nativeFrames: Bool, ignorePatterns: [String] = [], extraEnvironment: [String: String] = [:],
+        trackChildren: Bool = true
     ) {
+        self.trackChildren = trackChildren
         self.program = program
         self.nativeFrames = nativeFrames
         self.ignorePatterns = ignorePatterns
@@ -56,6 +60,7 @@ public struct TrackedCommand: Sendable {
         environment["MEMGATE_OUTPUT"] = capturePath
         environment.removeValue(forKey: "MEMGATE_OWNER_PID")
         environment["MEMGATE_NATIVE"] = nativeFrames ? "1" : "0"
+        environment["MEMGATE_CHILDREN"] = trackChildren ? "1" : "0"
         if !ignorePatterns.isEmpty { environment["MEMGATE_IGNORE"] = ignorePatterns.joined(separator: "\n") }
         switch program {
         case .native:

@@ -36,6 +36,11 @@ struct RecordCommand: ParsableCommand {
     @Option(help: "Kill the command after this many seconds.")
     var timeoutSeconds: Double?
 
+    @Flag(
+        name: .customLong("no-children"),
+        help: "Measure only the command's own process, not the processes it starts (as `children: false`).")
+    var noChildren = false
+
     @Argument(parsing: .postTerminator, help: "The command to run, after `--`.")
     var command: [String] = []
 
@@ -60,9 +65,10 @@ struct RecordCommand: ParsableCommand {
             program = .native(arguments: arguments)
         }
         let isPython = if case .python = program { true } else { false }
-        let tracked = TrackedCommand(program: program, nativeFrames: isPython ? native : true)
+        let tracked = TrackedCommand(
+            program: program, nativeFrames: isPython ? native : true, trackChildren: !noChildren)
         let outputURL = URL(fileURLWithPath: output).standardizedFileURL
-        for stale in CaptureSet.paths(basePath: outputURL) { try? FileManager.default.removeItem(at: stale) }
+        for stale in CaptureSet.allFiles(basePath: outputURL) { try? FileManager.default.removeItem(at: stale) }
         let tracker = try TrackerLocator.locate()
         RunningTargets.shared.terminateTargetsOnInterrupt()
         let environment = tracked.environment(

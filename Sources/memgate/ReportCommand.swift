@@ -15,6 +15,8 @@ struct ReportCommand: ParsableCommand {
               memgate report memgate.mgc --top 20
               memgate report memgate.mgc --json > profile.json
               memgate report memgate.mgc --html flamegraph.html
+            Captures of child processes beside it (<capture>-p<pid>) are joined in:
+            the peak is the process tree's combined peak and sites name their process.
             A truncated or corrupt capture exits with status 3.
             """
     )
@@ -36,8 +38,10 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let raw = try CaptureSet.decode(path: URL(fileURLWithPath: capture))
-        let profile = raw.profile(symbols: NativeSymbolizer().symbolize(raw))
+        let path = URL(fileURLWithPath: capture)
+        let raw = try CaptureSet.decode(path: path)
+        // The captures of the processes it started (`<capture>-p<pid>`) are joined in.
+        let profile = try CaptureSet.treeProfile(path: path, basePath: path)
         if let html {
             let result = CaseResult(
                 target: profile.regionName, name: profile.regionName, status: .passed,

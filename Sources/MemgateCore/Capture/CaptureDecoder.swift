@@ -78,6 +78,12 @@ public enum CaptureDecoder {
         capture.slowUnwinds = reader.i64(496)
         capture.fastUnwindDisabled = reader.u32(504) != 0
         capture.shallowUnwinds = reader.i64(1024)
+        capture.startNanoseconds = reader.i64(40)
+        capture.treePeakBytes = reader.i64(1032)
+        capture.treeChildren = Int(reader.u32(1040))
+        capture.untrackedChildren = Int(reader.u32(1044))
+        capture.program = String(decoding: bytes[1048..<1304].prefix { $0 != 0 }, as: UTF8.self)
+        capture.role = reader.u32(1304) == 2 ? .descendant : .root
         capture.captureFull = flags & 8 != 0
         capture.stringsFull = flags & 16 != 0
         capture.pythonFunctionsFull = flags & 32 != 0

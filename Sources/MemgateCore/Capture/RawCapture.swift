@@ -40,6 +40,8 @@ public struct RawCapture: Sendable, Equatable {
     public var allocationCount: Int64
     public var freeCount: Int64
     public var peakTimeNanoseconds: Int64
+    /// CLOCK_MONOTONIC at the region's start (comparable across the processes of one machine).
+    public var startNanoseconds: Int64 = 0
     public var durationNanoseconds: Int64
     public var stacks: [Stack]
     public var pythonFunctions: [UInt64: PythonFunction]
@@ -63,6 +65,25 @@ public struct RawCapture: Sendable, Equatable {
     public var execPath: String?
     /// True when that exec's environment no longer preloaded the tracker.
     public var execDroppedPreload: Bool = false
+    /// The process's role in the target's process tree.
+    public var role: ProcessRole = .root
+    /// The executable of the process that wrote the capture.
+    public var program: String = ""
+    /// Root captures: the high-water mark of the whole tree's combined live bytes in this
+    /// region (equal to `peakBytes` when no child process ran).
+    public var treePeakBytes: Int64 = 0
+    /// Root captures: tracked child processes started during the region.
+    public var treeChildren: Int = 0
+    /// Root captures: child processes left untracked (`children: false`).
+    public var untrackedChildren: Int = 0
+
+    /// Where a capture's process sits in the target's process tree.
+    public enum ProcessRole: Sendable, Equatable {
+        /// The target itself (or what it exec'd into).
+        case root
+        /// A process the target started (fork, spawn, exec in a child).
+        case descendant
+    }
 
     /// A frame word with this bit set is a Python frame: function id and line packed below it.
     public static let pythonFrameBit: UInt64 = 1 << 63

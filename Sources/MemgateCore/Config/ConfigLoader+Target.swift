@@ -30,7 +30,7 @@ extension ConfigLoader {
             tolerance: settings.tolerance, timeoutSeconds: settings.timeoutSeconds ?? 120,
             env: settings.env ?? [:], cwd: cwd, interpreter: settings.interpreter,
             native: settings.native ?? false, ignore: settings.ignore ?? [],
-            repeatCount: settings.repeatCount ?? 1, line: node.line)
+            repeatCount: settings.repeatCount ?? 1, trackChildren: settings.children ?? true, line: node.line)
         return (target, nameNode)
     }
 

@@ -41,6 +41,8 @@ public struct TargetConfig: Hashable, Sendable {
     public var ignore: [String]
     /// `repeat`: how many runs (at least 1); the gate uses the median.
     public var repeatCount: Int
+    /// `children`: measure the processes the target starts as part of it (default true).
+    public var trackChildren: Bool
     /// 1-based line of the target in the YAML, for messages.
     public var line: Int
 
@@ -50,7 +52,7 @@ public struct TargetConfig: Hashable, Sendable {
         maxAllocations: Int64? = nil, tolerance: Tolerance = Tolerance(),
         timeoutSeconds: Double = 120, env: [String: String] = [:], cwd: String? = nil,
         interpreter: String? = nil, native: Bool = false, ignore: [String] = [],
-        repeatCount: Int = 1, line: Int = 0
+        repeatCount: Int = 1, trackChildren: Bool = true, line: Int = 0
     ) {
         precondition(repeatCount >= 1, "repeat must be at least 1")
         precondition(timeoutSeconds > 0, "timeout must be positive")
@@ -67,6 +69,7 @@ public struct TargetConfig: Hashable, Sendable {
         self.native = native
         self.ignore = ignore
         self.repeatCount = repeatCount
+        self.trackChildren = trackChildren
         self.line = line
     }
 

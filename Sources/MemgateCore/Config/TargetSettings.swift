@@ -6,7 +6,7 @@ struct TargetSettings {
     /// Keys allowed both in `defaults` and in a target, in the order messages list them.
     static let keys = [
         "tolerance", "noise-floor", "top-sites", "timeout", "limit", "limit-leaks",
-        "max-allocations", "env", "interpreter", "native", "ignore", "repeat",
+        "max-allocations", "env", "interpreter", "native", "ignore", "repeat", "children",
     ]
 
     var growthFraction: Double?
@@ -21,6 +21,7 @@ struct TargetSettings {
     var native: Bool?
     var ignore: [String]?
     var repeatCount: Int?
+    var children: Bool?
 
     /// Reads the settings keys among `entries`, ignoring the others (the caller validated them).
     init(entries: [ConfigNode.Entry]) throws(ConfigError) {
@@ -46,6 +47,7 @@ struct TargetSettings {
         case "env": env = try value.environment()
         case "interpreter": interpreter = try value.string(expected: "a path such as \".venv/bin/python\"")
         case "native": native = try value.bool()
+        case "children": children = try value.bool()
         case "ignore":
             ignore = try value.stringList(expected: "a list of patterns such as [\"*/ddtrace/*\"]", allowEmpty: true)
         case "repeat":
@@ -70,6 +72,7 @@ struct TargetSettings {
         merged.native = target.native ?? native
         merged.ignore = target.ignore ?? ignore
         merged.repeatCount = target.repeatCount ?? repeatCount
+        merged.children = target.children ?? children
         return merged
     }
 
