@@ -20,6 +20,9 @@ public struct Finding: Hashable, Codable, Sendable {
         case targetTimedOut
         /// The target exited with a non-zero status.
         case targetExitedNonZero
+        /// memgate itself could not run the target (a command not found, an unreadable capture):
+        /// not the target's failure.
+        case launchFailed
         /// Nothing was measured although the target ended normally (no capture was written).
         case noMeasurement
         /// The tracker did not see the case to its end (an exec it could not follow, a capture

@@ -14,6 +14,49 @@ struct ArtifactWriter {
     /// run keeps what it measured; removed once the full artifacts are written.
     static let partialResultsName = "results.partial.jsonl"
 
+    /// Checks, before anything runs, that the artifacts directory and the single files can be
+    /// written: an existing path that is not a directory, or a parent that is a file, is a usage
+    /// error (exit 2) rather than a failure after every target has run.
+    static func validate(directory: String?, files: [String?]) throws {
+        var problems: [String] = []
+        if let directory {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
+                if !isDirectory.boolValue {
+                    problems.append("--artifacts \(directory) exists and is not a directory")
+                } else if !FileManager.default.isWritableFile(atPath: directory) {
+                    problems.append("--artifacts \(directory) is not writable")
+                }
+            } else if let blocker = fileBlocking(URL(fileURLWithPath: directory)) {
+                problems.append("--artifacts \(directory) cannot be created: \(blocker) is not a directory")
+            }
+        }
+        for case let file? in files {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory), isDirectory.boolValue {
+                problems.append("\(file) is a directory, expected a file to write")
+            } else if let blocker = fileBlocking(URL(fileURLWithPath: file).deletingLastPathComponent()) {
+                problems.append("\(file) cannot be written: \(blocker) is not a directory")
+            }
+        }
+        guard problems.isEmpty else {
+            throw MemgateFailure(description: problems.joined(separator: "; "), code: ExitStatus.usage)
+        }
+    }
+
+    /// The nearest existing ancestor of `url` (or `url` itself) when it is a file, not a directory.
+    private static func fileBlocking(_ url: URL) -> String? {
+        var current = url.standardizedFileURL
+        while current.path != "/" {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: current.path, isDirectory: &isDirectory) {
+                return isDirectory.boolValue ? nil : current.path
+            }
+            current = current.deletingLastPathComponent()
+        }
+        return nil
+    }
+
     /// Appends one finished case to `<artifacts>/results.partial.jsonl` (one JSON object a line).
     func appendPartial(_ result: CaseResult) {
         guard let artifactsDirectory else { return }

@@ -60,6 +60,13 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let suite = try ConfigLoader.load(path: config)
         let selected = try selectTargets(suite)
+        // Every input is validated before anything runs, so exit 2 means nothing ran or was written.
+        let baselines: LoadedBaselines
+        do { baselines = try SuiteRunner.loadBaselines(config: suite, targets: selected) } catch {
+            throw MemgateFailure(description: "invalid baseline:\n\(error)", code: ExitStatus.usage)
+        }
+        try ArtifactWriter.validate(
+            directory: artifacts, files: [junit, json, markdown ?? ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"]])
         let tracker: String
         do { tracker = try TrackerLocator.locate() } catch {
             throw MemgateFailure(description: "\(error)", code: ExitStatus.internalFailure)
@@ -73,7 +80,8 @@ struct RunCommand: ParsableCommand {
         let start = Date()
         let runner = SuiteRunner(
             config: suite, trackerPath: tracker, environment: environment,
-            options: SuiteRunOptions(updateBaselines: updateBaselines, failFast: failFast, jobs: jobs))
+            options: SuiteRunOptions(updateBaselines: updateBaselines, failFast: failFast, jobs: jobs),
+            baselines: baselines)
         let writer = ArtifactWriter(
             artifactsDirectory: artifacts, junitPath: junit, jsonPath: json,
             markdownPath: markdown ?? environment["GITHUB_STEP_SUMMARY"])

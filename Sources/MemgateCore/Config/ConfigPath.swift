@@ -40,4 +40,21 @@ enum ConfigPath {
     static func isInside(_ path: String, root: String) -> Bool {
         root == "/" || path == root || path.hasPrefix(root + "/")
     }
+
+    /// `path` with every symlink resolved: the nearest existing ancestor through `realpath(3)`,
+    /// the rest appended as written (it does not exist yet). Nil when nothing can be resolved.
+    static func realPath(_ path: String) -> String? {
+        var existing = normalize(path)
+        var rest: [String] = []
+        while true {
+            if let resolved = realpath(existing, nil) {
+                defer { free(resolved) }
+                let base = String(cString: resolved)
+                return rest.isEmpty ? base : normalize(base + "/" + rest.reversed().joined(separator: "/"))
+            }
+            guard existing != "/" else { return nil }
+            rest.append(String(existing[existing.index(after: existing.lastIndex(of: "/")!)...]))
+            existing = directory(of: existing)
+        }
+    }
 }

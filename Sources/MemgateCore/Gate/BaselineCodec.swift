@@ -23,6 +23,10 @@ public enum BaselineCodec {
         do {
             probe = try decoder.decode(VersionProbe.self, from: data)
         } catch {
+            if let (key, number) = numberOutOfRange(in: data) {
+                throw BaselineError.invalidValue(
+                    path: path, key: key, detail: "\(number) is out of range (a whole number of at most 19 digits)")
+            }
             throw BaselineError.malformed(path: path, detail: explain(error))
         }
         guard let version = probe.formatVersion else {
@@ -36,10 +40,57 @@ public enum BaselineCodec {
         do {
             baseline = try decoder.decode(Baseline.self, from: data)
         } catch {
+            if let (key, number) = numberOutOfRange(in: data) {
+                throw BaselineError.invalidValue(
+                    path: path, key: key, detail: "\(number) is out of range (a whole number of at most 19 digits)")
+            }
             throw BaselineError.malformed(path: path, detail: explain(error))
         }
         try validate(baseline, path: path)
         return baseline
+    }
+
+    /// The key path and text of the first number that is not a whole number in Int64's range
+    /// (every figure of a baseline is one), when the file is otherwise valid JSON. JSONDecoder
+    /// reports such a number as "not valid JSON", which sends people looking for a syntax error.
+    static func numberOutOfRange(in data: Data) -> (key: String, number: String)? {
+        guard let root = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else {
+            return nil
+        }
+        func walk(_ value: Any, _ path: [String]) -> (String, String)? {
+            switch value {
+            case let object as [String: Any]:
+                for key in object.keys.sorted() {
+                    if let found = walk(object[key] as Any, path + [key]) { return found }
+                }
+            case let array as [Any]:
+                for (index, item) in array.enumerated() {
+                    if let found = walk(item, path + ["[\(index)]"]) { return found }
+                }
+            case is Bool, is String:
+                break
+            case let number as NSNumber:
+                // Figures are written as plain integers; anything else (1e30, 2^64) is out of range.
+                if Int64("\(number)") == nil { return (keyPath(path), "\(number)") }
+            default: break
+            }
+            return nil
+        }
+        return walk(root, [])
+    }
+
+    private static func keyPath(_ components: [String]) -> String {
+        var text = ""
+        for component in components {
+            if component.hasPrefix("[") {
+                text += component
+            } else if isIdentifier(component) {
+                text += text.isEmpty ? component : ".\(component)"
+            } else {
+                text += render(component)
+            }
+        }
+        return text
     }
 
     private struct VersionProbe: Decodable {
