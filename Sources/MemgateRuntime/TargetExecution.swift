@@ -69,7 +69,11 @@ public struct TargetExecution: Sendable {
         let scratch = FileManager.default.temporaryDirectory
             .appendingPathComponent("memgate-\(target.name)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: scratch) }
+        RunningTargets.shared.addScratch(scratch)
+        defer {
+            try? FileManager.default.removeItem(at: scratch)
+            RunningTargets.shared.removeScratch(scratch)
+        }
         let capture = scratch.appendingPathComponent("capture.mgc")
         let report = scratch.appendingPathComponent("pytest-report.jsonl")
         let command = trackedCommand(reportPath: report.path)
