@@ -10,6 +10,17 @@ public final class RunningTargets: @unchecked Sendable {
     private var groups: [Int32: String] = [:]
     private var scratchDirectories: Set<URL> = []
     private var sources: [DispatchSourceSignal] = []
+    private var interrupted = false
+
+    /// Called when a target has ended: once memgate is being interrupted, the target's end is
+    /// the interruption's doing, so the caller must not go on to report it (and exit 1 before
+    /// the handler exits 128 + signal); it waits here for the handler's `exit`.
+    func waitIfInterrupted() {
+        lock.lock()
+        let stopping = interrupted
+        lock.unlock()
+        while stopping { sleep(60) }
+    }
 
     func add(_ pid: Int32, token: String) {
         lock.lock()
@@ -44,6 +55,7 @@ public final class RunningTargets: @unchecked Sendable {
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             source.setEventHandler { [self] in
                 lock.lock()
+                interrupted = true
                 let running = groups
                 let scratch = scratchDirectories
                 lock.unlock()

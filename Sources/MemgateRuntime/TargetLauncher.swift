@@ -104,6 +104,7 @@ public enum TargetLauncher {
         }
         let status = waitForExit(pid)
         watch.finish()
+        RunningTargets.shared.waitIfInterrupted()
         // Whatever the target left behind (its group, daemons that called setsid) would outlive
         // the measurement and hold CI up: end it with the target.
         kill(-pid, SIGKILL)

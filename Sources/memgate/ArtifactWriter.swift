@@ -69,41 +69,43 @@ struct ArtifactWriter {
         try? append(line, to: url)
     }
 
-    func write(_ suite: inout SuiteResult) throws {
+    /// Writes every artifact of `suite`. Flamegraph paths are assigned first, in one pure step,
+    /// so every format renders the same immutable results whatever the order of writing.
+    func write(_ suite: SuiteResult) throws {
         let directory = artifactsDirectory.map { URL(fileURLWithPath: $0) }
+        let suite = directory == nil ? suite : ReportFormat.assigningFlamegraphPaths(suite)
         if let directory {
-            let flamegraphs = directory.appendingPathComponent("flamegraphs")
-            try FileManager.default.createDirectory(at: flamegraphs, withIntermediateDirectories: true)
-            for index in suite.cases.indices where suite.cases[index].profile != nil {
-                let item = suite.cases[index]
-                // Target names are already file-safe; pytest node ids get a safe name plus a hash.
-                let file =
-                    item.name == item.target
-                    ? "flamegraphs/\(item.target).html"
-                    : "flamegraphs/\(item.target)/\(BaselineFileName.safeFileName(forCase: item.name)).html"
-                suite.cases[index].flamegraphPath = file
+            for result in suite.cases {
+                guard let path = result.flamegraphPath else { continue }
                 try atomicWrite(
-                    Data(HtmlFlamegraph.render(result: suite.cases[index]).utf8),
-                    to: directory.appendingPathComponent(file))
+                    Data(HtmlFlamegraph.render(result: result).utf8), to: directory.appendingPathComponent(path))
             }
-            try atomicWrite(
-                Data(HtmlIndex.render(suite: suite).utf8), to: directory.appendingPathComponent("index.html"))
-            try atomicWrite(
-                Data(MarkdownSummary.render(suite).utf8), to: directory.appendingPathComponent("summary.md"))
         }
-        if let path = junitPath ?? directory?.appendingPathComponent("junit.xml").path {
-            try atomicWrite(JUnitReport.render([suite]), to: URL(fileURLWithPath: path))
-        }
-        if let path = jsonPath ?? directory?.appendingPathComponent("results.json").path {
-            try atomicWrite(JSONResults.render([suite]), to: URL(fileURLWithPath: path))
+        for format in ReportFormat.allCases {
+            guard let destination = destination(of: format, in: directory) else { continue }
+            try atomicWrite(try format.render(suite), to: destination)
         }
         if let directory {
             try? FileManager.default.removeItem(at: directory.appendingPathComponent(Self.partialResultsName))
         }
         if let markdownPath {
             // $GITHUB_STEP_SUMMARY is shared by all steps of a job: append, never replace.
-            try append(Data((MarkdownSummary.render(suite) + "\n").utf8), to: URL(fileURLWithPath: markdownPath))
+            try append(
+                try ReportFormat.markdown.render(suite) + Data("\n".utf8), to: URL(fileURLWithPath: markdownPath))
         }
+    }
+
+    /// Where `format` is written: its single-file option, else its file in the artifacts
+    /// directory (the Markdown option appends, so it is handled apart).
+    private func destination(of format: ReportFormat, in directory: URL?) -> URL? {
+        let single: String? =
+            switch format {
+            case .junit: junitPath
+            case .json: jsonPath
+            case .markdown, .htmlIndex: nil
+            }
+        if let single { return URL(fileURLWithPath: single) }
+        return directory?.appendingPathComponent(format.artifactName)
     }
 
     /// Appends to an existing file, or creates it (and its directory) when there is none.

@@ -39,10 +39,8 @@ struct ReportCommand: ParsableCommand {
         let raw = try CaptureSet.decode(path: URL(fileURLWithPath: capture))
         let profile = raw.profile(symbols: NativeSymbolizer().symbolize(raw))
         if let html {
-            let result = CaseResult(
-                target: profile.regionName, name: profile.regionName, status: .passed,
-                profile: profile, tolerance: Tolerance(topSites: top))
-            try Data(HtmlFlamegraph.render(result: result).utf8).write(to: URL(fileURLWithPath: html), options: .atomic)
+            try Data(HtmlFlamegraph.render(capture: profile, topSites: top).utf8).write(
+                to: URL(fileURLWithPath: html), options: .atomic)
         }
         if json {
             let encoder = JSONEncoder()

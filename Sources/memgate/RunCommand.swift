@@ -96,9 +96,9 @@ struct RunCommand: ParsableCommand {
                     result: report.result, style: style))
             for change in report.baselineChanges { print("      baseline: \(change)") }
         }
-        var result = SuiteResult(
+        let result = SuiteResult(
             name: name, cases: reports.map(\.result), durationSeconds: Date().timeIntervalSince(start))
-        try writer.write(&result)
+        try writer.write(result)
         print()
         print(ConsoleReport.table(result, style: style))
         for message in problems.internalErrors { printError("memgate: could not run: \(message)") }
