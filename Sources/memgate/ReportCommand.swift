@@ -13,7 +13,8 @@ struct ReportCommand: ParsableCommand {
             Examples:
               memgate report memgate.mgc
               memgate report memgate.mgc --top 20
-              memgate report memgate.mgc --json > profile.json
+              memgate report memgate.mgc --json - > profile.json
+              memgate report memgate.mgc --json profile.json
               memgate report memgate.mgc --html flamegraph.html
             A truncated or corrupt capture exits with status 3.
             """
@@ -25,8 +26,7 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "How many allocation sites to list.")
     var top: Int = 10
 
-    @Flag(help: "Print the symbolized profile as JSON instead of text.")
-    var json = false
+    @OptionGroup var jsonOutput: JSONOutputOptions
 
     @Option(help: "Also write a self-contained HTML flamegraph to this file.")
     var html: String?
@@ -42,12 +42,17 @@ struct ReportCommand: ParsableCommand {
             try Data(HtmlFlamegraph.render(capture: profile, topSites: top).utf8).write(
                 to: URL(fileURLWithPath: html), options: .atomic)
         }
-        if json {
+        if jsonOutput.path != nil {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            FileHandle.standardOutput.write(try encoder.encode(profile))
-            print()
-            return
+            var data = try encoder.encode(profile)
+            data.append(0x0A)
+            if let file = jsonOutput.file {
+                try data.write(to: URL(fileURLWithPath: file), options: .atomic)
+            } else {
+                FileHandle.standardOutput.write(data)
+                return
+            }
         }
         print(CaptureSummary.text(profile: profile, raw: raw, path: capture, top: top))
     }
