@@ -1,7 +1,7 @@
 /// One reason in a verdict: a failure, or a notice that does not fail the gate.
 public struct Finding: Hashable, Codable, Sendable {
     /// What kind of rule produced the finding.
-    public enum Kind: String, Codable, Sendable {
+    public enum Kind: String, Codable, Sendable, CaseIterable {
         /// Peak exceeded the `limit` budget.
         case limitExceeded
         /// Bytes live at the end exceeded `limit-leaks` (or a pytest `limit_leaks` marker).

@@ -28,6 +28,15 @@ struct CaseRow {
         }
     }
 
+    /// The verdict in a reporter's own words for this status.
+    func verdict(passed: String, failed: String, skipped: String) -> String {
+        switch status {
+        case .passed: return passed
+        case .failed: return failed
+        case .skipped: return skipped
+        }
+    }
+
     /// The figure cells after the name and verdict: peak, limit, baseline, delta.
     func figures(placeholder: String) -> [String] {
         [peak, limit, baseline, delta].map { $0 ?? placeholder }

@@ -95,13 +95,9 @@ public enum ConsoleReport {
     }
 
     private static func cells(for result: CaseResult) -> [String] {
-        let verdict: String
-        switch result.status {
-        case .passed: verdict = "PASS"
-        case .failed: verdict = "FAIL"
-        case .skipped: verdict = "SKIP"
-        }
-        return [clean(result.name), verdict] + CaseRow(result).figures(placeholder: "-")
+        let row = CaseRow(result)
+        return [clean(row.name), row.verdict(passed: "PASS", failed: "FAIL", skipped: "SKIP")]
+            + row.figures(placeholder: "-")
             + [ReportFigures.seconds(result.durationSeconds, decimals: 2) + " s"]
     }
 

@@ -52,13 +52,9 @@ public enum MarkdownSummary {
     }
 
     private static func row(for result: CaseResult) -> [String] {
-        let verdict: String
-        switch result.status {
-        case .passed: verdict = "✅ pass"
-        case .failed: verdict = "❌ fail"
-        case .skipped: verdict = "⏭ skip"
-        }
-        return [escape(result.name), verdict] + CaseRow(result).figures(placeholder: "—")
+        let row = CaseRow(result)
+        return [escape(row.name), row.verdict(passed: "✅ pass", failed: "❌ fail", skipped: "⏭ skip")]
+            + row.figures(placeholder: "—")
     }
 
     /// Characters that GitHub-flavoured Markdown may read as markup or as a table cell border.

@@ -23,11 +23,7 @@ public enum BaselineCodec {
         do {
             probe = try decoder.decode(VersionProbe.self, from: data)
         } catch {
-            if let (key, number) = numberOutOfRange(in: data) {
-                throw BaselineError.invalidValue(
-                    path: path, key: key, detail: "\(number) is out of range (a whole number of at most 19 digits)")
-            }
-            throw BaselineError.malformed(path: path, detail: explain(error))
+            throw decodingFailure(error, data: data, path: path)
         }
         guard let version = probe.formatVersion else {
             throw BaselineError.malformed(path: path, detail: "missing key `formatVersion`")
@@ -40,14 +36,20 @@ public enum BaselineCodec {
         do {
             baseline = try decoder.decode(Baseline.self, from: data)
         } catch {
-            if let (key, number) = numberOutOfRange(in: data) {
-                throw BaselineError.invalidValue(
-                    path: path, key: key, detail: "\(number) is out of range (a whole number of at most 19 digits)")
-            }
-            throw BaselineError.malformed(path: path, detail: explain(error))
+            throw decodingFailure(error, data: data, path: path)
         }
         try validate(baseline, path: path)
         return baseline
+    }
+
+    /// The error for bytes JSONDecoder rejected: a number out of range is named as such (JSONDecoder
+    /// calls it "not valid JSON"), anything else explained with its key path.
+    private static func decodingFailure(_ error: Error, data: Data, path: String) -> BaselineError {
+        if let (key, number) = numberOutOfRange(in: data) {
+            return .invalidValue(
+                path: path, key: key, detail: "\(number) is out of range (a whole number of at most 19 digits)")
+        }
+        return .malformed(path: path, detail: explain(error))
     }
 
     /// The key path and text of the first number that is not a whole number in Int64's range
