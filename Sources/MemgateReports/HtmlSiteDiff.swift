@@ -96,6 +96,7 @@ struct HtmlSiteDiff: Encodable, Sendable {
         return Row(
             key: key, function: siteKey.function, file: siteKey.file, line: current?.line ?? baseline?.line,
             baselineBytes: baselineBytes, currentBytes: currentBytes, deltaBytes: delta,
-            deltaFraction: fraction, change: change, beyondTolerance: tolerance.isBeyond(deltaBytes: delta, from: baselineBytes ?? 0))
+            deltaFraction: fraction, change: change,
+            beyondTolerance: tolerance.isBeyond(deltaBytes: delta, from: baselineBytes ?? 0))
     }
 }

@@ -137,7 +137,8 @@ public final class SuiteRunner: @unchecked Sendable {
         return medianCases(runs).map { chosen in
             let baseline = try? baselines.baseline(
                 target: target.name, caseName: chosen.chosen.test != nil ? chosen.chosen.name : nil)
-            return gate(chosen.chosen, peaks: chosen.peaks, target: target, environment: fingerprint, baseline: baseline)
+            return gate(
+                chosen.chosen, peaks: chosen.peaks, target: target, environment: fingerprint, baseline: baseline)
         }
     }
 

@@ -69,7 +69,8 @@ struct RecordCommand: ParsableCommand {
             capturePath: outputURL.path)
         let outcome = try TargetLauncher.run(
             LaunchRequest(
-                arguments: tracked.arguments(), environment: environment, timeoutSeconds: timeoutOptions.timeout?.seconds,
+                arguments: tracked.arguments(), environment: environment,
+                timeoutSeconds: timeoutOptions.timeout?.seconds,
                 passThroughOutput: true))
         let written = CaptureSet.paths(basePath: outputURL).filter { CaptureSet.hasContent($0) }
         guard !written.isEmpty else {

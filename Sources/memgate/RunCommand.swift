@@ -70,7 +70,8 @@ struct RunCommand: ParsableCommand {
             throw MemgateFailure(description: "invalid baseline:\n\(error)", code: ExitStatus.usage)
         }
         try ArtifactWriter.validate(
-            directory: artifacts, files: [junit, jsonOutput.file, markdown ?? ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"]])
+            directory: artifacts,
+            files: [junit, jsonOutput.file, markdown ?? ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"]])
         let tracker: String
         do { tracker = try TrackerLocator.locate() } catch {
             throw MemgateFailure(description: "\(error)", code: ExitStatus.internalFailure)

@@ -57,6 +57,7 @@ import Testing
         #expect(try Memgate.run(["report"], in: workspace.url).exitCode == Memgate.Exit.usage)
         #expect(try Memgate.run(["run", "--jobs", "0"], in: workspace.url).exitCode == Memgate.Exit.usage)
         #expect(try Memgate.run(["--help"], in: workspace.url).exitCode == Memgate.Exit.passed)
-        #expect(try Memgate.run(["report", "/nonexistent.mgc"], in: workspace.url).exitCode == Memgate.Exit.internalFailure)
+        #expect(
+            try Memgate.run(["report", "/nonexistent.mgc"], in: workspace.url).exitCode == Memgate.Exit.internalFailure)
     }
 }

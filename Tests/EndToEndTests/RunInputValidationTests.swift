@@ -36,7 +36,8 @@ import Testing
         let run = try Memgate.run(
             ["run", "--config", config.path, "--artifacts", workspace.path("artifacts").path], in: workspace.url)
         #expect(run.exitCode == Memgate.Exit.usage, "\(run.standardError)")
-        #expect(run.standardError.contains("invalid value at `peakBytes`: 99999999999999999999"), "\(run.standardError)")
+        #expect(
+            run.standardError.contains("invalid value at `peakBytes`: 99999999999999999999"), "\(run.standardError)")
         #expect(run.standardError.contains("out of range"), "\(run.standardError)")
         #expect(!workspace.exists("started"))
         #expect(!workspace.exists("artifacts"))
@@ -54,7 +55,8 @@ import Testing
             at: repository.appendingPathComponent("baselines"), withDestinationURL: outside.url)
         try workspace.write("x = bytearray(1000)\n", to: "repo/touch.py")
         let config = try workspace.write(
-            "version: 1\nbaselines: baselines\ntargets:\n  - name: plain\n    python: touch.py\n", to: "repo/memgate.yml")
+            "version: 1\nbaselines: baselines\ntargets:\n  - name: plain\n    python: touch.py\n",
+            to: "repo/memgate.yml")
         let run = try Memgate.run(
             ["run", "--config", config.path, "--update-baselines", "--artifacts", workspace.path("artifacts").path],
             in: repository)

@@ -48,7 +48,9 @@ import Testing
             _ = try ConfigLoader.parse(yaml: yaml, path: "m.yml")
             Issue.record("repeat: 1000000 accepted")
         } catch {
-            #expect(error.description == "m.yml:5:13: targets[0].repeat: expected a run count from 1 to 100 such as 3, found 1000000")
+            #expect(
+                error.description
+                    == "m.yml:5:13: targets[0].repeat: expected a run count from 1 to 100 such as 3, found 1000000")
         }
     }
 

@@ -108,9 +108,7 @@ public enum ConfigLoader {
     ) throws(ConfigError) -> String {
         guard let node else {
             let resolved = ConfigPath.resolve(defaultBaselines, against: configDirectory)
-            if resolvingSymlinks, let real = ConfigPath.realPath(resolved), let realRoot = ConfigPath.realPath(repositoryRoot),
-                !ConfigPath.isInside(real, root: realRoot)
-            {
+            if resolvingSymlinks, let (real, realRoot) = ConfigPath.escape(of: resolved, from: repositoryRoot) {
                 throw ConfigError(
                     file: file, line: 0, column: 0, keyPath: "baselines",
                     message: "the default baselines directory \(resolved) is a symlink to \(real), outside the "
@@ -128,9 +126,7 @@ public enum ConfigLoader {
                 "'\(text)' resolves to \(resolved), outside the repository root \(repositoryRoot); "
                     + "baselines are written there, so keep them inside")
         }
-        if resolvingSymlinks, let real = ConfigPath.realPath(resolved), let realRoot = ConfigPath.realPath(repositoryRoot),
-            !ConfigPath.isInside(real, root: realRoot)
-        {
+        if resolvingSymlinks, let (real, realRoot) = ConfigPath.escape(of: resolved, from: repositoryRoot) {
             throw node.error(
                 "'\(text)' resolves through a symlink to \(real), outside the repository root \(realRoot); "
                     + "baselines are written there, so keep them inside")

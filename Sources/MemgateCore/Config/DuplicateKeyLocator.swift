@@ -59,8 +59,9 @@ struct DuplicateKeyLocator {
                     finishValue(&stack)
                     continue
                 }
-                guard type == YAML_SCALAR_EVENT || type == YAML_ALIAS_EVENT || type == YAML_MAPPING_START_EVENT
-                    || type == YAML_SEQUENCE_START_EVENT
+                guard
+                    type == YAML_SCALAR_EVENT || type == YAML_ALIAS_EVENT || type == YAML_MAPPING_START_EVENT
+                        || type == YAML_SEQUENCE_START_EVENT
                 else { continue }
                 if var top = stack.last, top.isMapping, top.expectingKey {
                     // A key: only scalar keys are compared (complex keys are not used in configs).

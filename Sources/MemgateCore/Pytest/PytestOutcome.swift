@@ -36,7 +36,8 @@ public struct PytestOutcome: Codable, Sendable, Hashable {
         case leakFilterError = "leak_filter_error"
     }
 
-    public init(nodeID: String, outcome: String, phase: String? = nil, durationSeconds: Double = 0,
+    public init(
+        nodeID: String, outcome: String, phase: String? = nil, durationSeconds: Double = 0,
         longRepresentation: String? = nil, limitMemory: String? = nil, limitLeaks: String? = nil,
         markerProblems: [String]? = nil, leakFilterMaxBytes: Int64? = nil, leakFilterError: String? = nil
     ) {
