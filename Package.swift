@@ -25,10 +25,13 @@ let package = Package(
             name: "MemgateCore",
             dependencies: [.product(name: "Yams", package: "Yams")]
         ),
+        // fork/exec of a target with what Foundation's Process cannot set: a parent-death signal,
+        // no inherited descriptors, default signal dispositions.
+        .target(name: "CMemgateSpawn"),
         // I/O at the edges: running targets, symbolizing, files on disk.
         .target(
             name: "MemgateRuntime",
-            dependencies: ["MemgateCore"],
+            dependencies: ["MemgateCore", "CMemgateSpawn"],
             resources: [.copy("Python")]
         ),
         // Renderers from results to bytes (JUnit via libxml2, HTML, Markdown, JSON, console).

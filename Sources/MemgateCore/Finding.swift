@@ -1,7 +1,7 @@
 /// One reason in a verdict: a failure, or a notice that does not fail the gate.
 public struct Finding: Hashable, Codable, Sendable {
     /// What kind of rule produced the finding.
-    public enum Kind: String, Codable, Sendable {
+    public enum Kind: String, Codable, Sendable, CaseIterable {
         /// Peak exceeded the `limit` budget.
         case limitExceeded
         /// Bytes live at the end exceeded `limit-leaks` (or a pytest `limit_leaks` marker).
@@ -20,6 +20,9 @@ public struct Finding: Hashable, Codable, Sendable {
         case targetTimedOut
         /// The target exited with a non-zero status.
         case targetExitedNonZero
+        /// memgate itself could not run the target (a command not found, an unreadable capture):
+        /// not the target's failure.
+        case launchFailed
         /// Nothing was measured although the target ended normally (no capture was written).
         case noMeasurement
         /// The tracker did not see the case to its end (an exec it could not follow, a capture

@@ -8,6 +8,13 @@ extension CaseResult {
         failures.first.map { TextSanitizer.firstLine($0.message) } ?? "failed"
     }
 
+    /// Notices worth a reader's attention even on a passing case: a stale baseline, a changed
+    /// environment, a tracker capacity limit (not "no baseline yet" or "baseline updated",
+    /// which the run prints itself).
+    var reportedNotices: [Finding] {
+        findings.filter { [.staleBaseline, .environmentMismatch, .captureLimit].contains($0.kind) }
+    }
+
     /// The measured peak ("1.6 KiB"), or "not measured" when there is no profile.
     var peakText: String {
         profile.map { ReportFigures.bytes($0.peakBytes) } ?? "not measured"

@@ -21,7 +21,9 @@ public enum ConsoleReport {
         let seconds = ReportFigures.seconds(result.durationSeconds, decimals: 2) + " s" + repeatsText(result)
         switch result.status {
         case .passed:
-            return "\(counter) \(style.success("PASS")) \(name)  \(figures(of: result))  \(seconds)"
+            let notices = result.reportedNotices.map { "    note: " + clean(TextSanitizer.firstLine($0.message)) }
+            return (["\(counter) \(style.success("PASS")) \(name)  \(figures(of: result))  \(seconds)"] + notices)
+                .joined(separator: "\n")
         case .skipped:
             let reason = result.findings.first.map { clean(TextSanitizer.firstLine($0.message)) } ?? "skipped"
             return "\(counter) \(style.warning("SKIP")) \(name)  \(reason)  \(seconds)"
@@ -93,27 +95,10 @@ public enum ConsoleReport {
     }
 
     private static func cells(for result: CaseResult) -> [String] {
-        let verdict: String
-        switch result.status {
-        case .passed: verdict = "PASS"
-        case .failed: verdict = "FAIL"
-        case .skipped: verdict = "SKIP"
-        }
-        var delta = "-"
-        if let deltaBytes = result.baselineDeltaBytes, let baselinePeak = result.baseline?.peakBytes {
-            delta = ReportFigures.signedBytes(deltaBytes)
-            if let percent = ReportFigures.percentChange(from: baselinePeak, to: baselinePeak + deltaBytes) {
-                delta += " (\(percent))"
-            }
-        }
-        return [
-            clean(result.name), verdict,
-            result.profile.map { ReportFigures.bytes($0.peakBytes) } ?? "-",
-            result.budget.limitBytes.map(ReportFigures.bytes) ?? "-",
-            result.baseline.map { ReportFigures.bytes($0.peakBytes) } ?? "-",
-            delta,
-            ReportFigures.seconds(result.durationSeconds, decimals: 2) + " s",
-        ]
+        let row = CaseRow(result)
+        return [clean(row.name), row.verdict(passed: "PASS", failed: "FAIL", skipped: "SKIP")]
+            + row.figures(placeholder: "-")
+            + [ReportFigures.seconds(result.durationSeconds, decimals: 2) + " s"]
     }
 
     /// `peak 1.6 KiB (limit 100.0 KiB)`, or against the baseline when there is no limit.

@@ -13,6 +13,16 @@ public enum HtmlFlamegraph {
     /// - Parameter result: the case; uses its profile, baseline, findings, budget and tolerance.
     /// - Returns: a complete UTF-8 HTML document.
     public static func render(result: CaseResult) -> String {
+        render(FlamegraphSubject(result))
+    }
+
+    /// Renders the page of a bare capture, without a verdict (`memgate report --html`).
+    /// - Parameter topSites: how many sites the top-sites table lists.
+    public static func render(capture profile: Profile, topSites: Int) -> String {
+        render(FlamegraphSubject(capture: profile, topSites: topSites))
+    }
+
+    private static func render(_ result: FlamegraphSubject) -> String {
         let data = HtmlPageData(result: result)
         // Encoding plain numbers and strings cannot fail; an empty object keeps the page alive.
         let json = (try? HtmlEscape.scriptJSON(data)) ?? "{}"
@@ -26,12 +36,16 @@ public enum HtmlFlamegraph {
             scriptAsset: result.profile == nil ? nil : "flamegraph.js")
     }
 
-    private static func header(_ result: CaseResult) -> String {
+    private static func header(_ result: FlamegraphSubject) -> String {
         var figures: [String] = []
         let peak = result.profile?.peakBytes
         figures.append(HtmlPage.figure("Peak", peak.map(HtmlFormat.bytes) ?? "not measured"))
-        figures.append(HtmlPage.figure("Budget", budgetText(result.budget, peakBytes: peak)))
-        if let baseline = result.baseline {
+        // A bare capture was never gated: it has no budget or baseline to show.
+        let gated = result.status != nil
+        if gated { figures.append(HtmlPage.figure("Budget", budgetText(result.budget, peakBytes: peak))) }
+        if !gated {
+            // Nothing to compare with.
+        } else if let baseline = result.baseline {
             figures.append(HtmlPage.figure("Baseline peak", HtmlFormat.bytes(baseline.peakBytes)))
             if let peak {
                 let delta = HtmlPage.peakDelta(peakBytes: peak, baselinePeakBytes: baseline.peakBytes)
@@ -59,7 +73,7 @@ public enum HtmlFlamegraph {
         var header = """
             <header class="case-header">
             <div class="eyebrow">memgate memory report\(target)</div>
-            <div class="title-row"><h1 class="case-name">\(HtmlEscape.text(result.name))</h1>\(HtmlPage.statusBadge(result.status))</div>
+            <div class="title-row"><h1 class="case-name">\(HtmlEscape.text(result.name))</h1>\(result.status.map(HtmlPage.statusBadge) ?? HtmlPage.captureBadge)</div>
             <dl class="figures">\(figures.joined())</dl>
             """
         if !notes.isEmpty { header += "\n<ul class=\"findings\">\(notes.joined())</ul>" }

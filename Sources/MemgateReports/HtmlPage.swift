@@ -44,6 +44,9 @@ enum HtmlPage {
         "<span class=\"status status-\(status.rawValue)\">\(status.rawValue)</span>"
     }
 
+    /// The badge of a bare capture, which has no verdict.
+    static let captureBadge = "<span class=\"status status-capture\">capture</span>"
+
     /// The peak's change against a baseline peak, e.g. `+1.2 MiB (+10.0%)`, with a class
     /// naming its direction.
     static func peakDelta(peakBytes: Int64, baselinePeakBytes: Int64) -> (text: String, cssClass: String) {

@@ -46,9 +46,9 @@ struct HtmlPageData: Encodable, Sendable {
         case tree, sites, diff
     }
 
-    init(result: CaseResult) {
+    init(result: FlamegraphSubject) {
         caseName = result.name
-        status = result.status.rawValue
+        status = result.status?.rawValue ?? "capture"
         limitBytes = result.budget.limitBytes
         baselinePeakBytes = result.baseline?.peakBytes
         guard let profile = result.profile else {

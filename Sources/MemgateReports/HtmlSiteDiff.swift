@@ -93,10 +93,10 @@ struct HtmlSiteDiff: Encodable, Sendable {
             fraction = nil
             change = .new
         }
-        let allowed = max(Double(tolerance.noiseFloorBytes), tolerance.growthFraction * Double(baselineBytes ?? 0))
         return Row(
             key: key, function: siteKey.function, file: siteKey.file, line: current?.line ?? baseline?.line,
             baselineBytes: baselineBytes, currentBytes: currentBytes, deltaBytes: delta,
-            deltaFraction: fraction, change: change, beyondTolerance: Double(delta.magnitude) > allowed)
+            deltaFraction: fraction, change: change,
+            beyondTolerance: tolerance.isBeyond(deltaBytes: delta, from: baselineBytes ?? 0))
     }
 }

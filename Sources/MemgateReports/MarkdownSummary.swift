@@ -37,27 +37,24 @@ public enum MarkdownSummary {
                 }
             }
         }
+        let noticed = suite.cases.filter { !$0.reportedNotices.isEmpty }
+        if !noticed.isEmpty {
+            lines.append("")
+            lines.append("### Notices")
+            lines.append("")
+            for result in noticed {
+                for notice in result.reportedNotices {
+                    lines.append("- **\(escape(result.name))**: \(escape(TextSanitizer.firstLine(notice.message)))")
+                }
+            }
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 
     private static func row(for result: CaseResult) -> [String] {
-        let verdict: String
-        switch result.status {
-        case .passed: verdict = "✅ pass"
-        case .failed: verdict = "❌ fail"
-        case .skipped: verdict = "⏭ skip"
-        }
-        let peak = result.profile.map { ReportFigures.bytes($0.peakBytes) } ?? "—"
-        let budget = result.budget.limitBytes.map(ReportFigures.bytes) ?? "—"
-        let baseline = result.baseline.map { ReportFigures.bytes($0.peakBytes) } ?? "—"
-        var delta = "—"
-        if let deltaBytes = result.baselineDeltaBytes, let baselinePeak = result.baseline?.peakBytes {
-            delta = ReportFigures.signedBytes(deltaBytes)
-            if let percent = ReportFigures.percentChange(from: baselinePeak, to: baselinePeak + deltaBytes) {
-                delta += " (\(percent))"
-            }
-        }
-        return [escape(result.name), verdict, peak, budget, baseline, delta]
+        let row = CaseRow(result)
+        return [escape(row.name), row.verdict(passed: "✅ pass", failed: "❌ fail", skipped: "⏭ skip")]
+            + row.figures(placeholder: "—")
     }
 
     /// Characters that GitHub-flavoured Markdown may read as markup or as a table cell border.

@@ -8,17 +8,13 @@ enum ReportFigures {
     /// - Parameter bytes: a byte count; negative counts keep their sign.
     static func bytes(_ bytes: Int64) -> String { ByteSize.format(bytes) }
 
-    /// A delta with an explicit sign: "+1.5 KiB", "-512 B", "±0 B".
-    static func signedBytes(_ delta: Int64) -> String {
-        if delta == 0 { return "±0 B" }
-        return delta > 0 ? "+" + bytes(delta) : bytes(delta)
-    }
+    /// A delta with an explicit sign: "+1.5 KiB", "-512 B", "±0 B" (the gate's own wording).
+    static func signedBytes(_ delta: Int64) -> String { BytesText.signed(delta) }
 
-    /// A relative change with an explicit sign and one decimal: "+5.0%"; nil when `base` is 0.
+    /// A relative change with an explicit sign and one decimal: "+5.0%", "±0.0%"; nil when `base` is 0.
     static func percentChange(from base: Int64, to value: Int64) -> String? {
         guard base != 0 else { return nil }
-        let percent = Double(value - base) / Double(base) * 100
-        return (percent >= 0 ? "+" : "") + String(format: "%.1f%%", percent)
+        return BytesText.signedPercent(Double(value - base) / Double(base))
     }
 
     /// Seconds with a fixed number of decimals, never negative or non-finite.

@@ -57,6 +57,12 @@ public struct BaselineStore: Sendable {
             try checkResolvedParent(of: url)
         }
         guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        return try load(file: url)
+    }
+
+    /// Reads and decodes one baseline file inside the directory.
+    func load(file url: URL) throws -> Baseline {
+        try checkResolvedParent(of: url)
         let data: Data
         do {
             data = try Data(contentsOf: url)

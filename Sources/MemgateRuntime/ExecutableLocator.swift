@@ -14,6 +14,13 @@ public enum ExecutableLocator {
         return nil
     }
 
+    /// A toolchain tool memgate runs: `$variable` when set and not empty, else `name` on PATH,
+    /// else next to `swift`.
+    static func tool(_ name: String, overriddenBy variable: String, environment: [String: String]) -> String? {
+        if let explicit = environment[variable], !explicit.isEmpty { return explicit }
+        return find(name, environment: environment) ?? sibling(name, of: "swift", environment: environment)
+    }
+
     /// An executable named `name` in the directory of `anchor` found on PATH (symlinks
     /// resolved), e.g. the toolchain's `llvm-symbolizer` next to `swift`.
     public static func sibling(

@@ -16,13 +16,8 @@ public struct NativeSymbolizer: Sendable {
     /// Finds llvm-symbolizer: `$MEMGATE_SYMBOLIZER`, then PATH, then next to `swift`.
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         swiftDemangler = SwiftDemangler(environment: environment)
-        if let explicit = environment["MEMGATE_SYMBOLIZER"], !explicit.isEmpty {
-            executable = explicit
-            return
-        }
         executable =
-            ExecutableLocator.find("llvm-symbolizer", environment: environment)
-            ?? ExecutableLocator.sibling("llvm-symbolizer", of: "swift", environment: environment)
+            ExecutableLocator.tool("llvm-symbolizer", overriddenBy: "MEMGATE_SYMBOLIZER", environment: environment)
             ?? (11...20).reversed().lazy.compactMap { ExecutableLocator.find("llvm-symbolizer-\($0)") }.first
     }
 

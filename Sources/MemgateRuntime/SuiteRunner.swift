@@ -35,6 +35,8 @@ public final class SuiteRunner: @unchecked Sendable {
     let environment: [String: String]
     let options: SuiteRunOptions
     let store: BaselineStore
+    /// Every selected target's baselines, validated before anything ran.
+    let baselines: LoadedBaselines
     let symbolizer = NativeSymbolizer()
     let lock = NSLock()
     private var problems = SuiteProblems()
@@ -45,12 +47,24 @@ public final class SuiteRunner: @unchecked Sendable {
         URL(fileURLWithPath: config.baselinesDirectory).deletingLastPathComponent().standardizedFileURL.path
     }
 
-    public init(config: SuiteConfig, trackerPath: String, environment: [String: String], options: SuiteRunOptions) {
+    /// - Parameter baselines: from `loadBaselines(config:targets:)`, so that invalid baselines
+    ///   stop the run before it starts.
+    public init(
+        config: SuiteConfig, trackerPath: String, environment: [String: String], options: SuiteRunOptions,
+        baselines: LoadedBaselines
+    ) {
         self.config = config
         self.trackerPath = trackerPath
         self.environment = environment
         self.options = options
-        self.store = BaselineStore(directory: URL(fileURLWithPath: config.baselinesDirectory))
+        self.store = baselines.store
+        self.baselines = baselines
+    }
+
+    /// Reads and validates every baseline of `targets` (before anything runs).
+    public static func loadBaselines(config: SuiteConfig, targets: [TargetConfig]) throws -> LoadedBaselines {
+        try BaselineStore(directory: URL(fileURLWithPath: config.baselinesDirectory)).loadAll(
+            targets: targets.map(\.name))
     }
 
     /// Runs `targets` and calls `onCase` (serialized) as each case finishes; returns cases in config order.
@@ -111,18 +125,21 @@ public final class SuiteRunner: @unchecked Sendable {
                 runs.append(try execution.runOnce())
             } catch {
                 record(internalError: "\(target.name): \(error)")
+                let verdict = Verdict.decide(CaseEvidence(caseName: target.name, launchFailure: "\(error)"))
                 let failed = CaseResult(
-                    target: target.name, name: target.name, status: .failed,
-                    findings: [
-                        Finding(kind: .targetExitedNonZero, message: "memgate could not run the target: \(error)")
-                    ])
+                    target: target.name, name: target.name, status: verdict.status, findings: verdict.findings)
                 return [CaseReport(result: failed, baselineChanges: [])]
             }
         }
         let fingerprint = EnvironmentProbe.fingerprint(
             interpreter: execution.runsPython ? execution.interpreter : nil,
             environment: environment)
-        return medianCases(runs).map { gate($0.chosen, peaks: $0.peaks, target: target, environment: fingerprint) }
+        return medianCases(runs).map { chosen in
+            let baseline = try? baselines.baseline(
+                target: target.name, caseName: chosen.chosen.test != nil ? chosen.chosen.name : nil)
+            return gate(
+                chosen.chosen, peaks: chosen.peaks, target: target, environment: fingerprint, baseline: baseline)
+        }
     }
 
     /// Groups cases by name across repetitions and keeps the median run of each (see `Repeats`).

@@ -16,13 +16,8 @@ struct SwiftDemangler: Sendable {
 
     /// Finds swift-demangle on PATH, then next to `swift` (`$MEMGATE_SWIFT_DEMANGLE` overrides).
     init(environment: [String: String] = ProcessInfo.processInfo.environment) {
-        if let explicit = environment["MEMGATE_SWIFT_DEMANGLE"], !explicit.isEmpty {
-            simplifierExecutable = explicit
-            return
-        }
-        simplifierExecutable =
-            ExecutableLocator.find("swift-demangle", environment: environment)
-            ?? ExecutableLocator.sibling("swift-demangle", of: "swift", environment: environment)
+        simplifierExecutable = ExecutableLocator.tool(
+            "swift-demangle", overriddenBy: "MEMGATE_SWIFT_DEMANGLE", environment: environment)
     }
 
     /// Whether `name` is a mangled Swift symbol.

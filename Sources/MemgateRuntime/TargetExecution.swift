@@ -69,7 +69,11 @@ public struct TargetExecution: Sendable {
         let scratch = FileManager.default.temporaryDirectory
             .appendingPathComponent("memgate-\(target.name)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: scratch) }
+        RunningTargets.shared.addScratch(scratch)
+        defer {
+            try? FileManager.default.removeItem(at: scratch)
+            RunningTargets.shared.removeScratch(scratch)
+        }
         let capture = scratch.appendingPathComponent("capture.mgc")
         let report = scratch.appendingPathComponent("pytest-report.jsonl")
         let command = trackedCommand(reportPath: report.path)
@@ -123,16 +127,7 @@ public struct TargetExecution: Sendable {
                 name: test.nodeID, profile: profiles[test.nodeID], processEnd: nil,
                 outputTail: test.longRepresentation ?? "", durationSeconds: test.durationSeconds, test: test)
         }
-        // pytest exits 1 when tests fail; that is reported per test. Exit 1 with no failed test
-        // reported (e.g. a crashed worker), other statuses (2 interrupted, 3 internal error,
-        // 4 usage, 5 no tests) and signals fail the target as a whole.
-        let processFailed: Bool
-        switch outcome.processEnd {
-        case .exited(let code):
-            processFailed = !(code == 0 || (code == 1 && tests.contains { $0.outcome == "failed" }))
-        default: processFailed = true
-        }
-        if processFailed || cases.isEmpty {
+        if Verdict.pytestSessionFails(processEnd: outcome.processEnd, tests: tests) {
             cases.append(
                 MeasuredCase(
                     name: target.name, profile: nil, processEnd: outcome.processEnd,

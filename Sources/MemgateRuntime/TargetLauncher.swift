@@ -1,3 +1,4 @@
+import CMemgateSpawn
 import Foundation
 import MemgateCore
 
@@ -40,8 +41,16 @@ public struct LaunchError: Error, CustomStringConvertible {
     public var description: String
 }
 
-/// Runs one target process with a timeout, in its own process group.
+/// Runs one target process with a timeout, in its own process group, and owns its whole tree:
+/// the target's own exit ends the measurement, and whatever it left behind (children in its
+/// group, `setsid` daemons) is killed then. Started through `memgate_spawn` rather than
+/// Foundation's `Process`, whose `waitUntilExit` also waits for a socket it leaks into
+/// grandchildren; the child gets no descriptor but stdin/stdout/stderr and dies with memgate.
 public enum TargetLauncher {
+    /// Environment variable carrying a per-launch token, inherited by every descendant, by which
+    /// leftovers that left the target's process group are recognised.
+    static let ownerTokenVariable = "MEMGATE_LAUNCH_TOKEN"
+
     public static func run(_ request: LaunchRequest) throws -> LaunchOutcome {
         guard let first = request.arguments.first else { throw LaunchError(description: "empty command") }
         let relativeToWorkingDirectory =
@@ -52,35 +61,34 @@ public enum TargetLauncher {
         else {
             throw LaunchError(description: "command not found: \(first) (searched PATH and the working directory)")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = Array(request.arguments.dropFirst())
-        process.environment = request.environment
-        if let directory = request.workingDirectory { process.currentDirectoryURL = directory }
+        let token = UUID().uuidString
+        var environment = request.environment
+        environment[ownerTokenVariable] = token
         let tail = OutputTail(limitBytes: request.outputTailBytes)
-        let pipe = Pipe()
+        var pipeEnds: [Int32] = [-1, -1]
+        let nullInput = request.passThroughOutput ? -1 : open("/dev/null", O_RDONLY | O_CLOEXEC)
         if !request.passThroughOutput {
-            process.standardOutput = pipe
-            process.standardError = pipe
-            process.standardInput = FileHandle.nullDevice
-        }
-        let start = Date()
-        do { try process.run() } catch {
-            throw LaunchError(description: "cannot start \(executable): \(error.localizedDescription)")
-        }
-        RunningTargets.shared.add(process.processIdentifier)
-        defer { RunningTargets.shared.remove(process.processIdentifier) }
-        let timedOut = TimeoutFlag()
-        if let timeout = request.timeoutSeconds {
-            let pid = process.processIdentifier
-            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
-                guard process.isRunning else { return }
-                timedOut.set()
-                kill(-pid, SIGKILL)  // the whole group: wrappers and their children too
+            let error = memgate_cloexec_pipe(&pipeEnds)
+            guard error == 0 else {
+                throw LaunchError(description: "cannot create a pipe: \(String(cString: strerror(error)))")
             }
         }
-        if !request.passThroughOutput {
-            let handle = pipe.fileHandleForReading
+        let start = Date()
+        let pid: pid_t
+        do {
+            pid = try spawn(
+                executable, arguments: request.arguments, environment: environment,
+                directory: request.workingDirectory?.path, stdinDescriptor: nullInput, outputDescriptor: pipeEnds[1])
+        } catch {
+            for descriptor in [nullInput, pipeEnds[0], pipeEnds[1]] where descriptor >= 0 { close(descriptor) }
+            throw error
+        }
+        if nullInput >= 0 { close(nullInput) }
+        if pipeEnds[1] >= 0 { close(pipeEnds[1]) }
+        RunningTargets.shared.add(pid, token: token)
+        defer { RunningTargets.shared.remove(pid) }
+        if pipeEnds[0] >= 0 {
+            let handle = FileHandle(fileDescriptor: pipeEnds[0], closeOnDealloc: true)
             Thread.detachNewThread {
                 while true {
                     let chunk = handle.availableData
@@ -90,22 +98,54 @@ public enum TargetLauncher {
                 tail.markEnd()
             }
         }
-        process.waitUntilExit()
-        // Whatever the target left behind in its process group (daemons, stuck children)
-        // would outlive the measurement and hold CI up: end it with the target.
-        kill(-process.processIdentifier, SIGKILL)
-        // A grandchild may keep the pipe open; wait briefly for EOF, never indefinitely.
+        let watch = TimeoutWatch(pid: pid)
+        if let timeout = request.timeoutSeconds {
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { watch.expire() }
+        }
+        let status = waitForExit(pid)
+        watch.finish()
+        RunningTargets.shared.waitIfInterrupted()
+        // Whatever the target left behind (its group, daemons that called setsid) would outlive
+        // the measurement and hold CI up: end it with the target.
+        kill(-pid, SIGKILL)
+        Leftovers.kill(token: token)
+        // A survivor out of reach may keep the pipe open; wait briefly for EOF, never indefinitely.
         if !request.passThroughOutput { tail.waitForEnd(seconds: 2) }
         let duration = Date().timeIntervalSince(start)
         let end: CaseResult.ProcessEnd
-        if timedOut.isSet {
+        if watch.expired {
             end = .timedOut(afterSeconds: request.timeoutSeconds ?? duration)
-        } else if process.terminationReason == .uncaughtSignal {
-            end = .signalled(signal: process.terminationStatus)
+        } else if status & 0x7f != 0 {
+            end = .signalled(signal: status & 0x7f)
         } else {
-            end = .exited(code: process.terminationStatus)
+            end = .exited(code: (status >> 8) & 0xff)
         }
         return LaunchOutcome(processEnd: end, outputTail: tail.text, durationSeconds: duration)
+    }
+
+    private static func spawn(
+        _ executable: String, arguments: [String], environment: [String: String], directory: String?,
+        stdinDescriptor: Int32, outputDescriptor: Int32
+    ) throws -> pid_t {
+        let argv = [executable] + arguments.dropFirst()
+        let envp = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        var pid: pid_t = 0
+        let result = withCStrings(argv) { argvPointer in
+            withCStrings(envp) { envpPointer in
+                memgate_spawn(executable, argvPointer, envpPointer, directory, stdinDescriptor, outputDescriptor, &pid)
+            }
+        }
+        guard result == 0 else {
+            throw LaunchError(description: "cannot start \(executable): \(String(cString: strerror(result)))")
+        }
+        return pid
+    }
+
+    /// The raw wait status of `pid` once it has exited (retried across EINTR).
+    private static func waitForExit(_ pid: pid_t) -> Int32 {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return status
     }
 
     private static func resolveRelative(_ path: String, in directory: URL?) -> String? {
@@ -113,6 +153,15 @@ public enum TargetLauncher {
         let candidate = directory.appendingPathComponent(path).path
         return FileManager.default.isExecutableFile(atPath: candidate) ? candidate : nil
     }
+}
+
+/// `strings` as a NULL-terminated `char *const[]` for the duration of `body`.
+private func withCStrings<Result>(
+    _ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> Result
+) -> Result {
+    let pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) } + [nil]
+    defer { for pointer in pointers { free(pointer) } }
+    return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
 }
 
 /// A bounded buffer keeping the last bytes of a target's output.
@@ -142,10 +191,29 @@ final class OutputTail: @unchecked Sendable {
     }
 }
 
-/// Set once from the timeout timer, read after the process ends.
-final class TimeoutFlag: @unchecked Sendable {
+/// The timeout of one running target: it kills the group only while the target has not been
+/// reaped, so a recycled pid is never signalled.
+final class TimeoutWatch: @unchecked Sendable {
     private let lock = NSLock()
-    private var value = false
-    func set() { lock.lock(); value = true; lock.unlock() }
-    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
+    private let pid: pid_t
+    private var finished = false
+    private var didExpire = false
+
+    init(pid: pid_t) { self.pid = pid }
+
+    func expire() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !finished else { return }
+        didExpire = true
+        kill(-pid, SIGKILL)  // the whole group: wrappers and their children too
+    }
+
+    func finish() {
+        lock.lock()
+        finished = true
+        lock.unlock()
+    }
+
+    var expired: Bool { lock.lock(); defer { lock.unlock() }; return didExpire }
 }

@@ -14,6 +14,49 @@ struct ArtifactWriter {
     /// run keeps what it measured; removed once the full artifacts are written.
     static let partialResultsName = "results.partial.jsonl"
 
+    /// Checks, before anything runs, that the artifacts directory and the single files can be
+    /// written: an existing path that is not a directory, or a parent that is a file, is a usage
+    /// error (exit 2) rather than a failure after every target has run.
+    static func validate(directory: String?, files: [String?]) throws {
+        var problems: [String] = []
+        if let directory {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
+                if !isDirectory.boolValue {
+                    problems.append("--artifacts \(directory) exists and is not a directory")
+                } else if !FileManager.default.isWritableFile(atPath: directory) {
+                    problems.append("--artifacts \(directory) is not writable")
+                }
+            } else if let blocker = fileBlocking(URL(fileURLWithPath: directory)) {
+                problems.append("--artifacts \(directory) cannot be created: \(blocker) is not a directory")
+            }
+        }
+        for case let file? in files {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory), isDirectory.boolValue {
+                problems.append("\(file) is a directory, expected a file to write")
+            } else if let blocker = fileBlocking(URL(fileURLWithPath: file).deletingLastPathComponent()) {
+                problems.append("\(file) cannot be written: \(blocker) is not a directory")
+            }
+        }
+        guard problems.isEmpty else {
+            throw MemgateFailure(description: problems.joined(separator: "; "), code: ExitStatus.usage)
+        }
+    }
+
+    /// The nearest existing ancestor of `url` (or `url` itself) when it is a file, not a directory.
+    private static func fileBlocking(_ url: URL) -> String? {
+        var current = url.standardizedFileURL
+        while current.path != "/" {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: current.path, isDirectory: &isDirectory) {
+                return isDirectory.boolValue ? nil : current.path
+            }
+            current = current.deletingLastPathComponent()
+        }
+        return nil
+    }
+
     /// Appends one finished case to `<artifacts>/results.partial.jsonl` (one JSON object a line).
     func appendPartial(_ result: CaseResult) {
         guard let artifactsDirectory else { return }
@@ -26,41 +69,43 @@ struct ArtifactWriter {
         try? append(line, to: url)
     }
 
-    func write(_ suite: inout SuiteResult) throws {
+    /// Writes every artifact of `suite`. Flamegraph paths are assigned first, in one pure step,
+    /// so every format renders the same immutable results whatever the order of writing.
+    func write(_ suite: SuiteResult) throws {
         let directory = artifactsDirectory.map { URL(fileURLWithPath: $0) }
+        let suite = directory == nil ? suite : ReportFormat.assigningFlamegraphPaths(suite)
         if let directory {
-            let flamegraphs = directory.appendingPathComponent("flamegraphs")
-            try FileManager.default.createDirectory(at: flamegraphs, withIntermediateDirectories: true)
-            for index in suite.cases.indices where suite.cases[index].profile != nil {
-                let item = suite.cases[index]
-                // Target names are already file-safe; pytest node ids get a safe name plus a hash.
-                let file =
-                    item.name == item.target
-                    ? "flamegraphs/\(item.target).html"
-                    : "flamegraphs/\(item.target)/\(BaselineFileName.safeFileName(forCase: item.name)).html"
-                suite.cases[index].flamegraphPath = file
+            for result in suite.cases {
+                guard let path = result.flamegraphPath else { continue }
                 try atomicWrite(
-                    Data(HtmlFlamegraph.render(result: suite.cases[index]).utf8),
-                    to: directory.appendingPathComponent(file))
+                    Data(HtmlFlamegraph.render(result: result).utf8), to: directory.appendingPathComponent(path))
             }
-            try atomicWrite(
-                Data(HtmlIndex.render(suite: suite).utf8), to: directory.appendingPathComponent("index.html"))
-            try atomicWrite(
-                Data(MarkdownSummary.render(suite).utf8), to: directory.appendingPathComponent("summary.md"))
         }
-        if let path = junitPath ?? directory?.appendingPathComponent("junit.xml").path {
-            try atomicWrite(JUnitReport.render([suite]), to: URL(fileURLWithPath: path))
-        }
-        if let path = jsonPath ?? directory?.appendingPathComponent("results.json").path {
-            try atomicWrite(JSONResults.render([suite]), to: URL(fileURLWithPath: path))
+        for format in ReportFormat.allCases {
+            guard let destination = destination(of: format, in: directory) else { continue }
+            try atomicWrite(try format.render(suite), to: destination)
         }
         if let directory {
             try? FileManager.default.removeItem(at: directory.appendingPathComponent(Self.partialResultsName))
         }
         if let markdownPath {
             // $GITHUB_STEP_SUMMARY is shared by all steps of a job: append, never replace.
-            try append(Data((MarkdownSummary.render(suite) + "\n").utf8), to: URL(fileURLWithPath: markdownPath))
+            try append(
+                try ReportFormat.markdown.render(suite) + Data("\n".utf8), to: URL(fileURLWithPath: markdownPath))
         }
+    }
+
+    /// Where `format` is written: its single-file option, else its file in the artifacts
+    /// directory (the Markdown option appends, so it is handled apart).
+    private func destination(of format: ReportFormat, in directory: URL?) -> URL? {
+        let single: String? =
+            switch format {
+            case .junit: junitPath
+            case .json: jsonPath
+            case .markdown, .htmlIndex: nil
+            }
+        if let single { return URL(fileURLWithPath: single) }
+        return directory?.appendingPathComponent(format.artifactName)
     }
 
     /// Appends to an existing file, or creates it (and its directory) when there is none.

@@ -15,17 +15,16 @@ enum ExitStatus {
     static let usage: Int32 = 2
     static let internalFailure: Int32 = 3
 
+    /// The exit code of an error thrown while running a command (parsing errors are handled
+    /// by `Memgate.main`, through ArgumentParser's own `exitCode(for:)`).
     static func code(for error: Error) -> Int32 {
         switch error {
         case let failure as MemgateFailure: return failure.code
-        case is ConfigError: return usage
-        case is CaptureError: return internalFailure
-        case is LaunchError: return internalFailure
+        case is ConfigError, is ValidationError, is BaselineLoadErrors: return usage
+        case is CaptureError, is LaunchError: return internalFailure
         case is CleanExit: return passed
         case let exit as ExitCode: return exit.rawValue
-        default:
-            let name = String(reflecting: type(of: error))
-            return name.contains("ArgumentParser") || error is ValidationError ? usage : internalFailure
+        default: return internalFailure
         }
     }
 }

@@ -28,29 +28,29 @@ struct Memgate: ParsableCommand {
         subcommands: [RunCommand.self, RecordCommand.self, ReportCommand.self]
     )
 
+    /// Parsing errors (unknown options, bad values, `validate()` failures) are usage errors:
+    /// ArgumentParser's `exitCode(for:)` tells them from help and version requests, which exit 0.
+    /// Errors while running map through `ExitStatus.code(for:)`, by type.
     static func main() {
+        var command: ParsableCommand
         do {
-            var command = try parseAsRoot()
-            try command.run()
+            command = try parseAsRoot()
         } catch {
-            exit(withError: error, code: ExitStatus.code(for: error))
+            let parserCode = exitCode(for: error)
+            if parserCode == .success { exit(withError: error) }
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            Foundation.exit(ExitStatus.usage)
         }
-    }
-
-    static func exit(withError error: Error, code: Int32) {
-        if let exitCode = error as? ExitCode { Foundation.exit(exitCode.rawValue) }
-        if code == 0 || error is CleanExit {
-            Memgate.exit(withError: error)
+        do {
+            try command.run()
+        } catch let exitCode as ExitCode {
+            Foundation.exit(exitCode.rawValue)
+        } catch {
+            // `--help` and `--version` surface as errors of the help command: ArgumentParser prints them.
+            if exitCode(for: error) == .success { exit(withError: error) }
+            let code = ExitStatus.code(for: error)
+            FileHandle.standardError.write(Data("memgate: \(error)\n".utf8))
+            Foundation.exit(code)
         }
-        let message =
-            error is MemgateFailure || !isArgumentParserError(error)
-            ? "memgate: \(error)" : Memgate.fullMessage(for: error)
-        FileHandle.standardError.write(Data((message + "\n").utf8))
-        Foundation.exit(code)
-    }
-
-    static func isArgumentParserError(_ error: Error) -> Bool {
-        ExitStatus.code(for: error) == ExitStatus.usage && !(error is MemgateFailure)
-            && String(reflecting: type(of: error)).contains("ArgumentParser")
     }
 }

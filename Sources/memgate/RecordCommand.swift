@@ -33,8 +33,7 @@ struct RecordCommand: ParsableCommand {
     @Flag(help: "Also record native frames under Python frames (slower).")
     var native = false
 
-    @Option(help: "Kill the command after this many seconds.")
-    var timeoutSeconds: Double?
+    @OptionGroup var timeoutOptions: TimeoutOptions
 
     @Flag(
         name: .customLong("no-children"),
@@ -76,7 +75,8 @@ struct RecordCommand: ParsableCommand {
             capturePath: outputURL.path)
         let outcome = try TargetLauncher.run(
             LaunchRequest(
-                arguments: tracked.arguments(), environment: environment, timeoutSeconds: timeoutSeconds,
+                arguments: tracked.arguments(), environment: environment,
+                timeoutSeconds: timeoutOptions.timeout?.seconds,
                 passThroughOutput: true))
         let written = CaptureSet.paths(basePath: outputURL).filter { CaptureSet.hasContent($0) }
         guard !written.isEmpty else {
@@ -96,8 +96,9 @@ struct RecordCommand: ParsableCommand {
             FileHandle.standardError.write(Data("memgate: \(reason)\n".utf8))
             throw ExitCode(ExitStatus.gateFailed)
         }
-        if case .exited(let code) = outcome.processEnd, code != 0 { throw ExitCode(code) }
-        if case .exited = outcome.processEnd { return }
+        // Never the command's own status: its 2 or 3 would read as memgate's usage or internal
+        // error. Any failure of the command is 1, like a failed case of `run`; the status is above.
+        if case .exited(0) = outcome.processEnd { return }
         throw ExitCode(ExitStatus.gateFailed)
     }
 

@@ -13,7 +13,8 @@ struct ReportCommand: ParsableCommand {
             Examples:
               memgate report memgate.mgc
               memgate report memgate.mgc --top 20
-              memgate report memgate.mgc --json > profile.json
+              memgate report memgate.mgc --json - > profile.json
+              memgate report memgate.mgc --json profile.json
               memgate report memgate.mgc --html flamegraph.html
             Captures of child processes beside it (<capture>-p<pid>) are joined in:
             the peak is the process tree's combined peak and sites name their process.
@@ -27,8 +28,7 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "How many allocation sites to list.")
     var top: Int = 10
 
-    @Flag(help: "Print the symbolized profile as JSON instead of text.")
-    var json = false
+    @OptionGroup var jsonOutput: JSONOutputOptions
 
     @Option(help: "Also write a self-contained HTML flamegraph to this file.")
     var html: String?
@@ -43,17 +43,20 @@ struct ReportCommand: ParsableCommand {
         // The captures of the processes it started (`<capture>-p<pid>`) are joined in.
         let profile = try CaptureSet.treeProfile(path: path, basePath: path)
         if let html {
-            let result = CaseResult(
-                target: profile.regionName, name: profile.regionName, status: .passed,
-                profile: profile, tolerance: Tolerance(topSites: top))
-            try Data(HtmlFlamegraph.render(result: result).utf8).write(to: URL(fileURLWithPath: html), options: .atomic)
+            try Data(HtmlFlamegraph.render(capture: profile, topSites: top).utf8).write(
+                to: URL(fileURLWithPath: html), options: .atomic)
         }
-        if json {
+        if jsonOutput.path != nil {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            FileHandle.standardOutput.write(try encoder.encode(profile))
-            print()
-            return
+            var data = try encoder.encode(profile)
+            data.append(0x0A)
+            if let file = jsonOutput.file {
+                try data.write(to: URL(fileURLWithPath: file), options: .atomic)
+            } else {
+                FileHandle.standardOutput.write(data)
+                return
+            }
         }
         print(CaptureSummary.text(profile: profile, raw: raw, path: capture, top: top))
     }

@@ -41,8 +41,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Write JUnit XML here (default: <artifacts>/junit.xml).")
     var junit: String?
 
-    @Option(help: "Write the JSON results here (default: <artifacts>/results.json).")
-    var json: String?
+    @OptionGroup var jsonOutput: JSONOutputOptions
+
+    @OptionGroup var timeoutOptions: TimeoutOptions
 
     @Option(help: "Write the Markdown summary here (default: $GITHUB_STEP_SUMMARY when set, appended).")
     var markdown: String?
@@ -59,7 +60,18 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let suite = try ConfigLoader.load(path: config)
-        let selected = try selectTargets(suite)
+        var selected = try selectTargets(suite)
+        if let timeout = timeoutOptions.timeout {
+            for index in selected.indices { selected[index].timeoutSeconds = timeout.seconds }
+        }
+        // Every input is validated before anything runs, so exit 2 means nothing ran or was written.
+        let baselines: LoadedBaselines
+        do { baselines = try SuiteRunner.loadBaselines(config: suite, targets: selected) } catch {
+            throw MemgateFailure(description: "invalid baseline:\n\(error)", code: ExitStatus.usage)
+        }
+        try ArtifactWriter.validate(
+            directory: artifacts,
+            files: [junit, jsonOutput.file, markdown ?? ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"]])
         let tracker: String
         do { tracker = try TrackerLocator.locate() } catch {
             throw MemgateFailure(description: "\(error)", code: ExitStatus.internalFailure)
@@ -68,31 +80,38 @@ struct RunCommand: ParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let style = ConsoleStyle.detect(environment: environment, isTTY: isatty(STDOUT_FILENO) == 1)
         let name = URL(fileURLWithPath: config).deletingPathExtension().lastPathComponent
-        print("memgate: running \(selected.count) target(s) from \(config)")
+        // With `--json -` the JSON owns standard output; people read the rest on stderr.
+        let toStandardError = jsonOutput.toStandardOutput
+        let say: @Sendable (String) -> Void = { text in
+            if toStandardError { printError(text) } else { print(text) }
+        }
+        say("memgate: running \(selected.count) target(s) from \(config)")
         let counter = ProgressCounter(total: selected.count)
         let start = Date()
         let runner = SuiteRunner(
             config: suite, trackerPath: tracker, environment: environment,
-            options: SuiteRunOptions(updateBaselines: updateBaselines, failFast: failFast, jobs: jobs))
+            options: SuiteRunOptions(updateBaselines: updateBaselines, failFast: failFast, jobs: jobs),
+            baselines: baselines)
         let writer = ArtifactWriter(
-            artifactsDirectory: artifacts, junitPath: junit, jsonPath: json,
+            artifactsDirectory: artifacts, junitPath: junit, jsonPath: jsonOutput.file,
             markdownPath: markdown ?? environment["GITHUB_STEP_SUMMARY"])
         if let artifacts {
             try? FileManager.default.removeItem(atPath: artifacts + "/" + ArtifactWriter.partialResultsName)
         }
         let (reports, problems) = runner.run(targets: selected) { report in
             writer.appendPartial(report.result)
-            print(
+            say(
                 ConsoleReport.progressLine(
                     index: counter.index(of: report.result.target), count: counter.total,
                     result: report.result, style: style))
-            for change in report.baselineChanges { print("      baseline: \(change)") }
+            for change in report.baselineChanges { say("      baseline: \(change)") }
         }
-        var result = SuiteResult(
+        let result = SuiteResult(
             name: name, cases: reports.map(\.result), durationSeconds: Date().timeIntervalSince(start))
-        try writer.write(&result)
-        print()
-        print(ConsoleReport.table(result, style: style))
+        try writer.write(result)
+        say("")
+        say(ConsoleReport.table(result, style: style))
+        if jsonOutput.toStandardOutput { FileHandle.standardOutput.write(try ReportFormat.json.render(result)) }
         for message in problems.internalErrors { printError("memgate: could not run: \(message)") }
         for message in problems.inputErrors { printError("memgate: \(message)") }
         if !problems.inputErrors.isEmpty { throw ExitCode(ExitStatus.usage) }

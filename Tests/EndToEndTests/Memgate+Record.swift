@@ -13,14 +13,14 @@ extension Memgate {
     /// `memgate record -o <name>.mgc [--python-call CALL] -- command` in `workspace`, then
     /// `memgate report <name>.mgc --json` decoded.
     ///
-    /// - Parameter timeoutSeconds: passed to `record --timeout-seconds`, which kills the
+    /// - Parameter timeoutSeconds: passed to `record --timeout`, which kills the
     ///   command's process group; the memgate process itself gets 15 s more.
     static func record(
         _ command: [String], pythonCall: String? = nil, name: String = "capture", in workspace: Workspace,
         environment extra: [String: String] = [:], timeoutSeconds: Double = 30
     ) throws -> Recording {
         let capture = workspace.path("\(name).mgc")
-        var arguments = ["record", "-o", capture.path, "--timeout-seconds", String(timeoutSeconds)]
+        var arguments = ["record", "-o", capture.path, "--timeout", "\(timeoutSeconds)s"]
         if let pythonCall { arguments += ["--python-call", pythonCall] }
         arguments += ["--"] + command
         var environment = try childEnvironment()
@@ -29,7 +29,7 @@ extension Memgate {
             try RepositoryLayout.memgateBinary(), arguments, environment: environment, directory: workspace.url,
             timeoutSeconds: timeoutSeconds + 15)
         guard workspace.exists("\(name).mgc") else { return Recording(run: run, profile: nil, reportError: nil) }
-        let report = try Memgate.run(["report", capture.path, "--json"], in: workspace.url, timeoutSeconds: 60)
+        let report = try Memgate.run(["report", capture.path, "--json", "-"], in: workspace.url, timeoutSeconds: 60)
         guard report.exitCode == 0 else {
             return Recording(run: run, profile: nil, reportError: report.standardError)
         }

@@ -40,7 +40,7 @@ struct ReportHtmlTests {
         #expect(sites.count == siteLines.count, "html sites: \(sites.count), text sites: \(siteLines.count)")
         #expect(sites.first?["function"] as? String == "fibonacci_list")
 
-        let json = try Memgate.run(["report", capture.path, "--json"], in: workspace.url)
+        let json = try Memgate.run(["report", capture.path, "--json", "-"], in: workspace.url)
         #expect(json.exitCode == 0, "stderr: \(json.standardError)")
         let profile = try JSONDecoder().decode(Profile.self, from: Data(json.standardOutput.utf8))
         #expect(profile.peakBytes == textPeak)

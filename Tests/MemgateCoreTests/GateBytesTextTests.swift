@@ -18,7 +18,7 @@ import Testing
     @Test(
         "deltas carry their sign",
         arguments: [
-            (Int64(1_048_576), "+1.0 MiB"), (-512, "-512 B"), (0, "0 B"), (1, "+1 B"), (Int64.min, "-8388608.0 TiB"),
+            (Int64(1_048_576), "+1.0 MiB"), (-512, "-512 B"), (0, "±0 B"), (1, "+1 B"), (Int64.min, "-8388608.0 TiB"),
         ])
     func signed(bytes: Int64, text: String) {
         #expect(BytesText.signed(bytes) == text)
@@ -28,7 +28,7 @@ import Testing
         "percentages",
         arguments: [
             (1.0, "+100.0%", "+100%", "100%"), (-0.5, "-50.0%", "-50%", "50%"), (0.05, "+5.0%", "+5%", "5%"),
-            (0.025, "+2.5%", "+3%", "2.5%"), (0.0, "0.0%", "0%", "0%"),
+            (0.025, "+2.5%", "+3%", "2.5%"), (0.0, "±0.0%", "±0%", "0%"),
         ])
     func percent(fraction: Double, signedText: String, wholeText: String, plainText: String) {
         #expect(BytesText.signedPercent(fraction) == signedText)

@@ -21,6 +21,11 @@ import Testing
                 - **parser**: peak 122.1 MiB exceeds limit 100.0 KiB
                   - top site: 120.2 MiB  build\\_list @ fib.py:12
 
+                ### Notices
+
+                - **parser**: baseline recorded on aarch64
+                - **targets/tests/test\\_lists.py::test\\_append**: baseline is stale; run \\`memgate run --update-baselines\\`
+
                 """
         )
     }

@@ -2,6 +2,8 @@
 extension ConfigLoader {
     /// Keys that only make sense on a target (never in `defaults`).
     static let targetOnlyKeys = ["name", "python", "call", "command", "pytest", "args", "cwd"]
+    /// Longest target name: `<name>.json` and `<name>/<case>.json` must fit a 255-byte file name.
+    static let maximumNameBytes = 200
     static let kindKeys = ["python", "command", "pytest"]
     static let kindExample = "\"python: script.py\", \"command: [program, arg]\" or \"pytest: tests\""
 
@@ -44,6 +46,11 @@ extension ConfigLoader {
             throw node.error(
                 "target name '\(name)' may only contain letters, digits, '.', '_' and '-' "
                     + "because it names the baseline file")
+        }
+        guard name.utf8.count <= maximumNameBytes else {
+            throw node.error(
+                "target name is \(name.utf8.count) bytes long; at most \(maximumNameBytes) are allowed "
+                    + "because it names the baseline file (file names stop at 255 bytes)")
         }
         guard !name.hasPrefix(".") else {
             throw node.error("target name '\(name)' must not start with '.' because it names the baseline file")

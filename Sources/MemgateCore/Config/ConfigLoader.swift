@@ -28,7 +28,9 @@ public enum ConfigLoader {
         guard let yaml = String(data: data, encoding: .utf8) else {
             throw unreadable("it is not UTF-8 text")
         }
-        return try parse(yaml: yaml, path: path, repositoryRoot: gitRoot(above: ConfigPath.absolute(path)))
+        return try parse(
+            yaml: yaml, path: path, repositoryRoot: gitRoot(above: ConfigPath.absolute(path)),
+            resolvingSymlinks: true)
     }
 
     /// The nearest directory above `path` holding `.git`, if any.
@@ -49,9 +51,11 @@ public enum ConfigLoader {
     ///     messages and to resolve `baselines` and `cwd`. The file is not read.
     ///   - repositoryRoot: where baselines may live (the git checkout); defaults to the config
     ///     directory's parent.
-    public static func parse(yaml: String, path: String, repositoryRoot: String? = nil) throws(ConfigError)
-        -> SuiteConfig
-    {
+    ///   - resolvingSymlinks: also check the baselines directory with symlinks resolved (reads
+    ///     the file system), so a symlink cannot lead baseline writes out of the repository.
+    public static func parse(
+        yaml: String, path: String, repositoryRoot: String? = nil, resolvingSymlinks: Bool = false
+    ) throws(ConfigError) -> SuiteConfig {
         let root = ConfigNode(node: try composeDocument(yaml: yaml, path: path), file: path, keyPath: "")
         let entries = try root.entries(
             allowed: topLevelKeys, what: "the config", example: "\"version: 1\" followed by \"targets:\"")
@@ -59,7 +63,8 @@ public enum ConfigLoader {
         let configDirectory = ConfigPath.directory(of: ConfigPath.absolute(path))
         let baselines = try readBaselines(
             entries["baselines"]?.value, configDirectory: configDirectory,
-            repositoryRoot: repositoryRoot ?? ConfigPath.directory(of: configDirectory))
+            repositoryRoot: repositoryRoot ?? ConfigPath.directory(of: configDirectory),
+            resolvingSymlinks: resolvingSymlinks, file: path)
 
         let defaults: TargetSettings
         if let defaultsEntry = entries["defaults"] {
@@ -98,9 +103,19 @@ public enum ConfigLoader {
     /// The absolute baselines directory, which must stay inside the repository root because
     /// baselines are written there.
     private static func readBaselines(
-        _ node: ConfigNode?, configDirectory: String, repositoryRoot: String
+        _ node: ConfigNode?, configDirectory: String, repositoryRoot: String, resolvingSymlinks: Bool,
+        file: String
     ) throws(ConfigError) -> String {
-        guard let node else { return ConfigPath.resolve(defaultBaselines, against: configDirectory) }
+        guard let node else {
+            let resolved = ConfigPath.resolve(defaultBaselines, against: configDirectory)
+            if resolvingSymlinks, let (real, realRoot) = ConfigPath.escape(of: resolved, from: repositoryRoot) {
+                throw ConfigError(
+                    file: file, line: 0, column: 0, keyPath: "baselines",
+                    message: "the default baselines directory \(resolved) is a symlink to \(real), outside the "
+                        + "repository root \(realRoot); baselines are written there, so keep them inside")
+            }
+            return resolved
+        }
         let text = try node.string(expected: "a directory relative to the config file such as \"Baselines\"")
         guard !text.hasPrefix("/") else {
             throw node.error("baselines must be relative to the config file, found the absolute path '\(text)'")
@@ -109,6 +124,11 @@ public enum ConfigLoader {
         guard ConfigPath.isInside(resolved, root: repositoryRoot) else {
             throw node.error(
                 "'\(text)' resolves to \(resolved), outside the repository root \(repositoryRoot); "
+                    + "baselines are written there, so keep them inside")
+        }
+        if resolvingSymlinks, let (real, realRoot) = ConfigPath.escape(of: resolved, from: repositoryRoot) {
+            throw node.error(
+                "'\(text)' resolves through a symlink to \(real), outside the repository root \(realRoot); "
                     + "baselines are written there, so keep them inside")
         }
         return resolved

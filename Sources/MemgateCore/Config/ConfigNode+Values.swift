@@ -69,7 +69,7 @@ extension ConfigNode {
     }
 
     /// A whole number of at least `minimum` (digits, optionally grouped with `_`).
-    func integer(minimum: Int64, expected: String) throws(ConfigError) -> Int64 {
+    func integer(minimum: Int64, maximum: Int64 = .max, expected: String) throws(ConfigError) -> Int64 {
         let text = DecimalText.trimmed(try scalarText(expected: expected))
         let digits = text.filter { $0 != "_" }
         guard let first = text.first, DecimalText.digitValue(first) != nil,
@@ -77,7 +77,7 @@ extension ConfigNode {
         else {
             throw error("expected \(expected), found \(kindDescription)")
         }
-        guard value >= minimum else { throw error("expected \(expected), found \(value)") }
+        guard value >= minimum, value <= maximum else { throw error("expected \(expected), found \(value)") }
         return value
     }
 

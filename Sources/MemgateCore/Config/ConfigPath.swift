@@ -40,4 +40,30 @@ enum ConfigPath {
     static func isInside(_ path: String, root: String) -> Bool {
         root == "/" || path == root || path.hasPrefix(root + "/")
     }
+
+    /// `path` and `root` with symlinks resolved, when resolving shows `path` outside `root`;
+    /// nil when it stays inside (or cannot be resolved).
+    static func escape(of path: String, from root: String) -> (real: String, realRoot: String)? {
+        guard let real = realPath(path), let realRoot = realPath(root), !isInside(real, root: realRoot) else {
+            return nil
+        }
+        return (real, realRoot)
+    }
+
+    /// `path` with every symlink resolved: the nearest existing ancestor through `realpath(3)`,
+    /// the rest appended as written (it does not exist yet). Nil when nothing can be resolved.
+    static func realPath(_ path: String) -> String? {
+        var existing = normalize(path)
+        var rest: [String] = []
+        while true {
+            if let resolved = realpath(existing, nil) {
+                defer { free(resolved) }
+                let base = String(cString: resolved)
+                return rest.isEmpty ? base : normalize(base + "/" + rest.reversed().joined(separator: "/"))
+            }
+            guard existing != "/" else { return nil }
+            rest.append(String(existing[existing.index(after: existing.lastIndex(of: "/")!)...]))
+            existing = directory(of: existing)
+        }
+    }
 }

@@ -1,125 +1,116 @@
+import CYaml
 import Yams
 
 /// Points a duplicated-key error at the *second* occurrence and names its key path.
 ///
-/// Yams rejects a mapping with a repeated key but reports only the first occurrence's
-/// position and no tree. The locator renames that first occurrence (inserting a marker at the
-/// exact position Yams gave, which keeps every other position intact), composes again, finds
-/// the renamed key in the tree, and takes the next key with the same text in the same mapping,
-/// whose position Yams records exactly. Other duplicates found along the way are renamed too
-/// until the document composes. If anything unexpected happens it falls back to the first
-/// occurrence, which is still a correct position.
+/// Yams rejects a mapping with a repeated key but reports only the first occurrence's position
+/// and no tree. The locator walks libyaml's event stream once, keeping each open mapping's keys,
+/// and reports the first key that repeats within its mapping (in document order) with the
+/// position of the repetition: linear in the document, however many duplicates it holds.
+/// If the walk finds nothing (a key Yams considers equal by its resolved value only), it falls
+/// back to the first occurrence Yams gave, which is still a correct position.
 struct DuplicateKeyLocator {
-    static let marker = "memgate-renamed-duplicate-"
-    /// A document cannot need more renames than this without being generated garbage.
-    static let maximumRenames = 64
-
     let yaml: String
     let file: String
 
     /// The error for `key`, first seen at `firstMark`.
     func error(key: String, firstMark: Mark) -> ConfigError {
-        let fallback = ConfigError(
-            file: file, line: firstMark.line, column: firstMark.column, keyPath: "",
-            message: "duplicate key '\(key)'")
-        var text = yaml
-        var mark = firstMark
-        var insertions: [Insertion] = []
-        for round in 0..<Self.maximumRenames {
-            let insertion = "\(Self.marker)\(round)-"
-            guard let renamed = Self.insert(insertion, at: mark, in: text) else { return fallback }
-            text = renamed
-            insertions.append(Insertion(line: mark.line, column: mark.column, length: insertion.unicodeScalars.count))
-            do {
-                guard let root = try Yams.compose(yaml: text),
-                    var found = locate(key: key, firstMark: firstMark, in: root, path: "")
-                else { return fallback }
-                found.column = Self.originalColumn(line: found.line, column: found.column, insertions: insertions)
-                return found
-            } catch YamlError.duplicatedKeysInMapping(_, let context) {
-                mark = context.mark
-            } catch {
-                return fallback
-            }
-        }
-        return fallback
+        firstDuplicate()
+            ?? ConfigError(
+                file: file, line: firstMark.line, column: firstMark.column, keyPath: "",
+                message: "duplicate key '\(key)'")
     }
 
-    /// Depth-first search for the mapping holding the first renamed key.
-    private func locate(key: String, firstMark: Mark, in node: Node, path: String) -> ConfigError? {
-        switch node {
-        case .mapping(let mapping):
-            let pairs = Array(mapping)
-            if let renamedIndex = pairs.firstIndex(where: { $0.key.string?.hasPrefix("\(Self.marker)0-") == true }) {
-                let second = pairs[(renamedIndex + 1)...].first { Self.originalKey($0.key.string ?? "") == key }
-                let mark = second?.key.mark ?? firstMark
-                return ConfigError(
-                    file: file, line: mark.line, column: mark.column,
-                    keyPath: path.isEmpty ? key : "\(path).\(key)",
-                    message: "duplicate key '\(key)'; the first is on line \(firstMark.line)")
-            }
-            for pair in pairs {
-                let name = Self.originalKey(pair.key.string ?? "?")
-                let childPath = path.isEmpty ? name : "\(path).\(name)"
-                if let found = locate(key: key, firstMark: firstMark, in: pair.value, path: childPath) {
-                    return found
+    /// One open collection in the walk.
+    private struct Frame {
+        var path: String
+        var isMapping: Bool
+        /// Mapping: the line of each key seen so far; whether the next node is a key; the key whose
+        /// value comes next. Sequence: the index of the next item.
+        var keyLines: [String: Int] = [:]
+        var expectingKey = true
+        var pendingKey = "?"
+        var index = 0
+
+        /// The key path of the node that comes next in this collection.
+        var childPath: String {
+            if !isMapping { return "\(path)[\(index)]" }
+            return path.isEmpty ? pendingKey : "\(path).\(pendingKey)"
+        }
+    }
+
+    /// The first repeated key in document order, or nil when libyaml reports none.
+    private func firstDuplicate() -> ConfigError? {
+        var parser = yaml_parser_t()
+        guard yaml_parser_initialize(&parser) == 1 else { return nil }
+        defer { yaml_parser_delete(&parser) }
+        let bytes = Array(yaml.utf8)
+        return bytes.withUnsafeBufferPointer { buffer -> ConfigError? in
+            yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
+            var stack: [Frame] = []
+            while true {
+                var event = yaml_event_t()
+                guard yaml_parser_parse(&parser, &event) == 1 else { return nil }
+                defer { yaml_event_delete(&event) }
+                let type = event.type
+                if type == YAML_STREAM_END_EVENT { return nil }
+                if type == YAML_MAPPING_END_EVENT || type == YAML_SEQUENCE_END_EVENT {
+                    stack.removeLast()
+                    finishValue(&stack)
+                    continue
+                }
+                guard
+                    type == YAML_SCALAR_EVENT || type == YAML_ALIAS_EVENT || type == YAML_MAPPING_START_EVENT
+                        || type == YAML_SEQUENCE_START_EVENT
+                else { continue }
+                if var top = stack.last, top.isMapping, top.expectingKey {
+                    // A key: only scalar keys are compared (complex keys are not used in configs).
+                    if type == YAML_SCALAR_EVENT {
+                        let text = scalarText(event)
+                        let line = Int(event.start_mark.line) + 1
+                        if let first = top.keyLines[text] {
+                            let path = top.path.isEmpty ? text : "\(top.path).\(text)"
+                            return ConfigError(
+                                file: file, line: line, column: Int(event.start_mark.column) + 1, keyPath: path,
+                                message: "duplicate key '\(text)'; the first is on line \(first)")
+                        }
+                        top.keyLines[text] = line
+                        top.pendingKey = text
+                    }
+                    if type == YAML_MAPPING_START_EVENT || type == YAML_SEQUENCE_START_EVENT {
+                        // A complex key: its end switches the mapping to expecting the value.
+                        stack[stack.count - 1] = top
+                        stack.append(Frame(path: "?", isMapping: type == YAML_MAPPING_START_EVENT))
+                    } else {
+                        top.expectingKey = false
+                        stack[stack.count - 1] = top
+                    }
+                    continue
+                }
+                if type == YAML_MAPPING_START_EVENT || type == YAML_SEQUENCE_START_EVENT {
+                    stack.append(
+                        Frame(path: stack.last?.childPath ?? "", isMapping: type == YAML_MAPPING_START_EVENT))
+                } else {
+                    finishValue(&stack)
                 }
             }
-        case .sequence(let sequence):
-            for (index, item) in sequence.enumerated() {
-                if let found = locate(key: key, firstMark: firstMark, in: item, path: "\(path)[\(index)]") {
-                    return found
-                }
-            }
-        case .scalar, .alias:
-            break
         }
-        return nil
     }
 
-    /// Where a marker went in (positions in the text as it was at that time).
-    private struct Insertion {
-        let line: Int
-        let column: Int
-        let length: Int
+    /// A value (or a complex key) ended: its collection now expects the next key or item.
+    private func finishValue(_ stack: inout [Frame]) {
+        guard !stack.isEmpty else { return }
+        if stack[stack.count - 1].isMapping {
+            stack[stack.count - 1].expectingKey.toggle()
+        } else {
+            stack[stack.count - 1].index += 1
+        }
     }
 
-    /// A column in the renamed text mapped back to the original text, undoing the markers
-    /// inserted earlier on the same line (flow mappings such as `{A: 1, A: 2}`).
-    private static func originalColumn(line: Int, column: Int, insertions: [Insertion]) -> Int {
-        var column = column
-        for insertion in insertions.reversed() where insertion.line == line && insertion.column < column {
-            column -= insertion.length
-        }
-        return column
-    }
-
-    /// A key's text without the rename marker and the quotes it then kept (`"limit"` → `limit`).
-    static func originalKey(_ text: String) -> String {
-        guard text.hasPrefix(marker) else { return text }
-        var rest = text.dropFirst(marker.count).drop { DecimalText.digitValue($0) != nil }
-        rest = rest.dropFirst()  // the "-" after the round number
-        if rest.count >= 2, let first = rest.first, first == rest.last, first == "\"" || first == "'" {
-            rest = rest.dropFirst().dropLast()
-        }
-        return String(rest)
-    }
-
-    /// `text` with `insertion` placed at 1-based `mark` (columns in Unicode scalars, as libyaml
-    /// counts them), or nil when the mark is outside the text.
-    static func insert(_ insertion: String, at mark: Mark, in text: String) -> String? {
-        var scalars = text.unicodeScalars
-        var index = scalars.startIndex
-        var line = 1
-        while line < mark.line {
-            guard let newline = scalars[index...].firstIndex(of: "\n") else { return nil }
-            index = scalars.index(after: newline)
-            line += 1
-        }
-        guard let target = scalars.index(index, offsetBy: mark.column - 1, limitedBy: scalars.endIndex) else {
-            return nil
-        }
-        scalars.insert(contentsOf: insertion.unicodeScalars, at: target)
-        return String(scalars)
+    private func scalarText(_ event: yaml_event_t) -> String {
+        let scalar = event.data.scalar
+        guard let value = scalar.value else { return "" }
+        let buffer = UnsafeBufferPointer(start: value, count: Int(scalar.length))
+        return String(decoding: buffer, as: UTF8.self)
     }
 }

@@ -22,6 +22,8 @@ struct TargetSettings {
     var ignore: [String]?
     var repeatCount: Int?
     var children: Bool?
+    /// More runs than this only multiply CI time: the median of 3 or 5 already ignores outliers.
+    static let maximumRepeatCount = 100
 
     /// Reads the settings keys among `entries`, ignoring the others (the caller validated them).
     init(entries: [ConfigNode.Entry]) throws(ConfigError) {
@@ -51,7 +53,10 @@ struct TargetSettings {
         case "ignore":
             ignore = try value.stringList(expected: "a list of patterns such as [\"*/ddtrace/*\"]", allowEmpty: true)
         case "repeat":
-            repeatCount = Int(try value.integer(minimum: 1, expected: "a run count of at least 1 such as 3"))
+            repeatCount = Int(
+                try value.integer(
+                    minimum: 1, maximum: Int64(Self.maximumRepeatCount),
+                    expected: "a run count from 1 to \(Self.maximumRepeatCount) such as 3"))
         default: break
         }
     }

@@ -23,7 +23,7 @@ public enum BaselineCodec {
         do {
             probe = try decoder.decode(VersionProbe.self, from: data)
         } catch {
-            throw BaselineError.malformed(path: path, detail: explain(error))
+            throw decodingFailure(error, data: data, path: path)
         }
         guard let version = probe.formatVersion else {
             throw BaselineError.malformed(path: path, detail: "missing key `formatVersion`")
@@ -36,10 +36,63 @@ public enum BaselineCodec {
         do {
             baseline = try decoder.decode(Baseline.self, from: data)
         } catch {
-            throw BaselineError.malformed(path: path, detail: explain(error))
+            throw decodingFailure(error, data: data, path: path)
         }
         try validate(baseline, path: path)
         return baseline
+    }
+
+    /// The error for bytes JSONDecoder rejected: a number out of range is named as such (JSONDecoder
+    /// calls it "not valid JSON"), anything else explained with its key path.
+    private static func decodingFailure(_ error: Error, data: Data, path: String) -> BaselineError {
+        if let (key, number) = numberOutOfRange(in: data) {
+            return .invalidValue(
+                path: path, key: key, detail: "\(number) is out of range (a whole number of at most 19 digits)")
+        }
+        return .malformed(path: path, detail: explain(error))
+    }
+
+    /// The key path and text of the first number that is not a whole number in Int64's range
+    /// (every figure of a baseline is one), when the file is otherwise valid JSON. JSONDecoder
+    /// reports such a number as "not valid JSON", which sends people looking for a syntax error.
+    static func numberOutOfRange(in data: Data) -> (key: String, number: String)? {
+        guard let root = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else {
+            return nil
+        }
+        func walk(_ value: Any, _ path: [String]) -> (String, String)? {
+            switch value {
+            case let object as [String: Any]:
+                for key in object.keys.sorted() {
+                    if let found = walk(object[key] as Any, path + [key]) { return found }
+                }
+            case let array as [Any]:
+                for (index, item) in array.enumerated() {
+                    if let found = walk(item, path + ["[\(index)]"]) { return found }
+                }
+            case is Bool, is String:
+                break
+            case let number as NSNumber:
+                // Figures are written as plain integers; anything else (1e30, 2^64) is out of range.
+                if Int64("\(number)") == nil { return (keyPath(path), "\(number)") }
+            default: break
+            }
+            return nil
+        }
+        return walk(root, [])
+    }
+
+    private static func keyPath(_ components: [String]) -> String {
+        var text = ""
+        for component in components {
+            if component.hasPrefix("[") {
+                text += component
+            } else if isIdentifier(component) {
+                text += text.isEmpty ? component : ".\(component)"
+            } else {
+                text += render(component)
+            }
+        }
+        return text
     }
 
     private struct VersionProbe: Decodable {

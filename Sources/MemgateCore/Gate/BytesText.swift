@@ -3,7 +3,7 @@
 /// Binary units (1 KiB = 1024 B) with one decimal, e.g. `512 B`, `100.0 KiB`, `120.2 MiB`.
 /// Kept local to the gate so verdict messages do not change when the config's unit
 /// formatter evolves.
-enum BytesText {
+public enum BytesText {
 
     /// `512 B` under 1 KiB, else one decimal in the largest unit that keeps the value
     /// under 1024 (GiB at most): 102400 → `100.0 KiB`. Negative counts keep their sign.
@@ -11,23 +11,23 @@ enum BytesText {
         bytes < 0 ? "-" + format(magnitude: bytes.magnitude) : format(magnitude: bytes.magnitude)
     }
 
-    /// A signed delta: `+1.0 MiB`, `-512 B`; zero is `0 B`.
-    static func signed(_ bytes: Int64) -> String {
-        if bytes == 0 { return "0 B" }
+    /// A signed delta: `+1.0 MiB`, `-512 B`; zero is `±0 B`, as in every report.
+    public static func signed(_ bytes: Int64) -> String {
+        if bytes == 0 { return "±0 B" }
         return (bytes > 0 ? "+" : "-") + format(magnitude: bytes.magnitude)
     }
 
     /// A fraction as a signed percentage with one decimal: 1.0 → `+100.0%`, -0.5 → `-50.0%`.
-    static func signedPercent(_ fraction: Double) -> String {
+    public static func signedPercent(_ fraction: Double) -> String {
         let tenths = (fraction * 1000).rounded()
-        if tenths == 0 { return "0.0%" }
+        if tenths == 0 { return "±0.0%" }
         return (tenths > 0 ? "+" : "-") + oneDecimal(tenthsMagnitude: tenths.magnitude) + "%"
     }
 
     /// A fraction as a signed whole percentage: 1.0 → `+100%`, 0.054 → `+5%`.
     static func signedWholePercent(_ fraction: Double) -> String {
         let whole = (fraction * 100).rounded()
-        if whole == 0 { return "0%" }
+        if whole == 0 { return "±0%" }
         return (whole > 0 ? "+" : "-") + formatWhole(whole.magnitude) + "%"
     }
 

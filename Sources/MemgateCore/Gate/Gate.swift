@@ -1,5 +1,6 @@
-/// The verdict rules: turns one case's measurement, budget, tolerance and baseline into a
-/// status and the findings that explain it. Pure; the caller does all I/O.
+/// The measurement rules `Verdict.decide` applies (see Verdict.swift, where every case's status
+/// is decided): turns one case's measurement, budget, tolerance and baseline into findings.
+/// Pure; not called from outside Core.
 ///
 /// Rules (see DESIGN.md, "Verdict rules"):
 /// - the process must end normally: a crash, a timeout or a non-zero exit fails, and the
@@ -21,7 +22,7 @@ public enum Gate {
     ///   - missingCaptureReason: why nothing was captured, when `profile` is nil and the runner knows.
     /// - Returns: `.failed` when any finding is a failure, else `.passed`; findings hold the
     ///   failures first (process, budgets, baseline), then the notices.
-    public static func evaluate(
+    static func evaluate(
         caseName: String, profile: Profile?, budget: Budget, tolerance: Tolerance, baseline: Baseline?,
         processEnd: CaseResult.ProcessEnd?, environment: EnvironmentFingerprint?, missingCaptureReason: String? = nil
     ) -> (status: CaseResult.Status, findings: [Finding]) {

@@ -16,7 +16,7 @@ extension Tolerance {
 
     /// Whether moving from `baseBytes` by `deltaBytes` (either direction) goes beyond both the
     /// growth fraction of the base and the noise floor. Exactly at either bound is within it.
-    func isBeyond(deltaBytes: Int64, from baseBytes: Int64) -> Bool {
+    public func isBeyond(deltaBytes: Int64, from baseBytes: Int64) -> Bool {
         let change = deltaBytes.magnitude
         return change > allowedChangeBytes(from: baseBytes).magnitude && change > noiseFloorBytes.magnitude
     }

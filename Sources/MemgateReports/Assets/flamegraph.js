@@ -30,7 +30,10 @@
   }
   function signedBytes(bytes) { return bytes === 0 ? "±0 B" : (bytes > 0 ? "+" : "") + formatBytes(bytes); }
   function percentOf(part, whole) { return whole > 0 ? (part / whole * 100).toFixed(1) + "%" : "—"; }
-  function signedFraction(fraction) { return (fraction >= 0 ? "+" : "") + (fraction * 100).toFixed(1) + "%"; }
+  function signedFraction(fraction) {
+    var text = (Math.abs(fraction) * 100).toFixed(1);
+    return (text === "0.0" ? "±" : fraction > 0 ? "+" : "-") + text + "%";
+  }
   function formatCount(count) { return Number(count).toLocaleString("en-US"); }
   function formatMs(ms) {
     if (ms >= 1000) return (ms / 1000).toFixed(ms >= 10000 ? 0 : 1) + " s";

@@ -1,10 +1,10 @@
 /// File names for baselines, derived from target names and pytest node ids.
 public enum BaselineFileName {
     /// Longest readable prefix kept from a node id; the hash keeps distinct ids apart anyway.
-    static let maxReadableLength = 80
+    public static let maxReadableLength = 80
 
     /// `[A-Za-z0-9._-]+` and neither `.` nor `..`, as the config requires of target names.
-    static func isSafeTargetName(_ name: String) -> Bool {
+    public static func isSafeTargetName(_ name: String) -> Bool {
         !name.isEmpty && name != "." && name != ".." && name.unicodeScalars.allSatisfy(isSafe)
     }
 
@@ -24,7 +24,7 @@ public enum BaselineFileName {
 
     /// FNV-1a, 64-bit, over the UTF-8 bytes, as 16 lowercase hex digits. Stable across runs and
     /// platforms (unlike `Hasher`, which is seeded per process).
-    static func fnv1aHex(_ text: String) -> String {
+    public static func fnv1aHex(_ text: String) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in text.utf8 {
             hash ^= UInt64(byte)

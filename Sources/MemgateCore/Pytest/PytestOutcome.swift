@@ -1,5 +1,3 @@
-import Foundation
-
 /// One pytest test as the memgate plugin reported it (one JSON object per line).
 public struct PytestOutcome: Codable, Sendable, Hashable {
     public var nodeID: String
@@ -38,17 +36,20 @@ public struct PytestOutcome: Codable, Sendable, Hashable {
         case leakFilterError = "leak_filter_error"
     }
 
-    /// Reads the plugin's report; the last line per node id wins (reruns append lines).
-    /// Malformed lines are skipped: the file is written by the target process.
-    public static func load(path: URL) -> [PytestOutcome] {
-        guard let data = try? Data(contentsOf: path) else { return [] }
-        var order: [String] = []
-        var latest: [String: PytestOutcome] = [:]
-        for line in data.split(separator: UInt8(ascii: "\n")) {
-            guard let outcome = try? JSONDecoder().decode(PytestOutcome.self, from: Data(line)) else { continue }
-            if latest[outcome.nodeID] == nil { order.append(outcome.nodeID) }
-            latest[outcome.nodeID] = outcome
-        }
-        return order.compactMap { latest[$0] }
+    public init(
+        nodeID: String, outcome: String, phase: String? = nil, durationSeconds: Double = 0,
+        longRepresentation: String? = nil, limitMemory: String? = nil, limitLeaks: String? = nil,
+        markerProblems: [String]? = nil, leakFilterMaxBytes: Int64? = nil, leakFilterError: String? = nil
+    ) {
+        self.nodeID = nodeID
+        self.outcome = outcome
+        self.phase = phase
+        self.durationSeconds = durationSeconds
+        self.longRepresentation = longRepresentation
+        self.limitMemory = limitMemory
+        self.limitLeaks = limitLeaks
+        self.markerProblems = markerProblems
+        self.leakFilterMaxBytes = leakFilterMaxBytes
+        self.leakFilterError = leakFilterError
     }
 }

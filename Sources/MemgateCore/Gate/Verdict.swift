@@ -1,0 +1,166 @@
+/// Everything one case produced, as the runner gathered it: the only input of the verdict.
+public struct CaseEvidence: Sendable {
+    /// The target name or pytest node id, used in messages.
+    public var caseName: String
+    /// The measurement (the median run when repeated); nil when nothing was captured.
+    public var profile: Profile?
+    /// How the target process ended; nil for a pytest test (its session's end is its own case).
+    public var processEnd: CaseResult.ProcessEnd?
+    /// Why no capture exists although the target ran (e.g. a statically linked program).
+    public var missingCaptureReason: String?
+    /// memgate itself could not start the target (a missing command, a capture it cannot
+    /// read): not the target's failure, so never `targetExitedNonZero`.
+    public var launchFailure: String?
+    /// For a pytest test: its own outcome and its pytest-memray markers.
+    public var test: PytestOutcome?
+    /// The committed baseline, nil when none exists yet.
+    public var baseline: Baseline?
+    /// This run's fingerprint, compared with the baseline's.
+    public var environment: EnvironmentFingerprint?
+    public var budget: Budget
+    public var tolerance: Tolerance
+    /// `--update-baselines`: a fully measured case gets a fresh baseline and is compared with it.
+    public var updateBaselines: Bool
+
+    public init(
+        caseName: String, profile: Profile? = nil, processEnd: CaseResult.ProcessEnd? = nil,
+        missingCaptureReason: String? = nil, launchFailure: String? = nil, test: PytestOutcome? = nil,
+        baseline: Baseline? = nil, environment: EnvironmentFingerprint? = nil, budget: Budget = Budget(),
+        tolerance: Tolerance = Tolerance(), updateBaselines: Bool = false
+    ) {
+        self.caseName = caseName
+        self.profile = profile
+        self.processEnd = processEnd
+        self.missingCaptureReason = missingCaptureReason
+        self.launchFailure = launchFailure
+        self.test = test
+        self.baseline = baseline
+        self.environment = environment
+        self.budget = budget
+        self.tolerance = tolerance
+        self.updateBaselines = updateBaselines
+    }
+}
+
+/// The decision on one case: its status, the findings that explain it, and what the runner
+/// should write afterwards.
+public struct Verdict: Sendable, Equatable {
+    public var status: CaseResult.Status
+    /// Failures first, then notices.
+    public var findings: [Finding]
+    /// The budget the case was held to (pytest marker sizes in place of the target's limits).
+    public var budget: Budget
+    /// The baseline the case was compared with (the fresh one when it is to be written).
+    public var baseline: Baseline?
+    /// A baseline to write after gating (`--update-baselines`), nil when none is due.
+    public var baselineToWrite: Baseline?
+    /// What the fresh baseline changed, one line each (`peak 17.3 KiB → 18.1 KiB (+4.6%)`).
+    public var baselineChanges: [String]
+
+    /// **The** verdict: every rule that can pass, fail or skip a case is applied here, in order
+    /// — memgate's own launch failure, the process end, capture completeness, budgets, the
+    /// baseline, then the pytest outcome and its markers. Pure; the runner gathers the inputs
+    /// and writes `baselineToWrite` afterwards.
+    public static func decide(_ evidence: CaseEvidence) -> Verdict {
+        let markers = evidence.test.map(MarkerLimits.init)
+        let budget = markers?.applied(to: evidence.budget) ?? evidence.budget
+        if let launchFailure = evidence.launchFailure {
+            return Verdict(
+                status: .failed,
+                findings: [Finding(kind: .launchFailed, message: "memgate could not run the target: \(launchFailure)")],
+                budget: budget, baseline: evidence.baseline, baselineToWrite: nil, baselineChanges: [])
+        }
+        var baseline = evidence.baseline
+        var fresh: Baseline?
+        var changes: [String] = []
+        var updated = false
+        if evidence.updateBaselines, let profile = evidence.profile, isBaselineCandidate(evidence),
+            let environment = evidence.environment
+        {
+            // Twice the compared sites are recorded, so a site that was just below the top N
+            // and moves up a rank is compared with its figure instead of being reported as new.
+            let candidate = Baseline(
+                profile: profile, topSites: evidence.tolerance.topSites * 2, environment: environment,
+                name: evidence.caseName)
+            changes = BaselineChange.describeChanges(old: baseline, new: candidate)
+            fresh = baseline == candidate ? nil : candidate
+            baseline = candidate
+            updated = true
+        }
+        var (_, findings) = Gate.evaluate(
+            caseName: evidence.caseName, profile: evidence.profile, budget: evidence.budget,
+            tolerance: evidence.tolerance, baseline: baseline, processEnd: evidence.processEnd,
+            environment: evidence.environment, missingCaptureReason: evidence.missingCaptureReason)
+        var skipped = false
+        if let test = evidence.test, let markers {
+            if test.outcome == "failed" && test.phase == "setup" {
+                // The test never ran, so there is nothing to measure: its error is the verdict.
+                findings.removeAll { $0.kind == .noMeasurement }
+            }
+            findings = pytestFindings(test, markers: markers, profile: evidence.profile) + findings
+            if test.outcome == "skipped" {
+                let reason = firstLine(test.longRepresentation ?? "")
+                findings = reason.isEmpty ? [] : [Finding(kind: .testSkipped, message: reason)]
+                skipped = true
+            }
+        }
+        if updated {
+            findings.append(
+                Finding(
+                    kind: .baselineUpdated,
+                    message: changes.isEmpty
+                        ? "baseline unchanged" : "baseline updated: " + changes.joined(separator: "; ")))
+        }
+        let ordered = findings.filter(\.isFailure) + findings.filter { !$0.isFailure }
+        let status: CaseResult.Status =
+            skipped ? .skipped : ordered.contains(where: \.isFailure) ? .failed : .passed
+        return Verdict(
+            status: status, findings: ordered, budget: budget, baseline: baseline, baselineToWrite: fresh,
+            baselineChanges: changes)
+    }
+
+    /// A profile the tracker did not see to its end, of a process that did not end normally, or
+    /// of a skipped test, is never a baseline.
+    static func isBaselineCandidate(_ evidence: CaseEvidence) -> Bool {
+        guard let profile = evidence.profile, profile.isFullyMeasured, evidence.test?.outcome != "skipped" else {
+            return false
+        }
+        guard let end = evidence.processEnd else { return true }
+        if case .exited(0) = end { return true }
+        return false
+    }
+
+    /// Whether a pytest session's end fails its target as a whole, beside its tests' own cases.
+    /// pytest exits 1 when tests fail, which is reported per test; exit 1 with no failed test
+    /// reported (e.g. a crashed worker), any other status (2 interrupted, 3 internal error,
+    /// 4 usage, 5 no tests), a signal or a timeout fails the target, as does a session that
+    /// reported no test at all.
+    public static func pytestSessionFails(processEnd: CaseResult.ProcessEnd, tests: [PytestOutcome]) -> Bool {
+        guard !tests.isEmpty else { return true }
+        guard case .exited(let code) = processEnd else { return true }
+        return !(code == 0 || (code == 1 && tests.contains { $0.outcome == "failed" }))
+    }
+
+    /// The test's own failure or error, its invalid markers, and its marker limits.
+    static func pytestFindings(_ test: PytestOutcome, markers: MarkerLimits, profile: Profile?) -> [Finding] {
+        var findings: [Finding] = []
+        if test.outcome == "failed" {
+            // pytest's report ends with the error line (`E   assert …`, or the exception).
+            let errorLine =
+                (test.longRepresentation ?? "").split(separator: "\n").last.map(String.init) ?? "assertion failed"
+            // A fixture (setup) or teardown that raised is an error, as pytest reports it.
+            if let phase = test.phase, phase == "setup" || phase == "teardown" {
+                findings.append(Finding(kind: .testError, message: "error in \(phase): \(errorLine)"))
+            } else {
+                findings.append(Finding(kind: .testFailed, message: "test failed: \(errorLine)"))
+            }
+        }
+        findings += markers.errors
+        if let profile {
+            findings += PytestMarkerRules.findings(
+                profile: profile, limitMemoryBytes: markers.limitMemoryBytes, limitLeaksBytes: markers.limitLeaksBytes,
+                filteredLeakMaxBytes: test.leakFilterMaxBytes, leakFilterError: test.leakFilterError)
+        }
+        return findings
+    }
+}

@@ -1,0 +1,46 @@
+import MemgateCore
+
+/// What a flamegraph page shows: a gated case, or a bare capture (`memgate report --html`),
+/// which has no verdict, budget or baseline and is never dressed up as a passed case.
+struct FlamegraphSubject {
+    var name: String
+    var target: String
+    /// nil for a bare capture: there was no verdict.
+    var status: CaseResult.Status?
+    var profile: Profile?
+    var budget: Budget
+    var baseline: Baseline?
+    var tolerance: Tolerance
+    var findings: [Finding]
+    var durationSeconds: Double
+    var processEnd: CaseResult.ProcessEnd?
+    var outputTail: String
+
+    init(_ result: CaseResult) {
+        name = result.name
+        target = result.target
+        status = result.status
+        profile = result.profile
+        budget = result.budget
+        baseline = result.baseline
+        tolerance = result.tolerance
+        findings = result.findings
+        durationSeconds = result.durationSeconds
+        processEnd = result.processEnd
+        outputTail = result.outputTail
+    }
+
+    init(capture profile: Profile, topSites: Int) {
+        name = profile.regionName
+        target = profile.regionName
+        status = nil
+        self.profile = profile
+        budget = Budget()
+        baseline = nil
+        tolerance = Tolerance(topSites: topSites)
+        findings = []
+        durationSeconds = Double(profile.durationNanoseconds) / 1e9
+        processEnd = nil
+        outputTail = ""
+    }
+}

@@ -1,0 +1,208 @@
+import Testing
+
+@testable import MemgateCore
+
+/// `Verdict.decide`, the one place a case's status is decided, as one table: every finding
+/// kind and every outcome (process ends, capture completeness, budgets, baselines, pytest
+/// outcomes and markers, `--update-baselines`, memgate's own launch failure).
+@Suite struct VerdictTests {
+    static let linux = EnvironmentFingerprint(python: "3.11.7", libc: "glibc 2.36", arch: "x86_64")
+    static let mib: Int64 = 1_048_576
+
+    /// A complete profile of `peak` bytes, all of it at `build @ app.py` (or the given sites).
+    static func profile(
+        peak: Int64 = 1 * mib, atEnd: Int64 = 0, allocations: Int64 = 10, sites: [String: Int64]? = nil,
+        completion: Profile.Completion = .complete, unmeasured: String? = nil, notices: [String]? = nil
+    ) -> Profile {
+        let stacks = (sites ?? ["build": peak]).sorted { $0.key < $1.key }.map { function, bytes in
+            StackRecord(
+                frames: [Frame(function: function, file: "app.py", line: 1, kind: .python)],
+                bytesAtPeak: bytes, allocationsAtPeak: 1, totalBytes: bytes, allocationCount: 1, bytesAtEnd: atEnd)
+        }
+        var profile = Profile(
+            regionName: "case", peakBytes: peak, totalBytes: peak, allocationCount: allocations, bytesAtEnd: atEnd,
+            completion: completion, stacks: stacks)
+        profile.unmeasuredReason = unmeasured
+        profile.captureNotices = notices
+        return profile
+    }
+
+    static func baseline(
+        peak: Int64 = 1 * mib, sites: [String: Int64]? = nil, environment: EnvironmentFingerprint = linux
+    )
+        -> Baseline
+    {
+        Baseline(
+            name: "case", peakBytes: peak, totalBytes: peak, allocationCount: 10, bytesAtEnd: 0,
+            sites: (sites ?? ["build": peak]).reduce(into: [:]) {
+                $0["\($1.key) @ app.py"] = .init(bytesAtPeak: $1.value, allocationsAtPeak: 1, line: 1)
+            },
+            environment: environment)
+    }
+
+    static func evidence(
+        profile: Profile? = profile(), end: CaseResult.ProcessEnd? = .exited(code: 0), baseline: Baseline? = baseline(),
+        budget: Budget = Budget(), test: PytestOutcome? = nil, missing: String? = nil, launchFailure: String? = nil,
+        update: Bool = false
+    ) -> CaseEvidence {
+        CaseEvidence(
+            caseName: "case", profile: profile, processEnd: end, missingCaptureReason: missing,
+            launchFailure: launchFailure, test: test, baseline: baseline, environment: linux, budget: budget,
+            tolerance: Tolerance(), updateBaselines: update)
+    }
+
+    static func test(
+        _ outcome: String, phase: String = "call", text: String? = nil, limitMemory: String? = nil,
+        limitLeaks: String? = nil, problems: [String]? = nil
+    ) -> PytestOutcome {
+        PytestOutcome(
+            nodeID: "t.py::test_a", outcome: outcome, phase: phase, longRepresentation: text, limitMemory: limitMemory,
+            limitLeaks: limitLeaks, markerProblems: problems)
+    }
+
+    struct Row: CustomTestStringConvertible, Sendable {
+        var name: String
+        var evidence: CaseEvidence
+        var status: CaseResult.Status
+        var kinds: [Finding.Kind]
+        var testDescription: String { name }
+    }
+
+    static let table: [Row] = [
+        Row(name: "within everything", evidence: evidence(), status: .passed, kinds: []),
+        Row(
+            name: "peak over limit", evidence: evidence(budget: Budget(limitBytes: mib - 1)), status: .failed,
+            kinds: [.limitExceeded]),
+        Row(
+            name: "leak limit", evidence: evidence(profile: profile(atEnd: 10), budget: Budget(leakLimitBytes: 0)),
+            status: .failed, kinds: [.leakLimitExceeded]),
+        Row(
+            name: "allocation count", evidence: evidence(budget: Budget(maxAllocations: 9)), status: .failed,
+            kinds: [.allocationLimitExceeded]),
+        Row(
+            name: "peak regression", evidence: evidence(baseline: baseline(peak: mib / 2, sites: ["build": mib])),
+            status: .failed, kinds: [.peakRegression]),
+        Row(
+            name: "site grown",
+            evidence: evidence(
+                profile: profile(peak: mib, sites: ["build": mib / 2 + 100_000, "parse": mib / 2 - 100_000]),
+                baseline: baseline(peak: mib, sites: ["build": mib / 2, "parse": mib / 2])),
+            status: .failed, kinds: [.siteGrown]),
+        Row(
+            name: "new site",
+            evidence: evidence(
+                profile: profile(peak: mib, sites: ["build": mib / 2, "fresh": mib / 2]),
+                baseline: baseline(peak: mib, sites: ["build": mib / 2, "gone": mib / 2])),
+            status: .failed, kinds: [.siteNew]),
+        Row(
+            name: "stale baseline", evidence: evidence(baseline: baseline(peak: 2 * mib, sites: ["build": mib])),
+            status: .passed, kinds: [.staleBaseline]),
+        Row(name: "no baseline yet", evidence: evidence(baseline: nil), status: .passed, kinds: [.missingBaseline]),
+        Row(
+            name: "other environment",
+            evidence: evidence(
+                baseline: baseline(
+                    environment: EnvironmentFingerprint(python: "3.12.1", libc: "glibc 2.36", arch: "x86_64"))),
+            status: .passed, kinds: [.environmentMismatch]),
+        Row(
+            name: "crash", evidence: evidence(end: .signalled(signal: 11)), status: .failed, kinds: [.targetCrashed]),
+        Row(
+            name: "timeout", evidence: evidence(end: .timedOut(afterSeconds: 5)), status: .failed,
+            kinds: [.targetTimedOut]),
+        Row(
+            name: "non-zero exit", evidence: evidence(end: .exited(code: 4)), status: .failed,
+            kinds: [.targetExitedNonZero]),
+        Row(
+            name: "memgate could not launch",
+            evidence: evidence(profile: nil, end: nil, launchFailure: "command not found: x"),
+            status: .failed, kinds: [.launchFailed]),
+        Row(
+            name: "nothing captured", evidence: evidence(profile: nil), status: .failed, kinds: [.noMeasurement]),
+        Row(
+            name: "out of the tracker's reach", evidence: evidence(profile: nil, missing: "statically linked"),
+            status: .failed, kinds: [.notMeasured]),
+        Row(
+            name: "capture never finalized", evidence: evidence(profile: profile(completion: .interrupted)),
+            status: .failed, kinds: [.notMeasured]),
+        Row(
+            name: "tracker capacity notice", evidence: evidence(profile: profile(notices: ["stack table full"])),
+            status: .passed, kinds: [.captureLimit]),
+        Row(
+            name: "pytest assertion", evidence: evidence(end: nil, test: test("failed", text: "E assert 1 == 2")),
+            status: .failed, kinds: [.testFailed]),
+        Row(
+            name: "pytest fixture error",
+            evidence: evidence(profile: nil, end: nil, test: test("failed", phase: "setup", text: "E RuntimeError")),
+            status: .failed, kinds: [.testError]),
+        Row(
+            name: "pytest teardown error",
+            evidence: evidence(end: nil, test: test("failed", phase: "teardown", text: "E OSError")), status: .failed,
+            kinds: [.testError]),
+        Row(
+            name: "limit_memory is >=", evidence: evidence(end: nil, test: test("passed", limitMemory: "1 MB")),
+            status: .failed, kinds: [.limitExceeded]),
+        Row(
+            name: "limit_memory above the peak",
+            evidence: evidence(end: nil, test: test("passed", limitMemory: "2 MB")),
+            status: .passed, kinds: []),
+        Row(
+            name: "limit_leaks",
+            evidence: evidence(profile: profile(atEnd: 2048), end: nil, test: test("passed", limitLeaks: "1 KB")),
+            status: .failed, kinds: [.leakLimitExceeded]),
+        Row(
+            name: "unparseable marker size", evidence: evidence(end: nil, test: test("passed", limitMemory: "1 QB")),
+            status: .failed, kinds: [.markerInvalid]),
+        Row(
+            name: "marker problem from the plugin",
+            evidence: evidence(
+                end: nil, test: test("passed", limitMemory: "1 B", problems: ["limit_memory: unknown keyword 'size'"])),
+            status: .failed, kinds: [.markerInvalid]),
+        Row(
+            name: "skipped test", evidence: evidence(profile: nil, end: nil, test: test("skipped", text: "needs GPU")),
+            status: .skipped, kinds: [.testSkipped]),
+        Row(
+            name: "baseline written", evidence: evidence(baseline: nil, update: true), status: .passed,
+            kinds: [.baselineUpdated]),
+        Row(
+            name: "no baseline from an unfinished capture",
+            evidence: evidence(profile: profile(completion: .interrupted), baseline: nil, update: true),
+            status: .failed, kinds: [.notMeasured, .missingBaseline]),
+    ]
+
+    @Test(arguments: table)
+    func decides(row: Row) {
+        let verdict = Verdict.decide(row.evidence)
+        #expect(verdict.status == row.status)
+        #expect(verdict.findings.map(\.kind) == row.kinds)
+        #expect(verdict.findings == verdict.findings.filter(\.isFailure) + verdict.findings.filter { !$0.isFailure })
+    }
+
+    @Test func theTableCoversEveryFindingKind() {
+        let covered = Set(Self.table.flatMap(\.kinds))
+        #expect(Set(Finding.Kind.allCases).subtracting(covered) == [])
+    }
+
+    @Test func onlyAFullyMeasuredNormalEndIsWrittenAsABaseline() {
+        #expect(Verdict.decide(Self.evidence(baseline: nil, update: true)).baselineToWrite != nil)
+        #expect(Verdict.decide(Self.evidence(baseline: Self.baseline(), update: true)).baselineToWrite == nil)
+        #expect(
+            Verdict.decide(Self.evidence(end: .exited(code: 1), baseline: nil, update: true)).baselineToWrite == nil)
+        #expect(
+            Verdict.decide(
+                Self.evidence(profile: Self.profile(unmeasured: "not measured: x"), baseline: nil, update: true)
+            )
+            .baselineToWrite == nil)
+    }
+
+    @Test(
+        "a pytest session fails as a whole only when pytest itself failed",
+        arguments: [
+            (CaseResult.ProcessEnd.exited(code: 0), "passed", false), (.exited(code: 1), "failed", false),
+            (.exited(code: 1), "passed", true), (.exited(code: 2), "passed", true), (.exited(code: 5), "passed", true),
+            (.signalled(signal: 9), "passed", true), (.timedOut(afterSeconds: 1), "failed", true),
+        ])
+    func pytestSession(end: CaseResult.ProcessEnd, outcome: String, fails: Bool) {
+        #expect(Verdict.pytestSessionFails(processEnd: end, tests: [Self.test(outcome)]) == fails)
+        #expect(Verdict.pytestSessionFails(processEnd: .exited(code: 0), tests: []))
+    }
+}
