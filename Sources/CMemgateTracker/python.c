@@ -12,6 +12,7 @@
 #include <dlfcn.h>
 #include <fnmatch.h>
 #include <link.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,6 +54,24 @@ typedef struct shadow_entry {
 static MG_TLS shadow_entry *shadow;
 static MG_TLS int shadow_depth;   /* may exceed SHADOW_CAPACITY; only the outermost are kept */
 static MG_TLS int ignored_frames; /* ignored entries currently on the shadow stack */
+
+/* A region armed on this thread (memgate_python_region_arm): the hook opens it when a frame
+ * running `region_code` is entered and closes it when that frame returns, so the region holds
+ * exactly the function's body: no caller frames, no argument passing, no hook set-up. */
+/* The region closes at the first profile event of the frame's caller after the frame returned
+ * (a C call, a return or an exception there, at shadow depth 0): the return event comes before
+ * the frame drops its locals, which must not count as leaked, and dropping them may run Python
+ * finalizers (`__del__`, weakref callbacks), whose own calls must not close it early. */
+enum { REGION_IDLE, REGION_ARMED, REGION_OPEN, REGION_RETURNED, REGION_CLOSED };
+static MG_TLS int region_state;
+static MG_TLS void *region_code;  /* compared by address only; the caller keeps it alive */
+static MG_TLS void *region_frame; /* the frame the open region belongs to */
+static MG_TLS int region_current_thread_only;
+/* Shared, not per thread (only one region is open at a time); written with the GIL held. */
+#define REGION_NAME_BYTES 4096
+static char region_name[REGION_NAME_BYTES];
+/* The path of the capture the region wrote, kept after it closes (the tracker forgets it). */
+static char region_path[REGION_NAME_BYTES];
 
 typedef struct function_info {
     const char *name;
@@ -122,14 +141,46 @@ static uint64_t function_id(void *frame) {
     return id;
 }
 
+/* Whether `frame` runs the code object `code` (addresses compared; no reference kept). */
+static int frame_runs(void *frame, void *code) {
+    PyObject *frame_code = py_frame_get_code(frame); /* a new reference */
+    if (!frame_code) return 0;
+    py_decref(frame_code);
+    return (void *)frame_code == code;
+}
+
+/* Opens the armed region; called last in the hook, so nothing the hook does is counted. */
+static void open_region(void) {
+    int status = region_current_thread_only ? memgate_region_begin_current_thread(region_name)
+                                            : memgate_region_begin(region_name);
+    mg_in_tracker = 1; /* the region API clears the guard; the hook's caller restores it */
+    const char *path = status == 0 ? memgate_capture_path() : NULL;
+    snprintf(region_path, sizeof region_path, "%s", path ? path : "");
+    region_state = status == 0 ? REGION_OPEN : REGION_CLOSED;
+}
+
+static void close_region(void) {
+    memgate_region_end();
+    mg_in_tracker = 1;
+    region_state = REGION_CLOSED;
+    region_frame = NULL;
+}
+
 static int profile_hook(PyObject *unused, void *frame, int what, PyObject *argument) {
     (void)unused;
     (void)argument;
-    if (what != TRACE_CALL && what != TRACE_RETURN) return 0;
     int saved_guard = mg_in_tracker;
     mg_in_tracker = 1;
+    if (MG_UNLIKELY(region_state == REGION_RETURNED) && shadow_depth == 0 && what != TRACE_CALL) close_region();
+    if (what != TRACE_CALL && what != TRACE_RETURN) goto done;
     if (what == TRACE_CALL) {
         if (!shadow) shadow = mg_os_alloc(SHADOW_CAPACITY * sizeof(shadow_entry));
+        if (MG_UNLIKELY(region_state == REGION_ARMED) && frame_runs(frame, region_code)) {
+            /* The function's frame becomes the root: frames above it are not part of sites. */
+            shadow_depth = 0;
+            ignored_frames = 0;
+            region_frame = frame;
+        }
         if (shadow && shadow_depth < SHADOW_CAPACITY) {
             if (shadow_depth > 0) {
                 shadow_entry *caller = &shadow[shadow_depth - 1];
@@ -145,6 +196,7 @@ static int profile_hook(PyObject *unused, void *frame, int what, PyObject *argum
             ignored_frames += (int)entry->ignored;
         }
         shadow_depth++;
+        if (MG_UNLIKELY(region_frame == frame && region_state == REGION_ARMED)) open_region();
     } else if (shadow_depth > 0) {
         if (shadow_depth <= SHADOW_CAPACITY) {
             shadow_entry *top = &shadow[shadow_depth - 1];
@@ -153,6 +205,7 @@ static int profile_hook(PyObject *unused, void *frame, int what, PyObject *argum
             ignored_frames -= (int)top->ignored;
         }
         shadow_depth--;
+        if (MG_UNLIKELY(region_frame == frame && region_state == REGION_OPEN)) region_state = REGION_RETURNED;
     }
 done:
     mg_in_tracker = saved_guard;
@@ -257,6 +310,38 @@ MG_EXPORT int memgate_python_install(void) {
     }
     mg_in_tracker = saved_guard;
     return status;
+}
+
+MG_EXPORT int memgate_python_region_arm(const char *name, const void *code, int current_thread_only) {
+    if (!code || !py_set_profile) return -1;
+    snprintf(region_name, sizeof region_name, "%s", name ? name : "region");
+    region_path[0] = 0;
+    region_code = (void *)code;
+    region_frame = NULL;
+    region_current_thread_only = current_thread_only;
+    region_state = REGION_ARMED;
+    return 0;
+}
+
+MG_EXPORT int memgate_python_region_disarm(void) {
+    int state = region_state;
+    if (state == REGION_OPEN || state == REGION_RETURNED) {
+        int saved_guard = mg_in_tracker;
+        memgate_region_end();
+        mg_in_tracker = saved_guard;
+    }
+    region_state = REGION_IDLE;
+    region_code = NULL;
+    region_frame = NULL;
+    return state >= REGION_OPEN;
+}
+
+MG_EXPORT const char *memgate_python_region_path(void) { return region_path[0] ? region_path : NULL; }
+
+MG_EXPORT int memgate_native_frames(int enabled) {
+    int previous = mg_native_frames;
+    mg_native_frames = enabled != 0;
+    return previous;
 }
 
 MG_EXPORT int memgate_python_uninstall(void) {

@@ -26,15 +26,19 @@ test. When the capture cannot be read, memgate applies limit_leaks unfiltered.
 """
 
 import ctypes
+import inspect
 import json
 import os
+import re
+import types
 from dataclasses import dataclass
 
 import pytest
 
 from memgate_capture import leaking_stacks
 from memgate_markers import marker_settings
-from memgate_tracker import TRACKER, begin, end
+from memgate_native import hybrid_frames
+from memgate_tracker import TRACKER, begin, begin_in, end, end_in, set_native_frames
 
 MARKERS = (
     "limit_memory(limit, *, current_thread_only=False): fail when the test's peak is >= limit",
@@ -96,6 +100,20 @@ def pytest_configure(config):
         config.addinivalue_line("markers", line)
 
 
+# Code flags of functions whose frame returns at each suspension: their region cannot be
+# bounded by the frame's call and return.
+_SUSPENDING = inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR | inspect.CO_ITERABLE_COROUTINE
+
+
+def _plain_code(function):
+    """The code object of a plain (non-suspending) Python function or method, else None."""
+    function = getattr(function, "__func__", function)
+    if not isinstance(function, types.FunctionType):
+        return None
+    code = function.__code__
+    return None if code.co_flags & _SUSPENDING else code
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_pyfunc_call(pyfuncitem):
     pyfuncitem._memgate_capture_path = None
@@ -103,9 +121,35 @@ def pytest_pyfunc_call(pyfuncitem):
         yield
         return
     settings = marker_settings(pyfuncitem)
-    wants_capture_path = _READ_CAPTURE_PATH is not None and settings.filter_fn is not None
+    # limit_leaks locations are hybrid native + Python stacks, as pytest-memray's; only tests
+    # with that marker pay for native unwinding.
+    native_before = set_native_frames(True) if settings.limit_leaks is not None else None
+    code = _plain_code(pyfuncitem.obj)
+    try:
+        if code is not None:
+            # Only the test function's body is measured, as pytest-memray does (fixtures are
+            # not): the region opens inside its frame, so pytest's frames, the argument passing
+            # and the profile hook's set-up are not in it, and the function is the root frame.
+            begin_in(pyfuncitem.nodeid, code, current_thread_only=settings.current_thread_only)
+            try:
+                yield
+            finally:
+                path = end_in()
+                if path:
+                    pyfuncitem._memgate_capture_path = os.fsdecode(path)
+        else:
+            yield from _measure_whole_call(pyfuncitem, settings)
+    finally:
+        if native_before is not None:
+            set_native_frames(native_before)
+
+
+def _measure_whole_call(pyfuncitem, settings):
+    """Measures pytest's call of a test that is not a plain function (a coroutine, a generator,
+    a callable object): the region spans pytest's own call, whose frames it then includes."""
+    wants_capture_path = _READ_CAPTURE_PATH is not None and (
+        settings.filter_fn is not None)
     _CAPTURE_PATH.value = b""
-    # Only the test function's call is measured, as pytest-memray does; fixtures are not.
     begin(pyfuncitem.nodeid, current_thread_only=settings.current_thread_only)
     if wants_capture_path:
         # First, while the region holds next to nothing (see _CAPTURE_PATH); inline, as a
@@ -184,17 +228,22 @@ def _apply_leak_filter(item):
 
     Returns the report fields, or {} when there is no filter_fn or no readable capture.
     """
-    filter_fn = marker_settings(item).filter_fn
+    settings = marker_settings(item)
+    filter_fn = settings.filter_fn
     path = getattr(item, "_memgate_capture_path", None)
     if filter_fn is None or not path:
         return {}
     stacks = leaking_stacks(path)
     if stacks is None:
         return {}
+    limit = _size_bytes(settings.limit_leaks)
     fields = {"leak_filter_max_bytes": 0}
-    # The largest kept location decides the verdict, so the search stops at the first kept.
+    # The largest kept location decides the verdict, so the search stops at the first kept;
+    # as pytest-memray, filter_fn only sees locations that hold at least the limit.
     for live_bytes, frames in sorted(stacks, key=lambda stack: stack[0], reverse=True):
-        stack = Stack(tuple(StackFrame(*frame) for frame in frames))
+        if limit is not None and live_bytes < limit:
+            break
+        stack = Stack(tuple(StackFrame(*frame) for frame in hybrid_frames(frames)))
         try:
             keep = bool(filter_fn(stack))
         except Exception as error:
@@ -205,6 +254,19 @@ def _apply_leak_filter(item):
             fields["leak_filter_max_bytes"] = live_bytes
             break
     return fields
+
+
+_SIZE = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*([KMGT]?)(I?)B\s*$", re.IGNORECASE)
+
+
+def _size_bytes(text):
+    """A marker size in bytes (B, KB, MB, GB, TB = powers of 1024, KiB… alike), None if unreadable.
+    memgate parses it again, with the same units, for the verdict."""
+    match = _SIZE.match(text) if isinstance(text, str) else None
+    if not match:
+        return None
+    power = " KMGT".index(match.group(2).upper() or " ")
+    return float(match.group(1)) * 1024 ** power
 
 
 def _short(report):

@@ -4,12 +4,39 @@ and every kind of outcome: pass, memory failure, assertion failure, fixture (set
 teardown error, skip, xfail, non-strict and strict xpass, and two memray markers on one test.
 
 Sizes are far from the limits (4 MiB against 1 MB or 16 MB) so allocator and interpreter noise
-cannot change a verdict.
+cannot change a verdict, except for the empty tests, which both measure at 0 B: memgate counts
+none of its own instrumentation, not even in the first test of the session (they come first).
 """
 
 import pytest
 
 KEPT = []
+
+
+@pytest.fixture
+def numbers():
+    return list(range(100))
+
+
+@pytest.mark.limit_memory("512 B")
+def test_empty_first_of_the_session_under_512_bytes():
+    pass
+
+
+@pytest.mark.limit_memory(limit="1 KB")
+def test_empty_under_one_kilobyte():
+    pass
+
+
+@pytest.mark.limit_memory("1 B")
+def test_empty_with_a_fixture_under_one_byte(numbers):
+    pass
+
+
+@pytest.mark.limit_memory("512 B")
+class TestEmptyMethod:
+    def test_empty_method_under_512_bytes(self, numbers):
+        pass
 
 
 def allocate(mebibytes):
