@@ -12,6 +12,10 @@ public struct NativeSymbolizer: Sendable {
     /// Path of llvm-symbolizer, or nil when none was found (frames then stay `module+0xoffset`).
     public let executable: String?
     let swiftDemangler: SwiftDemangler
+    /// Answers already read, shared by every copy of this symbolizer: a pytest target writes one
+    /// capture per test, all from the same modules, and one llvm-symbolizer start per capture
+    /// (reading libpython's debug information each time) cost more than the tests themselves.
+    let answers = AnswerCache()
 
     /// Finds llvm-symbolizer: `$MEMGATE_SYMBOLIZER`, then PATH, then next to `swift`.
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
@@ -38,25 +42,33 @@ public struct NativeSymbolizer: Sendable {
     public func symbolize(_ capture: RawCapture) -> [UInt64: [Frame]] {
         guard let executable else { return [:] }
         var queries: [(address: UInt64, module: String, linkAddress: String)] = []
-        var input = ""
         for address in capture.nativeAddresses.sorted() {
             guard let module = capture.module(containing: address), address > module.bias,
-                let quotedPath = NativeSymbolizer.quoted(modulePath: module.path)
+                NativeSymbolizer.quoted(modulePath: module.path) != nil
             else { continue }
             // Return addresses point after the call; step back one byte to land on the call's line.
             let linkAddress = "0x" + String(address - module.bias - 1, radix: 16)
             queries.append((address, module.path, linkAddress))
-            input += "CODE \(quotedPath) \(linkAddress)\n"
         }
-        guard !queries.isEmpty,
-            let result = CommandOutput.run(
-                executable, arguments: ["--output-style=JSON", "--relativenames", "--inlines"],
-                input: Data(input.utf8)),
-            result.status == 0
-        else { return [:] }
+        let unknown = answers.missing(queries.map { AnswerCache.Key(module: $0.module, linkAddress: $0.linkAddress) })
+        if !unknown.isEmpty {
+            let input = unknown.map { "CODE \(NativeSymbolizer.quoted(modulePath: $0.module)!) \($0.linkAddress)\n" }
+            guard
+                let result = CommandOutput.run(
+                    executable, arguments: ["--output-style=JSON", "--relativenames", "--inlines"],
+                    input: Data(input.joined().utf8)),
+                result.status == 0
+            else { return [:] }
+            let lines = result.output.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+            var learned: [AnswerCache.Key: [Location]] = [:]
+            for (key, line) in zip(unknown, lines) {
+                learned[key] = NativeSymbolizer.locations(inAnswer: Data(line), address: key.linkAddress)
+            }
+            answers.store(learned)
+        }
         var chains: [(address: UInt64, module: String, locations: [Location])] = []
-        for (query, line) in zip(queries, result.output.split(separator: UInt8(ascii: "\n"))) {
-            let locations = NativeSymbolizer.locations(inAnswer: Data(line), address: query.linkAddress)
+        for query in queries {
+            let locations = answers.locations(AnswerCache.Key(module: query.module, linkAddress: query.linkAddress))
             if !locations.isEmpty { chains.append((query.address, query.module, locations)) }
         }
         let mangled = Set(chains.flatMap { $0.locations.map(\.name) }.filter(SwiftDemangler.isMangled))
@@ -104,5 +116,38 @@ public struct NativeSymbolizer: Sendable {
         guard SwiftDemangler.isMangled(name) else { return (CppNameSimplifier.simplify(name), name) }
         let full = SwiftDemangler.demangle(name)
         return (simplifiedSwift[name] ?? full, full)
+    }
+}
+
+extension NativeSymbolizer {
+    /// llvm-symbolizer's answers by module path and link address, safe to share across threads.
+    final class AnswerCache: @unchecked Sendable {
+        struct Key: Hashable {
+            var module: String
+            var linkAddress: String
+        }
+
+        private let lock = NSLock()  // guards `answers`; targets run on several threads with --jobs
+        private var answers: [Key: [Location]] = [:]
+
+        /// The keys not answered yet, each once, in order.
+        func missing(_ keys: [Key]) -> [Key] {
+            lock.lock()
+            defer { lock.unlock() }
+            var seen = Set<Key>()
+            return keys.filter { answers[$0] == nil && seen.insert($0).inserted }
+        }
+
+        func store(_ learned: [Key: [Location]]) {
+            lock.lock()
+            defer { lock.unlock() }
+            answers.merge(learned) { _, new in new }
+        }
+
+        func locations(_ key: Key) -> [Location] {
+            lock.lock()
+            defer { lock.unlock() }
+            return answers[key] ?? []
+        }
     }
 }
