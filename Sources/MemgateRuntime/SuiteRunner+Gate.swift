@@ -98,6 +98,10 @@ extension SuiteRunner {
             }
         }
         findings += markers.errors
+        if markers.errors.isEmpty, test.limitLeakedObjects == true {
+            findings += PytestMarkerRules.leakedObjectFindings(
+                count: test.leakedObjects, summary: test.leakedObjectsSummary, filterError: test.leakedObjectsError)
+        }
         if let profile {
             findings += PytestMarkerRules.findings(
                 profile: profile, limitMemoryBytes: markers.limitMemoryBytes, limitLeaksBytes: markers.limitLeaksBytes,

@@ -6,7 +6,9 @@ this plugin writes (one JSON object per line to $MEMGATE_PYTEST_REPORT):
 
     limit_memory(limit, *, current_thread_only=False)
     limit_leaks(location_limit, *, filter_fn=None, current_thread_only=False)
-    limit_leaked_objects(*, filter_fn=None)       accepted, not enforced (memgate counts bytes)
+    limit_leaked_objects(*, filter_fn=None)       fail when a Python object the test created
+                                                  survives it (after gc.collect()) and
+                                                  filter_fn(obj), if given, keeps it
 
 Sizes may be positional or keywords; an argument memgate cannot honour, or two of these markers
 on one test, is reported (`marker_problems`) and fails the test (see memgate_markers).
@@ -26,6 +28,7 @@ test. When the capture cannot be read, memgate applies limit_leaks unfiltered.
 """
 
 import ctypes
+import functools
 import inspect
 import json
 import os
@@ -38,12 +41,13 @@ import pytest
 from memgate_capture import leaking_stacks
 from memgate_markers import marker_settings
 from memgate_native import hybrid_frames
+from memgate_objects import leaked_objects, snapshot, summary
 from memgate_tracker import TRACKER, begin, begin_in, end, end_in, set_native_frames
 
 MARKERS = (
     "limit_memory(limit, *, current_thread_only=False): fail when the test's peak is >= limit",
     "limit_leaks(location_limit, *, filter_fn=None, current_thread_only=False): fail when one location (kept by filter_fn) leaks >= location_limit",
-    "limit_leaked_objects(*, filter_fn=None): accepted for pytest-memray compatibility; not enforced by memgate",
+    "limit_leaked_objects(*, filter_fn=None): fail when a Python object the test created survives it (see memgate_objects)",
 )
 
 REPORT_PATH = os.environ.get("MEMGATE_PYTEST_REPORT")
@@ -125,6 +129,9 @@ def pytest_pyfunc_call(pyfuncitem):
     # with that marker pay for native unwinding.
     native_before = set_native_frames(True) if settings.limit_leaks is not None else None
     code = _plain_code(pyfuncitem.obj)
+    test_function = pyfuncitem.obj
+    if settings.leaked_objects:
+        pyfuncitem.obj = _counting_leaked_objects(pyfuncitem, test_function, settings.objects_filter_fn)
     try:
         if code is not None:
             # Only the test function's body is measured, as pytest-memray does (fixtures are
@@ -140,8 +147,35 @@ def pytest_pyfunc_call(pyfuncitem):
         else:
             yield from _measure_whole_call(pyfuncitem, settings)
     finally:
+        pyfuncitem.obj = test_function
         if native_before is not None:
             set_native_frames(native_before)
+
+
+def _counting_leaked_objects(item, function, filter_fn):
+    """`function` wrapped to count, as it returns, the Python objects it created that survive
+    (limit_leaked_objects; see memgate_objects). Its own frame is outside the test's region."""
+
+    @functools.wraps(function)
+    def counting(*args, **kwargs):
+        item._memgate_leaked_objects = {}
+        before = snapshot()
+        result = function(*args, **kwargs)  # a test that raises is not counted, as pytest-memray
+        # A C call: the test's region closes at its caller's first call into C after it
+        # returned (memgate_python_region_arm), so the counting below is not measured.
+        id(result)
+        leaked, error = leaked_objects(before, filter_fn)
+        del before
+        fields = {"leaked_objects": len(leaked)}
+        if leaked:
+            fields["leaked_objects_summary"] = summary(leaked)
+        if error:
+            fields["leaked_objects_error"] = error
+        del leaked
+        item._memgate_leaked_objects = fields
+        return result
+
+    return counting
 
 
 def _measure_whole_call(pyfuncitem, settings):
@@ -202,6 +236,10 @@ def pytest_runtest_logreport(report):
         "marker_problems": item_markers.get("marker_problems"),
         "leak_filter_max_bytes": item_markers.get("leak_filter_max_bytes"),
         "leak_filter_error": item_markers.get("leak_filter_error"),
+        "limit_leaked_objects": bool(item_markers.get("limit_leaked_objects")),
+        "leaked_objects": item_markers.get("leaked_objects"),
+        "leaked_objects_summary": item_markers.get("leaked_objects_summary"),
+        "leaked_objects_error": item_markers.get("leaked_objects_error"),
     })
 
 
@@ -211,12 +249,14 @@ def pytest_runtest_makereport(item, call):
     report = outcome.get_result()
     if call.when == "setup":
         item._memgate_leak_filter = {}  # a rerun starts afresh
+        item._memgate_leaked_objects = {}
     elif call.when == "call":
-        item._memgate_leak_filter = _apply_leak_filter(item)
+        item._memgate_leak_filter = dict(_apply_leak_filter(item), **getattr(item, "_memgate_leaked_objects", {}))
     settings = marker_settings(item)
     report.memgate_markers = {
         "limit_memory": settings.limit_memory,
         "limit_leaks": settings.limit_leaks,
+        "limit_leaked_objects": settings.leaked_objects,
         "marker_problems": list(settings.problems) or None,
         # Kept on the item so a teardown failure's line (which wins) still carries it.
         **getattr(item, "_memgate_leak_filter", {}),
