@@ -99,6 +99,29 @@ def test_keyword_limit_leaks_filtered_out():
     KEPT.append(allocate(4))
 
 
+# One Python line, two native paths (bytearray's and bytes' allocations), 768 KiB each: two
+# locations of the hybrid stack, each under 1 MB though the line holds 1.5 MiB.
+@pytest.mark.limit_leaks("1 MB")
+def test_one_line_two_native_paths_under_the_limit_per_location():
+    KEPT.extend([bytearray(768 * 1024), bytes(768 * 1024)])
+
+
+@pytest.mark.limit_leaks("512 KB")
+def test_one_line_two_native_paths_over_the_limit_per_location():
+    KEPT.extend([bytearray(768 * 1024), bytes(768 * 1024)])
+
+
+# filter_fn sees the hybrid stack, native frames innermost: a C allocator's file is not `.py`.
+@pytest.mark.limit_leaks("1 MB", filter_fn=lambda stack: not stack.frames[0].filename.endswith(".py"))
+def test_filter_keeps_a_native_innermost_frame():
+    KEPT.append(allocate(4))
+
+
+@pytest.mark.limit_leaks("1 MB", filter_fn=lambda stack: stack.frames[0].filename.endswith(".py"))
+def test_filter_wanting_a_python_innermost_frame_keeps_nothing():
+    KEPT.append(allocate(4))
+
+
 @pytest.mark.limit_memory("4 MB")
 @pytest.mark.parametrize("mebibytes", [1, 8], ids=["one-MiB", "eight-MiB"])
 def test_parametrized_limit_memory(mebibytes):
