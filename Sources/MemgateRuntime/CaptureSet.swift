@@ -67,7 +67,23 @@ public enum CaptureSet {
     public static func profile(path: URL, symbolizer: NativeSymbolizer = NativeSymbolizer()) throws(CaptureError)
         -> Profile
     {
-        let raw = try decode(path: path)
+        try profile(raw: decode(path: path), symbolizer: symbolizer)
+    }
+
+    /// Decodes and symbolizes capture files into profiles, in order, asking llvm-symbolizer about
+    /// all of them at once (a pytest target writes one capture per test).
+    public static func profiles(paths: [URL], symbolizer: NativeSymbolizer = NativeSymbolizer()) throws(CaptureError)
+        -> [Profile]
+    {
+        var raws: [RawCapture] = []
+        for path in paths { raws.append(try decode(path: path)) }
+        symbolizer.prefetch(raws)
+        var profiles: [Profile] = []
+        for raw in raws { profiles.append(profile(raw: raw, symbolizer: symbolizer)) }
+        return profiles
+    }
+
+    private static func profile(raw: RawCapture, symbolizer: NativeSymbolizer) -> Profile {
         var profile = raw.profile(symbols: symbolizer.symbolize(raw))
         if !raw.isFinished, let execPath = raw.execPath, !raw.execDroppedPreload,
             let reason = ExecutableInspector.unreachableReason(program: execPath)

@@ -40,36 +40,13 @@ public struct NativeSymbolizer: Sendable {
     /// For every native address of the capture that could be resolved, its frames innermost
     /// first: the functions inlined at the address, then the function they were compiled into.
     public func symbolize(_ capture: RawCapture) -> [UInt64: [Frame]] {
-        guard let executable else { return [:] }
-        var queries: [(address: UInt64, module: String, linkAddress: String)] = []
-        for address in capture.nativeAddresses.sorted() {
-            guard let module = capture.module(containing: address), address > module.bias,
-                NativeSymbolizer.quoted(modulePath: module.path) != nil
-            else { continue }
-            // Return addresses point after the call; step back one byte to land on the call's line.
-            let linkAddress = "0x" + String(address - module.bias - 1, radix: 16)
-            queries.append((address, module.path, linkAddress))
-        }
-        let unknown = answers.missing(queries.map { AnswerCache.Key(module: $0.module, linkAddress: $0.linkAddress) })
-        if !unknown.isEmpty {
-            let input = unknown.map { "CODE \(NativeSymbolizer.quoted(modulePath: $0.module)!) \($0.linkAddress)\n" }
-            guard
-                let result = CommandOutput.run(
-                    executable, arguments: ["--output-style=JSON", "--relativenames", "--inlines"],
-                    input: Data(input.joined().utf8)),
-                result.status == 0
-            else { return [:] }
-            let lines = result.output.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
-            var learned: [AnswerCache.Key: [Location]] = [:]
-            for (key, line) in zip(unknown, lines) {
-                learned[key] = NativeSymbolizer.locations(inAnswer: Data(line), address: key.linkAddress)
-            }
-            answers.store(learned)
-        }
+        guard executable != nil else { return [:] }
+        let queries = NativeSymbolizer.queries(capture)
+        guard learn(queries.map(\.key)) else { return [:] }
         var chains: [(address: UInt64, module: String, locations: [Location])] = []
         for query in queries {
-            let locations = answers.locations(AnswerCache.Key(module: query.module, linkAddress: query.linkAddress))
-            if !locations.isEmpty { chains.append((query.address, query.module, locations)) }
+            let locations = answers.locations(query.key)
+            if !locations.isEmpty { chains.append((query.address, query.key.module, locations)) }
         }
         let mangled = Set(chains.flatMap { $0.locations.map(\.name) }.filter(SwiftDemangler.isMangled))
         let simplifiedSwift = swiftDemangler.simplify(mangled)
@@ -83,6 +60,49 @@ public struct NativeSymbolizer: Sendable {
             }
         }
         return frames
+    }
+
+    /// Asks llvm-symbolizer, in one run, about every native address of `captures` not answered
+    /// yet, so symbolizing each of them afterwards starts no process (a pytest target's captures
+    /// share most addresses, and each start rereads libpython's debug information).
+    public func prefetch(_ captures: [RawCapture]) {
+        guard executable != nil else { return }
+        _ = learn(captures.flatMap { NativeSymbolizer.queries($0).map(\.key) })
+    }
+
+    /// The capture's native addresses with the module and link address llvm-symbolizer needs.
+    private static func queries(_ capture: RawCapture) -> [(address: UInt64, key: AnswerCache.Key)] {
+        var queries: [(address: UInt64, key: AnswerCache.Key)] = []
+        for address in capture.nativeAddresses.sorted() {
+            guard let module = capture.module(containing: address), address > module.bias,
+                NativeSymbolizer.quoted(modulePath: module.path) != nil
+            else { continue }
+            // Return addresses point after the call; step back one byte to land on the call's line.
+            let linkAddress = "0x" + String(address - module.bias - 1, radix: 16)
+            queries.append((address, AnswerCache.Key(module: module.path, linkAddress: linkAddress)))
+        }
+        return queries
+    }
+
+    /// Answers the keys not answered yet with one llvm-symbolizer run; false when it failed.
+    private func learn(_ keys: [AnswerCache.Key]) -> Bool {
+        guard let executable else { return false }
+        let unknown = answers.missing(keys)
+        guard !unknown.isEmpty else { return true }
+        let input = unknown.map { "CODE \(NativeSymbolizer.quoted(modulePath: $0.module)!) \($0.linkAddress)\n" }
+        guard
+            let result = CommandOutput.run(
+                executable, arguments: ["--output-style=JSON", "--relativenames", "--inlines"],
+                input: Data(input.joined().utf8)),
+            result.status == 0
+        else { return false }
+        let lines = result.output.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        var learned: [AnswerCache.Key: [Location]] = [:]
+        for (key, line) in zip(unknown, lines) {
+            learned[key] = NativeSymbolizer.locations(inAnswer: Data(line), address: key.linkAddress)
+        }
+        answers.store(learned)
+        return true
     }
 
     /// The module path as llvm-symbolizer reads it on standard input: quoted, so a path with a

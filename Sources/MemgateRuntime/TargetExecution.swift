@@ -98,7 +98,10 @@ public struct TargetExecution: Sendable {
     }
 
     private func load(_ path: URL) throws(CaptureError) -> Profile {
-        let profile = try CaptureSet.profile(path: path, symbolizer: symbolizer)
+        relativized(try CaptureSet.profile(path: path, symbolizer: symbolizer))
+    }
+
+    private func relativized(_ profile: Profile) -> Profile {
         guard let sourceRoot else { return profile }
         return profile.relativizingFiles(to: sourceRoot)
     }
@@ -112,9 +115,8 @@ public struct TargetExecution: Sendable {
     private func pytestCases(capturePaths: [URL], reportPath: URL, outcome: LaunchOutcome) throws -> [MeasuredCase] {
         // The last capture per region name is the final attempt (reruns make several).
         var profiles: [String: Profile] = [:]
-        for path in capturePaths {
-            let profile = try load(path)
-            profiles[profile.regionName] = profile
+        for profile in try CaptureSet.profiles(paths: capturePaths, symbolizer: symbolizer) {
+            profiles[profile.regionName] = relativized(profile)
         }
         let tests = PytestOutcome.load(path: reportPath)
         var cases: [MeasuredCase] = tests.map { test in
