@@ -49,3 +49,14 @@ def test_keeps_through_a_helper():
 def test_local_is_freed_when_the_function_returns():
     scratch = bytearray(100_000)
     assert len(scratch) == 100_000
+
+
+class Finalized:
+    def __del__(self):
+        len("finalized")
+
+
+def test_locals_with_a_finalizer_are_freed_inside_the_region():
+    scratch = bytearray(100_000)
+    finalized = Finalized()
+    later = bytearray(50_000)
