@@ -57,6 +57,9 @@ REPORT_PATH = os.environ.get("MEMGATE_PYTEST_REPORT")
 if TRACKER is not None and os.environ.get("PYTEST_XDIST_WORKER") and os.environ.get("MEMGATE_OUTPUT"):
     worker_base = "%s-%s" % (os.environ["MEMGATE_OUTPUT"], os.environ["PYTEST_XDIST_WORKER"])
     TRACKER.memgate_activate(worker_base.encode("utf-8", "replace"))
+    # The tracker reads MEMGATE_NATIVE only in the process it tracks from the start; a worker
+    # would otherwise unwind native frames for every test (slower, and other leak locations).
+    set_native_frames(os.environ.get("MEMGATE_NATIVE", "1") != "0")
 
 
 @dataclass(frozen=True)
