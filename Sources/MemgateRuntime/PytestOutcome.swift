@@ -31,7 +31,8 @@ public struct PytestOutcome: Codable, Sendable, Hashable {
     public var leakedObjects: Int?
     /// Those objects by type, e.g. "2 list, 1 Widget" (untrusted).
     public var leakedObjectsSummary: String?
-    /// The error a limit_leaked_objects `filter_fn` raised (untrusted), if it did.
+    /// Why limit_leaked_objects could not be enforced as asked (its `filter_fn` raised, or the
+    /// test is not a plain function; untrusted), if so.
     public var leakedObjectsError: String?
 
     enum CodingKeys: String, CodingKey {

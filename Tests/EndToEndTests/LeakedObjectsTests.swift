@@ -33,7 +33,7 @@ import Testing
                 "test_filter_that_raises",
                 [
                     "limit_leaked_objects: 2 Python objects created by the test survived it (1 Widget, 1 int)",
-                    "limit_leaked_objects filter_fn raised: ZeroDivisionError: division by zero",
+                    "limit_leaked_objects: filter_fn raised ZeroDivisionError: division by zero",
                 ]
             ),
         ]

@@ -53,7 +53,8 @@ public enum PytestMarkerRules {
     ///   - count: objects the test created that survived it and its filter_fn; nil when the test
     ///     raised (its outcome already fails it) or was not counted.
     ///   - summary: those objects by type, for the message.
-    ///   - filterError: the error the filter_fn raised, which fails the test.
+    ///   - filterError: why the count cannot be trusted (the filter_fn raised, or the test is not a
+    ///     plain function), which fails the test.
     public static func leakedObjectFindings(count: Int?, summary: String?, filterError: String?) -> [Finding] {
         var findings: [Finding] = []
         if let count, count > 0 {
@@ -65,7 +66,7 @@ public enum PytestMarkerRules {
                         + (summary.map { " (\($0))" } ?? "")))
         }
         if let filterError {
-            findings.append(Finding(kind: .testFailed, message: "limit_leaked_objects filter_fn raised: \(filterError)"))
+            findings.append(Finding(kind: .testFailed, message: "limit_leaked_objects: \(filterError)"))
         }
         return findings
     }

@@ -73,7 +73,7 @@ def leaked_objects(before, filter_fn=None):
             keep = bool(filter_fn(obj))
         except Exception as raised:
             keep = True  # a failing filter must not hide a leak
-            error = " ".join(("%s: %s" % (type(raised).__name__, raised)).split())[:500]
+            error = " ".join(("filter_fn raised %s: %s" % (type(raised).__name__, raised)).split())[:500]
         if keep:
             kept.append(obj)
     return kept, error

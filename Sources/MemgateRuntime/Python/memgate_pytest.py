@@ -133,8 +133,13 @@ def pytest_pyfunc_call(pyfuncitem):
     native_before = set_native_frames(True) if settings.limit_leaks is not None else None
     code = _plain_code(pyfuncitem.obj)
     test_function = pyfuncitem.obj
-    if settings.leaked_objects:
+    if settings.leaked_objects and code is not None:
         pyfuncitem.obj = _counting_leaked_objects(pyfuncitem, test_function, settings.objects_filter_fn)
+    elif settings.leaked_objects:
+        # Never silently unenforced: the counting wraps a plain function's call.
+        pyfuncitem._memgate_leaked_objects = {
+            "leaked_objects_error": "memgate counts leaked objects of plain test functions only, "
+                                    "not of coroutines, generators or callable objects"}
     try:
         if code is not None:
             # Only the test function's body is measured, as pytest-memray does (fixtures are
