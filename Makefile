@@ -26,9 +26,19 @@ JUNIT_XSD_SDIST_SHA256 := bfa1ed65e9e6f33c161d04470d89050458cfb65a5a5d0358834ef7
 JUNIT_XSD_DIR := .build/jenkins-xsd
 JUNIT_XSD_REVISIONS := 14c6e39c38408b9ed6280361484a13c6f5becca7 ae25da5089d4f94ac6c4669bf736e4d416cc4665
 JUNIT_XSDS := $(foreach r,$(JUNIT_XSD_REVISIONS),$(JUNIT_XSD_DIR)/$(r)/junit-10.xsd)
+# Real suites that carry pytest-memray markers, run from their published sources (never copied
+# into this repo): each sdist is taken from PyPI at build time, hash-checked, unpacked for its
+# tests and installed (built from that source) into a venv of their own with pytest-memray.
+# aiosmtplib is not among them: its sdists no longer carry test_send_memory_leaks.
+REAL_SUITES := .build/real-suites
+# Each as name==version:sha256 of its sdist.
+REAL_SUITE_SDISTS := \
+	picologging==0.9.3:6921f86ea0875ac85e252188627e9f04b872895327a7028e06c825ddb888a825 \
+	iterative_ensemble_smoother==1.2.0:933fddeb3b355f128a57fd3698c837af202548b18acad46bd5b05e68da2501ad
+REAL_SUITE_TOOLS := pytest==9.0.3 pytest-memray==1.11.0
 ARTIFACTS ?= artifacts
 
-.PHONY: deps tracker build release test gate bench baselines lint clean fixtures ci-targets compat compat-doc
+.PHONY: deps tracker build release test gate bench baselines lint clean fixtures ci-targets compat compat-doc real-suites test-compat
 
 ## deps: apt packages (libunwind, libxml2, chromium, the compatibility suite's rustc, g++, JDK and
 ## node when missing), a Python venv with pytest and numpy, Jenkins' junit-10.xsd.
@@ -112,6 +122,32 @@ compat-doc: deps build compat
 	MEMGATE_WRITE_COMPAT_DOC=1 MEMGATE_TRACKER=$(CURDIR)/$(TRACKER) MEMGATE_PYTHON=$(CURDIR)/$(PYTHON) \
 		$(SWIFT) test --filter CompatibilityTests
 
+## real-suites: the real pytest-memray suites' sources and a venv with them built and installed
+## (see REAL_SUITE_SDISTS); RealSuiteParityTests runs them under pytest --memray and memgate.
+real-suites: $(REAL_SUITES)/stamp
+
+$(REAL_SUITES)/stamp: Makefile | $(DEPS_STAMP)
+	@rm -rf $(REAL_SUITES) && mkdir -p $(REAL_SUITES)/sdists $(REAL_SUITES)/src
+	@python3 -m venv $(REAL_SUITES)/venv
+	@$(REAL_SUITES)/venv/bin/python -m pip install -q --disable-pip-version-check $(REAL_SUITE_TOOLS)
+	@# --no-binary names only the package: its build tools (cmake, ninja) may be wheels.
+	@for entry in $(REAL_SUITE_SDISTS); do \
+		spec=$${entry%%:*}; sha=$${entry##*:}; name=$${spec%%==*}; \
+		$(REAL_SUITES)/venv/bin/python -m pip download -q --disable-pip-version-check --no-deps \
+			--no-binary "$$name" -d $(REAL_SUITES)/sdists "$$spec" || exit 1; \
+		file=$$(ls $(REAL_SUITES)/sdists/$$name-*.tar.gz) && \
+		echo "$$sha  $$file" | sha256sum -c --quiet || exit 1; \
+		tar -xzf "$$file" -C $(REAL_SUITES)/src || exit 1; \
+		$(REAL_SUITES)/venv/bin/python -m pip install -q --disable-pip-version-check \
+			--no-binary "$$name" "$$file" || exit 1; \
+	done
+	@touch $@
+
+## test-compat: only the real-suite parity tests (also part of `make test`).
+test-compat: deps build real-suites
+	MEMGATE_TRACKER=$(CURDIR)/$(TRACKER) MEMGATE_PYTHON=$(CURDIR)/$(PYTHON) \
+		$(SWIFT) test --filter RealSuiteParityTests
+
 ## ci-targets: the native programs the ci/ suite measures.
 ci-targets: release
 	@mkdir -p .build/ci
@@ -127,7 +163,7 @@ release: $(TRACKER)
 	@cp $(TRACKER) .build/release/
 
 ## test: everything under `swift test` (unit, tracker ground truth, end-to-end, browser).
-test: deps build fixtures compat
+test: deps build fixtures compat real-suites
 	$(SWIFT) build --product swift-alloc-fixture
 	MEMGATE_TRACKER=$(CURDIR)/$(TRACKER) MEMGATE_PYTHON=$(CURDIR)/$(PYTHON) \
 		$(SWIFT) test --no-parallel

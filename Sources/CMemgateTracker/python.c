@@ -12,6 +12,7 @@
 #include <dlfcn.h>
 #include <fnmatch.h>
 #include <link.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,6 +42,16 @@ static void (*py_error_fetch)(PyObject **, PyObject **, PyObject **);
 static void (*py_error_restore)(PyObject *, PyObject *, PyObject *);
 static uintptr_t eval_start, eval_end;
 
+/* Python 3.11 gives every code object a line array the first time a profile function sees it
+ * called (`_co_linearray`, made in call_trace before our hook runs). It is memgate's own
+ * instrumentation and lives as long as the code object, so in a measured region it would count
+ * as the test's leak. The first time the hook sees a code object is when that array was made,
+ * so it is forgotten then (recorded as freed). The field's offset is that of 3.11's
+ * PyCodeObject, used only after the layout is confirmed at co_filename's offset; 0 = unused. */
+#define CODE_FILENAME_OFFSET_311 112
+#define CODE_LINEARRAY_OFFSET_311 160
+static size_t linearray_offset;
+
 typedef struct shadow_entry {
     void *frame;
     uint64_t function_id;
@@ -53,6 +64,24 @@ typedef struct shadow_entry {
 static MG_TLS shadow_entry *shadow;
 static MG_TLS int shadow_depth;   /* may exceed SHADOW_CAPACITY; only the outermost are kept */
 static MG_TLS int ignored_frames; /* ignored entries currently on the shadow stack */
+
+/* A region armed on this thread (memgate_python_region_arm): the hook opens it when a frame
+ * running `region_code` is entered and closes it when that frame returns, so the region holds
+ * exactly the function's body: no caller frames, no argument passing, no hook set-up. */
+/* The region closes at the first profile event of the frame's caller after the frame returned
+ * (a C call, a return or an exception there, at shadow depth 0): the return event comes before
+ * the frame drops its locals, which must not count as leaked, and dropping them may run Python
+ * finalizers (`__del__`, weakref callbacks), whose own calls must not close it early. */
+enum { REGION_IDLE, REGION_ARMED, REGION_OPEN, REGION_RETURNED, REGION_CLOSED };
+static MG_TLS int region_state;
+static MG_TLS void *region_code;  /* compared by address only; the caller keeps it alive */
+static MG_TLS void *region_frame; /* the frame the open region belongs to */
+static MG_TLS int region_current_thread_only;
+/* Shared, not per thread (only one region is open at a time); written with the GIL held. */
+#define REGION_NAME_BYTES 4096
+static char region_name[REGION_NAME_BYTES];
+/* The path of the capture the region wrote, kept after it closes (the tracker forgets it). */
+static char region_path[REGION_NAME_BYTES];
 
 typedef struct function_info {
     const char *name;
@@ -94,6 +123,26 @@ static int matches_ignore(const char *name, const char *file) {
     return 0;
 }
 
+/* See linearray_offset. The array was just made by the interpreter, before this hook ran. */
+static void forget_line_array(PyObject *code) {
+    if (!linearray_offset) return;
+    void *line_array = *(void **)((char *)code + linearray_offset);
+    if (line_array) mg_record_free(line_array, 0);
+}
+
+/* Confirms 3.11's code object layout on one code object: co_filename must sit at its offset. */
+static void check_code_layout(PyObject *code) {
+    static int checked;
+    if (checked) return;
+    checked = 1;
+    const char *(*version)(void) = (const char *(*)(void))dlsym(RTLD_DEFAULT, "Py_GetVersion");
+    if (!version || strncmp(version(), "3.11.", 5) != 0) return;
+    PyObject *filename = py_get_attribute(code, "co_filename");
+    if (!filename) return;
+    if (*(PyObject **)((char *)code + CODE_FILENAME_OFFSET_311) == filename) linearray_offset = CODE_LINEARRAY_OFFSET_311;
+    py_decref(filename);
+}
+
 /* Id of the frame's function, registering its code object on first sight. */
 static uint64_t function_id(void *frame) {
     PyObject *code = py_frame_get_code(frame); /* a new reference */
@@ -111,10 +160,12 @@ static uint64_t function_id(void *frame) {
     }
     PyObject *type, *value, *traceback;
     py_error_fetch(&type, &value, &traceback);
+    check_code_layout(code);
     uint64_t id = function_count;
     functions[id].name = attribute_text(code, "co_qualname", "co_name");
     functions[id].file = attribute_text(code, "co_filename", NULL);
     functions[id].ignored = matches_ignore(functions[id].name, functions[id].file);
+    forget_line_array(code);
     py_error_restore(type, value, traceback);
     __atomic_store_n(&function_count, id + 1, __ATOMIC_RELEASE);
     code_keys[slot] = key; /* the reference from PyFrame_GetCode is kept on purpose */
@@ -122,14 +173,46 @@ static uint64_t function_id(void *frame) {
     return id;
 }
 
+/* Whether `frame` runs the code object `code` (addresses compared; no reference kept). */
+static int frame_runs(void *frame, void *code) {
+    PyObject *frame_code = py_frame_get_code(frame); /* a new reference */
+    if (!frame_code) return 0;
+    py_decref(frame_code);
+    return (void *)frame_code == code;
+}
+
+/* Opens the armed region; called last in the hook, so nothing the hook does is counted. */
+static void open_region(void) {
+    int status = region_current_thread_only ? memgate_region_begin_current_thread(region_name)
+                                            : memgate_region_begin(region_name);
+    mg_in_tracker = 1; /* the region API clears the guard; the hook's caller restores it */
+    const char *path = status == 0 ? memgate_capture_path() : NULL;
+    snprintf(region_path, sizeof region_path, "%s", path ? path : "");
+    region_state = status == 0 ? REGION_OPEN : REGION_CLOSED;
+}
+
+static void close_region(void) {
+    memgate_region_end();
+    mg_in_tracker = 1;
+    region_state = REGION_CLOSED;
+    region_frame = NULL;
+}
+
 static int profile_hook(PyObject *unused, void *frame, int what, PyObject *argument) {
     (void)unused;
     (void)argument;
-    if (what != TRACE_CALL && what != TRACE_RETURN) return 0;
     int saved_guard = mg_in_tracker;
     mg_in_tracker = 1;
+    if (MG_UNLIKELY(region_state == REGION_RETURNED) && shadow_depth == 0 && what != TRACE_CALL) close_region();
+    if (what != TRACE_CALL && what != TRACE_RETURN) goto done;
     if (what == TRACE_CALL) {
         if (!shadow) shadow = mg_os_alloc(SHADOW_CAPACITY * sizeof(shadow_entry));
+        if (MG_UNLIKELY(region_state == REGION_ARMED) && frame_runs(frame, region_code)) {
+            /* The function's frame becomes the root: frames above it are not part of sites. */
+            shadow_depth = 0;
+            ignored_frames = 0;
+            region_frame = frame;
+        }
         if (shadow && shadow_depth < SHADOW_CAPACITY) {
             if (shadow_depth > 0) {
                 shadow_entry *caller = &shadow[shadow_depth - 1];
@@ -145,6 +228,7 @@ static int profile_hook(PyObject *unused, void *frame, int what, PyObject *argum
             ignored_frames += (int)entry->ignored;
         }
         shadow_depth++;
+        if (MG_UNLIKELY(region_frame == frame && region_state == REGION_ARMED)) open_region();
     } else if (shadow_depth > 0) {
         if (shadow_depth <= SHADOW_CAPACITY) {
             shadow_entry *top = &shadow[shadow_depth - 1];
@@ -153,6 +237,7 @@ static int profile_hook(PyObject *unused, void *frame, int what, PyObject *argum
             ignored_frames -= (int)top->ignored;
         }
         shadow_depth--;
+        if (MG_UNLIKELY(region_frame == frame && region_state == REGION_OPEN)) region_state = REGION_RETURNED;
     }
 done:
     mg_in_tracker = saved_guard;
@@ -257,6 +342,38 @@ MG_EXPORT int memgate_python_install(void) {
     }
     mg_in_tracker = saved_guard;
     return status;
+}
+
+MG_EXPORT int memgate_python_region_arm(const char *name, const void *code, int current_thread_only) {
+    if (!code || !py_set_profile) return -1;
+    snprintf(region_name, sizeof region_name, "%s", name ? name : "region");
+    region_path[0] = 0;
+    region_code = (void *)code;
+    region_frame = NULL;
+    region_current_thread_only = current_thread_only;
+    region_state = REGION_ARMED;
+    return 0;
+}
+
+MG_EXPORT int memgate_python_region_disarm(void) {
+    int state = region_state;
+    if (state == REGION_OPEN || state == REGION_RETURNED) {
+        int saved_guard = mg_in_tracker;
+        memgate_region_end();
+        mg_in_tracker = saved_guard;
+    }
+    region_state = REGION_IDLE;
+    region_code = NULL;
+    region_frame = NULL;
+    return state >= REGION_OPEN;
+}
+
+MG_EXPORT const char *memgate_python_region_path(void) { return region_path[0] ? region_path : NULL; }
+
+MG_EXPORT int memgate_native_frames(int enabled) {
+    int previous = mg_native_frames;
+    mg_native_frames = enabled != 0;
+    return previous;
 }
 
 MG_EXPORT int memgate_python_uninstall(void) {

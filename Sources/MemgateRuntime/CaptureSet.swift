@@ -105,27 +105,36 @@ public enum CaptureSet {
     public static func treeProfile(path: URL, basePath: URL, symbolizer: NativeSymbolizer = NativeSymbolizer())
         throws(CaptureError) -> Profile
     {
-        let root = try processCapture(path: path, symbolizer: symbolizer)
-        var descendants: [ProcessCapture] = []
-        var unreadable: [String] = []
+        let root = try decode(path: path)
+        var children: [URL: Result<RawCapture, CaptureError>] = [:]
         for child in descendantPaths(of: path) where hasContent(child) {
-            do {
-                let capture = try processCapture(path: child, symbolizer: symbolizer)
-                // Children of an image the root exec'd away from belong to that earlier image.
-                if capture.raw.startNanoseconds >= root.raw.startNanoseconds { descendants.append(capture) }
-            } catch {
-                unreadable.append("the capture of child process \(child.lastPathComponent) is unreadable (\(error))")
-            }
+            do { children[child] = .success(try decode(path: child)) } catch { children[child] = .failure(error) }
         }
-        var profile = ProcessTree.combine(
-            root: root, descendants: descendants, treePeakBytes: treePeakBytes(basePath: basePath))
-        if !unreadable.isEmpty { profile.captureNotices = (profile.captureNotices ?? []) + unreadable }
-        return profile
+        return combineTree(root: root, children: children, basePath: basePath, symbolizer: symbolizer)
     }
 
-    static func processCapture(path: URL, symbolizer: NativeSymbolizer) throws(CaptureError) -> ProcessCapture {
-        let raw = try decode(path: path)
-        return ProcessCapture(raw: raw, profile: try profile(raw: raw, symbolizer: symbolizer))
+    /// Joins a root capture with its children's (those started after it: children of an image
+    /// the root exec'd away from belong to that image); an unreadable child is a notice.
+    static func combineTree(
+        root: RawCapture, children: [URL: Result<RawCapture, CaptureError>], basePath: URL,
+        symbolizer: NativeSymbolizer
+    ) -> Profile {
+        var descendants: [ProcessCapture] = []
+        var unreadable: [String] = []
+        for (path, decoded) in children.sorted(by: { $0.key.path < $1.key.path }) {
+            switch decoded {
+            case .success(let raw) where raw.startNanoseconds >= root.startNanoseconds:
+                descendants.append(ProcessCapture(raw: raw, profile: profile(raw: raw, symbolizer: symbolizer)))
+            case .success: break
+            case .failure(let error):
+                unreadable.append("the capture of child process \(path.lastPathComponent) is unreadable (\(error))")
+            }
+        }
+        let rootCapture = ProcessCapture(raw: root, profile: profile(raw: root, symbolizer: symbolizer))
+        var combined = ProcessTree.combine(
+            root: rootCapture, descendants: descendants, treePeakBytes: treePeakBytes(basePath: basePath))
+        if !unreadable.isEmpty { combined.captureNotices = (combined.captureNotices ?? []) + unreadable }
+        return combined
     }
 
     /// Decodes one capture file.
@@ -144,8 +153,34 @@ public enum CaptureSet {
         try profile(raw: decode(path: path), symbolizer: symbolizer)
     }
 
+    /// The tree profiles of several root captures (a pytest target writes one per test), asking
+    /// llvm-symbolizer about all of them and their children's captures at once.
+    public static func treeProfiles(paths: [URL], symbolizer: NativeSymbolizer = NativeSymbolizer())
+        throws(CaptureError) -> [Profile]
+    {
+        var roots: [RawCapture] = []
+        var children: [[URL: Result<RawCapture, CaptureError>]] = []
+        for path in paths {
+            roots.append(try decode(path: path))
+            var decoded: [URL: Result<RawCapture, CaptureError>] = [:]
+            for child in descendantPaths(of: path) where hasContent(child) {
+                do { decoded[child] = .success(try decode(path: child)) } catch { decoded[child] = .failure(error) }
+            }
+            children.append(decoded)
+        }
+        let everyCapture = roots + children.flatMap { $0.values.compactMap { try? $0.get() } }
+        symbolizer.prefetch(everyCapture)
+        var profiles: [Profile] = []
+        for (index, root) in roots.enumerated() {
+            profiles.append(
+                combineTree(
+                    root: root, children: children[index], basePath: paths[index], symbolizer: symbolizer))
+        }
+        return profiles
+    }
+
     /// Symbolizes a decoded capture into a profile, refining an exec's "not measured" reason.
-    static func profile(raw: RawCapture, symbolizer: NativeSymbolizer) throws(CaptureError) -> Profile {
+    static func profile(raw: RawCapture, symbolizer: NativeSymbolizer) -> Profile {
         var profile = raw.profile(symbols: symbolizer.symbolize(raw))
         if !raw.isFinished, let execPath = raw.execPath, !raw.execDroppedPreload,
             let reason = ExecutableInspector.unreachableReason(program: execPath)

@@ -12,6 +12,10 @@ public struct NativeSymbolizer: Sendable {
     /// Path of llvm-symbolizer, or nil when none was found (frames then stay `module+0xoffset`).
     public let executable: String?
     let swiftDemangler: SwiftDemangler
+    /// Answers already read, shared by every copy of this symbolizer: a pytest target writes one
+    /// capture per test, all from the same modules, and one llvm-symbolizer start per capture
+    /// (reading libpython's debug information each time) cost more than the tests themselves.
+    let answers = AnswerCache()
 
     /// Finds llvm-symbolizer: `$MEMGATE_SYMBOLIZER`, then PATH, then next to `swift`.
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
@@ -31,28 +35,13 @@ public struct NativeSymbolizer: Sendable {
     /// For every native address of the capture that could be resolved, its frames innermost
     /// first: the functions inlined at the address, then the function they were compiled into.
     public func symbolize(_ capture: RawCapture) -> [UInt64: [Frame]] {
-        guard let executable else { return [:] }
-        var queries: [(address: UInt64, module: String, linkAddress: String)] = []
-        var input = ""
-        for address in capture.nativeAddresses.sorted() {
-            guard let module = capture.module(containing: address), address > module.bias,
-                let quotedPath = NativeSymbolizer.quoted(modulePath: module.path)
-            else { continue }
-            // Return addresses point after the call; step back one byte to land on the call's line.
-            let linkAddress = "0x" + String(address - module.bias - 1, radix: 16)
-            queries.append((address, module.path, linkAddress))
-            input += "CODE \(quotedPath) \(linkAddress)\n"
-        }
-        guard !queries.isEmpty,
-            let result = CommandOutput.run(
-                executable, arguments: ["--output-style=JSON", "--relativenames", "--inlines"],
-                input: Data(input.utf8)),
-            result.status == 0
-        else { return [:] }
+        guard executable != nil else { return [:] }
+        let queries = NativeSymbolizer.queries(capture)
+        guard learn(queries.map(\.key)) else { return [:] }
         var chains: [(address: UInt64, module: String, locations: [Location])] = []
-        for (query, line) in zip(queries, result.output.split(separator: UInt8(ascii: "\n"))) {
-            let locations = NativeSymbolizer.locations(inAnswer: Data(line), address: query.linkAddress)
-            if !locations.isEmpty { chains.append((query.address, query.module, locations)) }
+        for query in queries {
+            let locations = answers.locations(query.key)
+            if !locations.isEmpty { chains.append((query.address, query.key.module, locations)) }
         }
         let mangled = Set(chains.flatMap { $0.locations.map(\.name) }.filter(SwiftDemangler.isMangled))
         let simplifiedSwift = swiftDemangler.simplify(mangled)
@@ -66,6 +55,49 @@ public struct NativeSymbolizer: Sendable {
             }
         }
         return frames
+    }
+
+    /// Asks llvm-symbolizer, in one run, about every native address of `captures` not answered
+    /// yet, so symbolizing each of them afterwards starts no process (a pytest target's captures
+    /// share most addresses, and each start rereads libpython's debug information).
+    public func prefetch(_ captures: [RawCapture]) {
+        guard executable != nil else { return }
+        _ = learn(captures.flatMap { NativeSymbolizer.queries($0).map(\.key) })
+    }
+
+    /// The capture's native addresses with the module and link address llvm-symbolizer needs.
+    private static func queries(_ capture: RawCapture) -> [(address: UInt64, key: AnswerCache.Key)] {
+        var queries: [(address: UInt64, key: AnswerCache.Key)] = []
+        for address in capture.nativeAddresses.sorted() {
+            guard let module = capture.module(containing: address), address > module.bias,
+                NativeSymbolizer.quoted(modulePath: module.path) != nil
+            else { continue }
+            // Return addresses point after the call; step back one byte to land on the call's line.
+            let linkAddress = "0x" + String(address - module.bias - 1, radix: 16)
+            queries.append((address, AnswerCache.Key(module: module.path, linkAddress: linkAddress)))
+        }
+        return queries
+    }
+
+    /// Answers the keys not answered yet with one llvm-symbolizer run; false when it failed.
+    private func learn(_ keys: [AnswerCache.Key]) -> Bool {
+        guard let executable else { return false }
+        let unknown = answers.missing(keys)
+        guard !unknown.isEmpty else { return true }
+        let input = unknown.map { "CODE \(NativeSymbolizer.quoted(modulePath: $0.module)!) \($0.linkAddress)\n" }
+        guard
+            let result = CommandOutput.run(
+                executable, arguments: ["--output-style=JSON", "--relativenames", "--inlines"],
+                input: Data(input.joined().utf8)),
+            result.status == 0
+        else { return false }
+        let lines = result.output.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        var learned: [AnswerCache.Key: [Location]] = [:]
+        for (key, line) in zip(unknown, lines) {
+            learned[key] = NativeSymbolizer.locations(inAnswer: Data(line), address: key.linkAddress)
+        }
+        answers.store(learned)
+        return true
     }
 
     /// The module path as llvm-symbolizer reads it on standard input: quoted, so a path with a
@@ -99,5 +131,38 @@ public struct NativeSymbolizer: Sendable {
         guard SwiftDemangler.isMangled(name) else { return (CppNameSimplifier.simplify(name), name) }
         let full = SwiftDemangler.demangle(name)
         return (simplifiedSwift[name] ?? full, full)
+    }
+}
+
+extension NativeSymbolizer {
+    /// llvm-symbolizer's answers by module path and link address, safe to share across threads.
+    final class AnswerCache: @unchecked Sendable {
+        struct Key: Hashable {
+            var module: String
+            var linkAddress: String
+        }
+
+        private let lock = NSLock()  // guards `answers`; targets run on several threads with --jobs
+        private var answers: [Key: [Location]] = [:]
+
+        /// The keys not answered yet, each once, in order.
+        func missing(_ keys: [Key]) -> [Key] {
+            lock.lock()
+            defer { lock.unlock() }
+            var seen = Set<Key>()
+            return keys.filter { answers[$0] == nil && seen.insert($0).inserted }
+        }
+
+        func store(_ learned: [Key: [Location]]) {
+            lock.lock()
+            defer { lock.unlock() }
+            answers.merge(learned) { _, new in new }
+        }
+
+        func locations(_ key: Key) -> [Location] {
+            lock.lock()
+            defer { lock.unlock() }
+            return answers[key] ?? []
+        }
     }
 }

@@ -103,7 +103,10 @@ public struct TargetExecution: Sendable {
 
     /// The profile of the process tree whose root wrote `path` (its children's captures joined).
     private func load(_ path: URL, basePath: URL) throws(CaptureError) -> Profile {
-        let profile = try CaptureSet.treeProfile(path: path, basePath: basePath, symbolizer: symbolizer)
+        relativized(try CaptureSet.treeProfile(path: path, basePath: basePath, symbolizer: symbolizer))
+    }
+
+    private func relativized(_ profile: Profile) -> Profile {
         guard let sourceRoot else { return profile }
         return profile.relativizingFiles(to: sourceRoot)
     }
@@ -117,9 +120,8 @@ public struct TargetExecution: Sendable {
     private func pytestCases(capturePaths: [URL], reportPath: URL, outcome: LaunchOutcome) throws -> [MeasuredCase] {
         // The last capture per region name is the final attempt (reruns make several).
         var profiles: [String: Profile] = [:]
-        for path in capturePaths {
-            let profile = try load(path, basePath: path)
-            profiles[profile.regionName] = profile
+        for profile in try CaptureSet.treeProfiles(paths: capturePaths, symbolizer: symbolizer) {
+            profiles[profile.regionName] = relativized(profile)
         }
         let tests = PytestOutcome.load(path: reportPath)
         var cases: [MeasuredCase] = tests.map { test in

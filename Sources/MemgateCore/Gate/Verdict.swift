@@ -156,6 +156,10 @@ public struct Verdict: Sendable, Equatable {
             }
         }
         findings += markers.errors
+        if markers.errors.isEmpty, test.limitLeakedObjects == true {
+            findings += PytestMarkerRules.leakedObjectFindings(
+                count: test.leakedObjects, summary: test.leakedObjectsSummary, filterError: test.leakedObjectsError)
+        }
         if let profile {
             findings += PytestMarkerRules.findings(
                 profile: profile, limitMemoryBytes: markers.limitMemoryBytes, limitLeaksBytes: markers.limitLeaksBytes,

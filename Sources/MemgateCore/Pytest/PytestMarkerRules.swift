@@ -5,6 +5,8 @@
 ///   `limit`, which fails only above the budget).
 /// - `limit_leaks(location_limit)`: fails when any one allocation location (a unique stack)
 ///   still holds ≥ location_limit at the end of the test.
+/// - `limit_leaked_objects(filter_fn=…)`: fails when a Python object the test created survives it
+///   (counted by the plugin in the test process, see `memgate_objects.py`).
 /// - `limit_leaks(location_limit, filter_fn=…)`: the filter is Python, so the plugin applies it in the
 ///   test process and reports the bytes of the largest location it kept; the test fails when
 ///   those are ≥ size. A filter_fn that raised fails the test as `testFailed` (the plugin
@@ -41,6 +43,30 @@ public enum PytestMarkerRules {
         }
         if let error = leakFilterError {
             findings.append(Finding(kind: .testFailed, message: "limit_leaks filter_fn raised: \(error)"))
+        }
+        return findings
+    }
+
+    /// The findings of `limit_leaked_objects`, from the plugin's count of surviving objects.
+    ///
+    /// - Parameters:
+    ///   - count: objects the test created that survived it and its filter_fn; nil when the test
+    ///     raised (its outcome already fails it) or was not counted.
+    ///   - summary: those objects by type, for the message.
+    ///   - filterError: why the count cannot be trusted (the filter_fn raised, or the test is not a
+    ///     plain function), which fails the test.
+    public static func leakedObjectFindings(count: Int?, summary: String?, filterError: String?) -> [Finding] {
+        var findings: [Finding] = []
+        if let count, count > 0 {
+            findings.append(
+                Finding(
+                    kind: .leakLimitExceeded,
+                    message:
+                        "limit_leaked_objects: \(count) Python object\(count == 1 ? "" : "s") created by the test survived it"
+                        + (summary.map { " (\($0))" } ?? "")))
+        }
+        if let filterError {
+            findings.append(Finding(kind: .testFailed, message: "limit_leaked_objects: \(filterError)"))
         }
         return findings
     }

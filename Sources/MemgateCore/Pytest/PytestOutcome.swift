@@ -22,6 +22,16 @@ public struct PytestOutcome: Codable, Sendable, Hashable {
     public var leakFilterMaxBytes: Int64?
     /// The error a limit_leaks `filter_fn` raised ("TypeError: …"; untrusted), if it did.
     public var leakFilterError: String?
+    /// Whether the test carries `limit_leaked_objects`.
+    public var limitLeakedObjects: Bool?
+    /// With limit_leaked_objects: how many Python objects the test created survived it (after
+    /// `gc.collect()`, kept by its filter_fn); nil when the test raised or was not counted.
+    public var leakedObjects: Int?
+    /// Those objects by type, e.g. "2 list, 1 Widget" (untrusted).
+    public var leakedObjectsSummary: String?
+    /// Why limit_leaked_objects could not be enforced as asked (its `filter_fn` raised, or the
+    /// test is not a plain function; untrusted), if so.
+    public var leakedObjectsError: String?
 
     enum CodingKeys: String, CodingKey {
         case nodeID = "nodeid"
@@ -34,6 +44,10 @@ public struct PytestOutcome: Codable, Sendable, Hashable {
         case markerProblems = "marker_problems"
         case leakFilterMaxBytes = "leak_filter_max_bytes"
         case leakFilterError = "leak_filter_error"
+        case limitLeakedObjects = "limit_leaked_objects"
+        case leakedObjects = "leaked_objects"
+        case leakedObjectsSummary = "leaked_objects_summary"
+        case leakedObjectsError = "leaked_objects_error"
     }
 
     public init(

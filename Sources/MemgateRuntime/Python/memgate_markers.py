@@ -4,7 +4,7 @@ Each marker's arguments are checked against pytest-memray's signatures:
 
     limit_memory(limit, *, current_thread_only=False)
     limit_leaks(location_limit, *, filter_fn=None, current_thread_only=False)
-    limit_leaked_objects(*, filter_fn=None)       accepted, not enforced (memgate counts bytes)
+    limit_leaked_objects(*, filter_fn=None)       no Python object created by the test may survive it
 
 The size may be given positionally or by its keyword (`limit=`, `location_limit=`). Anything
 memgate cannot honour is a problem, never ignored: an unknown keyword, a missing or repeated
@@ -39,8 +39,10 @@ class MarkerSettings:
 
     limit_memory: object = None  # the size text as written, or None
     limit_leaks: object = None
-    filter_fn: object = None
+    filter_fn: object = None  # limit_leaks' filter of locations
     current_thread_only: bool = False
+    leaked_objects: bool = False  # limit_leaked_objects
+    objects_filter_fn: object = None  # limit_leaked_objects' filter of objects
     problems: tuple = ()
 
 
@@ -62,6 +64,7 @@ def _read(item):
             % ", ".join(names))
     sizes = {}
     filter_fn = None
+    objects_filter_fn = None
     current_thread_only = False
     for name in names:
         marker = item.get_closest_marker(name)
@@ -70,12 +73,15 @@ def _read(item):
         sizes[name] = size
         if name == "limit_leaks":
             filter_fn = marker.kwargs.get("filter_fn")
+        if name == "limit_leaked_objects":
+            objects_filter_fn = marker.kwargs.get("filter_fn")
         current_thread_only = current_thread_only or marker.kwargs.get("current_thread_only") is True
     if problems:
         return MarkerSettings(problems=tuple(problems))
     return MarkerSettings(
         limit_memory=sizes.get("limit_memory"), limit_leaks=sizes.get("limit_leaks"),
-        filter_fn=filter_fn, current_thread_only=current_thread_only)
+        filter_fn=filter_fn, current_thread_only=current_thread_only,
+        leaked_objects="limit_leaked_objects" in names, objects_filter_fn=objects_filter_fn)
 
 
 def _check(marker):

@@ -6,7 +6,9 @@ this plugin writes (one JSON object per line to $MEMGATE_PYTEST_REPORT):
 
     limit_memory(limit, *, current_thread_only=False)
     limit_leaks(location_limit, *, filter_fn=None, current_thread_only=False)
-    limit_leaked_objects(*, filter_fn=None)       accepted, not enforced (memgate counts bytes)
+    limit_leaked_objects(*, filter_fn=None)       fail when a Python object the test created
+                                                  survives it (after gc.collect()) and
+                                                  filter_fn(obj), if given, keeps it
 
 Sizes may be positional or keywords; an argument memgate cannot honour, or two of these markers
 on one test, is reported (`marker_problems`) and fails the test (see memgate_markers).
@@ -26,20 +28,26 @@ test. When the capture cannot be read, memgate applies limit_leaks unfiltered.
 """
 
 import ctypes
+import functools
+import inspect
 import json
 import os
+import re
+import types
 from dataclasses import dataclass
 
 import pytest
 
 from memgate_capture import leaking_stacks
 from memgate_markers import marker_settings
-from memgate_tracker import TRACKER, begin, end
+from memgate_native import hybrid_frames
+from memgate_objects import leaked_objects, snapshot, summary
+from memgate_tracker import TRACKER, begin, begin_in, end, end_in, set_native_frames
 
 MARKERS = (
     "limit_memory(limit, *, current_thread_only=False): fail when the test's peak is >= limit",
     "limit_leaks(location_limit, *, filter_fn=None, current_thread_only=False): fail when one location (kept by filter_fn) leaks >= location_limit",
-    "limit_leaked_objects(*, filter_fn=None): accepted for pytest-memray compatibility; not enforced by memgate",
+    "limit_leaked_objects(*, filter_fn=None): fail when a Python object the test created survives it (see memgate_objects)",
 )
 
 REPORT_PATH = os.environ.get("MEMGATE_PYTEST_REPORT")
@@ -49,6 +57,9 @@ REPORT_PATH = os.environ.get("MEMGATE_PYTEST_REPORT")
 if TRACKER is not None and os.environ.get("PYTEST_XDIST_WORKER") and os.environ.get("MEMGATE_OUTPUT"):
     worker_base = "%s-%s" % (os.environ["MEMGATE_OUTPUT"], os.environ["PYTEST_XDIST_WORKER"])
     TRACKER.memgate_activate(worker_base.encode("utf-8", "replace"))
+    # The tracker reads MEMGATE_NATIVE only in the process it tracks from the start; a worker
+    # would otherwise unwind native frames for every test (slower, and other leak locations).
+    set_native_frames(os.environ.get("MEMGATE_NATIVE", "1") != "0")
 
 
 @dataclass(frozen=True)
@@ -96,6 +107,20 @@ def pytest_configure(config):
         config.addinivalue_line("markers", line)
 
 
+# Code flags of functions whose frame returns at each suspension: their region cannot be
+# bounded by the frame's call and return.
+_SUSPENDING = inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR | inspect.CO_ITERABLE_COROUTINE
+
+
+def _plain_code(function):
+    """The code object of a plain (non-suspending) Python function or method, else None."""
+    function = getattr(function, "__func__", function)
+    if not isinstance(function, types.FunctionType):
+        return None
+    code = function.__code__
+    return None if code.co_flags & _SUSPENDING else code
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_pyfunc_call(pyfuncitem):
     pyfuncitem._memgate_capture_path = None
@@ -103,9 +128,70 @@ def pytest_pyfunc_call(pyfuncitem):
         yield
         return
     settings = marker_settings(pyfuncitem)
-    wants_capture_path = _READ_CAPTURE_PATH is not None and settings.filter_fn is not None
+    # limit_leaks locations are hybrid native + Python stacks, as pytest-memray's; only tests
+    # with that marker pay for native unwinding.
+    native_before = set_native_frames(True) if settings.limit_leaks is not None else None
+    code = _plain_code(pyfuncitem.obj)
+    test_function = pyfuncitem.obj
+    if settings.leaked_objects and code is not None:
+        pyfuncitem.obj = _counting_leaked_objects(pyfuncitem, test_function, settings.objects_filter_fn)
+    elif settings.leaked_objects:
+        # Never silently unenforced: the counting wraps a plain function's call.
+        pyfuncitem._memgate_leaked_objects = {
+            "leaked_objects_error": "memgate counts leaked objects of plain test functions only, "
+                                    "not of coroutines, generators or callable objects"}
+    try:
+        if code is not None:
+            # Only the test function's body is measured, as pytest-memray does (fixtures are
+            # not): the region opens inside its frame, so pytest's frames, the argument passing
+            # and the profile hook's set-up are not in it, and the function is the root frame.
+            begin_in(pyfuncitem.nodeid, code, current_thread_only=settings.current_thread_only)
+            try:
+                yield
+            finally:
+                path = end_in()
+                if path:
+                    pyfuncitem._memgate_capture_path = os.fsdecode(path)
+        else:
+            yield from _measure_whole_call(pyfuncitem, settings)
+    finally:
+        pyfuncitem.obj = test_function
+        if native_before is not None:
+            set_native_frames(native_before)
+
+
+def _counting_leaked_objects(item, function, filter_fn):
+    """`function` wrapped to count, as it returns, the Python objects it created that survive
+    (limit_leaked_objects; see memgate_objects). Its own frame is outside the test's region."""
+
+    @functools.wraps(function)
+    def counting(*args, **kwargs):
+        item._memgate_leaked_objects = {}
+        before = snapshot()
+        result = function(*args, **kwargs)  # a test that raises is not counted, as pytest-memray
+        # A C call: the test's region closes at its caller's first call into C after it
+        # returned (memgate_python_region_arm), so the counting below is not measured.
+        id(result)
+        leaked, error = leaked_objects(before, filter_fn)
+        del before
+        fields = {"leaked_objects": len(leaked)}
+        if leaked:
+            fields["leaked_objects_summary"] = summary(leaked)
+        if error:
+            fields["leaked_objects_error"] = error
+        del leaked
+        item._memgate_leaked_objects = fields
+        return result
+
+    return counting
+
+
+def _measure_whole_call(pyfuncitem, settings):
+    """Measures pytest's call of a test that is not a plain function (a coroutine, a generator,
+    a callable object): the region spans pytest's own call, whose frames it then includes."""
+    wants_capture_path = _READ_CAPTURE_PATH is not None and (
+        settings.filter_fn is not None)
     _CAPTURE_PATH.value = b""
-    # Only the test function's call is measured, as pytest-memray does; fixtures are not.
     begin(pyfuncitem.nodeid, current_thread_only=settings.current_thread_only)
     if wants_capture_path:
         # First, while the region holds next to nothing (see _CAPTURE_PATH); inline, as a
@@ -158,6 +244,10 @@ def pytest_runtest_logreport(report):
         "marker_problems": item_markers.get("marker_problems"),
         "leak_filter_max_bytes": item_markers.get("leak_filter_max_bytes"),
         "leak_filter_error": item_markers.get("leak_filter_error"),
+        "limit_leaked_objects": bool(item_markers.get("limit_leaked_objects")),
+        "leaked_objects": item_markers.get("leaked_objects"),
+        "leaked_objects_summary": item_markers.get("leaked_objects_summary"),
+        "leaked_objects_error": item_markers.get("leaked_objects_error"),
     })
 
 
@@ -167,12 +257,14 @@ def pytest_runtest_makereport(item, call):
     report = outcome.get_result()
     if call.when == "setup":
         item._memgate_leak_filter = {}  # a rerun starts afresh
+        item._memgate_leaked_objects = {}
     elif call.when == "call":
-        item._memgate_leak_filter = _apply_leak_filter(item)
+        item._memgate_leak_filter = dict(_apply_leak_filter(item), **getattr(item, "_memgate_leaked_objects", {}))
     settings = marker_settings(item)
     report.memgate_markers = {
         "limit_memory": settings.limit_memory,
         "limit_leaks": settings.limit_leaks,
+        "limit_leaked_objects": settings.leaked_objects,
         "marker_problems": list(settings.problems) or None,
         # Kept on the item so a teardown failure's line (which wins) still carries it.
         **getattr(item, "_memgate_leak_filter", {}),
@@ -184,17 +276,22 @@ def _apply_leak_filter(item):
 
     Returns the report fields, or {} when there is no filter_fn or no readable capture.
     """
-    filter_fn = marker_settings(item).filter_fn
+    settings = marker_settings(item)
+    filter_fn = settings.filter_fn
     path = getattr(item, "_memgate_capture_path", None)
     if filter_fn is None or not path:
         return {}
     stacks = leaking_stacks(path)
     if stacks is None:
         return {}
+    limit = _size_bytes(settings.limit_leaks)
     fields = {"leak_filter_max_bytes": 0}
-    # The largest kept location decides the verdict, so the search stops at the first kept.
+    # The largest kept location decides the verdict, so the search stops at the first kept;
+    # as pytest-memray, filter_fn only sees locations that hold at least the limit.
     for live_bytes, frames in sorted(stacks, key=lambda stack: stack[0], reverse=True):
-        stack = Stack(tuple(StackFrame(*frame) for frame in frames))
+        if limit is not None and live_bytes < limit:
+            break
+        stack = Stack(tuple(StackFrame(*frame) for frame in hybrid_frames(frames)))
         try:
             keep = bool(filter_fn(stack))
         except Exception as error:
@@ -205,6 +302,19 @@ def _apply_leak_filter(item):
             fields["leak_filter_max_bytes"] = live_bytes
             break
     return fields
+
+
+_SIZE = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*([KMGT]?)(I?)B\s*$", re.IGNORECASE)
+
+
+def _size_bytes(text):
+    """A marker size in bytes (B, KB, MB, GB, TB = powers of 1024, KiB… alike), None if unreadable.
+    memgate parses it again, with the same units, for the verdict."""
+    match = _SIZE.match(text) if isinstance(text, str) else None
+    if not match:
+        return None
+    power = " KMGT".index(match.group(2).upper() or " ")
+    return float(match.group(1)) * 1024 ** power
 
 
 def _short(report):

@@ -14,10 +14,14 @@ def _load():
         library.memgate_region_begin.argtypes = [ctypes.c_char_p]
         library.memgate_region_begin_current_thread.argtypes = [ctypes.c_char_p]
         library.memgate_activate.argtypes = [ctypes.c_char_p]
+        library.memgate_python_region_arm.argtypes = [ctypes.c_char_p, ctypes.py_object, ctypes.c_int]
+        library.memgate_python_region_path.restype = ctypes.c_char_p
+        library.memgate_native_frames.argtypes = [ctypes.c_int]
         # Resolved now: a first lookup inside a region would be charged to the measured code.
         library.memgate_region_end
         library.memgate_python_install
         library.memgate_python_uninstall
+        library.memgate_python_region_disarm
     except AttributeError:
         return None
     return library
@@ -83,6 +87,36 @@ def begin(region, current_thread_only=False):
     _install_on_running_threads()
     TRACKER.memgate_python_install()
     TRACKER.memgate_region_begin(name)
+
+
+def begin_in(region, code, current_thread_only=False):
+    """Like begin, but the region opens only when this thread enters a frame running `code`
+    (a plain function's code object, kept alive by the caller) and closes when it returns.
+
+    Nothing before that frame starts (callers, argument passing, the hook's set-up) is in the
+    region, and that frame is the root of this thread's Python stacks.
+    """
+    if not current_thread_only:
+        _install_on_running_threads()
+    TRACKER.memgate_python_install()
+    TRACKER.memgate_python_region_arm(region.encode("utf-8", "replace"), code, 1 if current_thread_only else 0)
+
+
+def end_in():
+    """Ends a begin_in region (closing it if its frame still runs) and stops tracking frames.
+
+    Returns the path of the capture it wrote, or None when the frame was never entered.
+    """
+    opened = TRACKER.memgate_python_region_disarm()
+    path = TRACKER.memgate_python_region_path() if opened else None
+    TRACKER.memgate_python_uninstall()
+    threading.setprofile(None)
+    return path
+
+
+def set_native_frames(enabled):
+    """Turns native frames under the Python ones on or off; returns the previous setting."""
+    return bool(TRACKER.memgate_native_frames(1 if enabled else 0))
 
 
 def end():
