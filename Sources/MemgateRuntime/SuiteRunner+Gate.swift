@@ -23,9 +23,11 @@ extension SuiteRunner {
         {
             // Twice the compared sites are recorded, so a site that was just below the top N
             // and moves up a rank is compared with its figure instead of being reported as new.
-            let fresh = Baseline(
+            var fresh = Baseline(
                 profile: profile, topSites: target.tolerance.topSites * 2, environment: environment,
                 name: measured.name)
+            fresh.durationSeconds = ShardDurations.toRecord(
+                previous: baseline?.durationSeconds, measuredSeconds: measured.durationSeconds)
             changes = BaselineChange.describeChanges(old: baseline, new: fresh)
             do {
                 if baseline != fresh { try store.save(fresh, target: target.name, caseName: caseKey) }

@@ -25,7 +25,7 @@ struct Memgate: ParsableCommand {
             3 memgate itself could not run (tracker missing, capture unreadable).
             """,
         version: "0.1.0",
-        subcommands: [RunCommand.self, RecordCommand.self, ReportCommand.self]
+        subcommands: [RunCommand.self, RecordCommand.self, ReportCommand.self, MergeCommand.self]
     )
 
     static func main() {

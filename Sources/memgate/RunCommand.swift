@@ -53,13 +53,22 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Targets to run at the same time.")
     var jobs: Int = 1
 
+    @Option(
+        help: ArgumentHelp(
+            "Run only shard K of N (e.g. 2/4): a deterministic split of targets and pytest tests, "
+                + "balanced by durations recorded in baselines. Default: $MEMGATE_SHARD.",
+            valueName: "K/N"))
+    var shard: String?
+
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
     }
 
     func run() throws {
         let suite = try ConfigLoader.load(path: config)
-        let selected = try selectTargets(suite)
+        var selected = try selectTargets(suite)
+        let sharding = try shardSelection(suite: suite, selected: selected)
+        if let sharding { selected = sharding.targets }
         let tracker: String
         do { tracker = try TrackerLocator.locate() } catch {
             throw MemgateFailure(description: "\(error)", code: ExitStatus.internalFailure)
@@ -90,6 +99,7 @@ struct RunCommand: ParsableCommand {
         }
         var result = SuiteResult(
             name: name, cases: reports.map(\.result), durationSeconds: Date().timeIntervalSince(start))
+        result.shard = sharding?.record(cases: result.cases, problems: problems)
         try writer.write(&result)
         print()
         print(ConsoleReport.table(result, style: style))

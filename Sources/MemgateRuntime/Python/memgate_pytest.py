@@ -34,6 +34,7 @@ import pytest
 
 from memgate_capture import leaking_stacks
 from memgate_markers import marker_settings
+from memgate_shard import deselect_outside_shard, write_collected
 from memgate_tracker import TRACKER, begin, end
 
 MARKERS = (
@@ -94,6 +95,16 @@ _READ_CAPTURE_PATH = _capture_path_reader()
 def pytest_configure(config):
     for line in MARKERS:
         config.addinivalue_line("markers", line)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(session, config, items):
+    # Last, so a shard is cut from what -m, -k and conftest hooks left (see memgate_shard).
+    deselect_outside_shard(config, items)
+
+
+def pytest_collection_finish(session):
+    write_collected(session)
 
 
 @pytest.hookimpl(hookwrapper=True)
