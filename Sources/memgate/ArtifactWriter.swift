@@ -43,17 +43,26 @@ struct ArtifactWriter {
                     Data(HtmlFlamegraph.render(result: suite.cases[index]).utf8),
                     to: directory.appendingPathComponent(file))
             }
-            try atomicWrite(
-                Data(HtmlIndex.render(suite: suite).utf8), to: directory.appendingPathComponent("index.html"))
-            try atomicWrite(
-                Data(MarkdownSummary.render(suite).utf8), to: directory.appendingPathComponent("summary.md"))
+        }
+        // The reports only read the suite, so they render side by side (a merge of 50 000 cases
+        // spends seconds in each); the first error is thrown.
+        let rendered = suite
+        var writes: [@Sendable () throws -> Void] = []
+        if let directory {
+            writes.append {
+                try atomicWrite(
+                    Data(HtmlIndex.render(suite: rendered).utf8), to: directory.appendingPathComponent("index.html"))
+                try atomicWrite(
+                    Data(MarkdownSummary.render(rendered).utf8), to: directory.appendingPathComponent("summary.md"))
+            }
         }
         if let path = junitPath ?? directory?.appendingPathComponent("junit.xml").path {
-            try atomicWrite(JUnitReport.render([suite]), to: URL(fileURLWithPath: path))
+            writes.append { try atomicWrite(JUnitReport.render([rendered]), to: URL(fileURLWithPath: path)) }
         }
         if let path = jsonPath ?? directory?.appendingPathComponent("results.json").path {
-            try atomicWrite(JSONResults.render([suite]), to: URL(fileURLWithPath: path))
+            writes.append { try atomicWrite(JSONResults.render([rendered]), to: URL(fileURLWithPath: path)) }
         }
+        try ConcurrentWrites.run(writes)
         if let directory {
             try? FileManager.default.removeItem(at: directory.appendingPathComponent(Self.partialResultsName))
         }

@@ -20,6 +20,7 @@ struct RunCommand: ParsableCommand {
               memgate run --artifacts artifacts --jobs 2
               memgate run --update-baselines       # rewrite baselines, then commit
               memgate run --config ci/exercises/fibonacci-list.yml
+              memgate run --shard 2/4 --artifacts shard-2   # a quarter of the suite; see `memgate merge`
 
             Exit codes: 0 all passed · 1 a target failed · 2 usage or config error \
             · 3 memgate could not run.

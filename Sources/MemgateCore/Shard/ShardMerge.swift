@@ -86,19 +86,26 @@ public enum ShardMerge {
     }
 
     private static func checkDuplicates(_ parts: [Part]) throws(ShardError) {
-        var sources: [CaseKey: [String]] = [:]
+        // One dictionary entry per case; source lists are built only for the duplicates.
+        var firstPart: [CaseKey: Int] = [:]
+        firstPart.reserveCapacity(parts.reduce(0) { $0 + $1.suite.cases.count })
+        var duplicated: [CaseKey: [String]] = [:]
         var order: [CaseKey] = []
-        for part in parts {
+        for (index, part) in parts.enumerated() {
             for item in part.suite.cases {
                 let key = CaseKey(target: item.target, name: item.name)
-                if sources[key] == nil { order.append(key) }
-                sources[key, default: []].append(part.source)
+                if let first = firstPart[key] {
+                    if duplicated[key] == nil {
+                        duplicated[key] = [parts[first].source]
+                        order.append(key)
+                    }
+                    duplicated[key]?.append(part.source)
+                } else {
+                    firstPart[key] = index
+                }
             }
         }
-        let duplicated = order.filter { (sources[$0]?.count ?? 0) > 1 }
-        if !duplicated.isEmpty {
-            throw .duplicatedCases(duplicated.map { ($0.target, $0.name, sources[$0] ?? []) })
-        }
+        if !order.isEmpty { throw .duplicatedCases(order.map { ($0.target, $0.name, duplicated[$0] ?? []) }) }
     }
 
     /// Cases in single-run order (targets in configuration order, tests in collection order),
@@ -108,7 +115,7 @@ public enum ShardMerge {
         var targetIndex: [String: Int] = [:]
         for (index, name) in targetOrder.enumerated() where targetIndex[name] == nil { targetIndex[name] = index }
         let reference = referenceEnvironment(parts[0].suite)
-        var keyed: [(key: [Int], item: CaseResult)] = []
+        var keyed: [(key: SortKey, item: CaseResult)] = []
         keyed.reserveCapacity(parts.reduce(0) { $0 + $1.suite.cases.count })
         for (partIndex, part) in parts.enumerated() {
             let positions = part.suite.shard?.casePositions ?? []
@@ -117,10 +124,10 @@ public enum ShardMerge {
                     item.findings.append(notice)
                 }
                 let position = caseIndex < positions.count ? positions[caseIndex] : 0
-                keyed.append(([targetIndex[item.target] ?? Int.max, position, partIndex, caseIndex], item))
+                keyed.append((SortKey(target: targetIndex[item.target] ?? Int.max, position: position, part: partIndex, index: caseIndex), item))
             }
         }
-        if !targetOrder.isEmpty { keyed.sort { $0.key.lexicographicallyPrecedes($1.key) } }
+        if !targetOrder.isEmpty { keyed.sort { $0.key < $1.key } }
         return keyed.map(\.item)
     }
 
@@ -155,6 +162,18 @@ public enum ShardMerge {
             kind: .environmentMismatch,
             message: "measured by \(shard) on a different environment than \(reference.shard): "
                 + differences.joined(separator: ", "))
+    }
+
+    /// Single-run order: target in configuration order, position inside the target, then input order.
+    private struct SortKey: Comparable {
+        var target: Int
+        var position: Int
+        var part: Int
+        var index: Int
+
+        static func < (lhs: SortKey, rhs: SortKey) -> Bool {
+            (lhs.target, lhs.position, lhs.part, lhs.index) < (rhs.target, rhs.position, rhs.part, rhs.index)
+        }
     }
 
     private struct CaseKey: Hashable {
