@@ -105,4 +105,39 @@ import Testing
         let junit = try String(contentsOf: workspace.path("merged/junit.xml"), encoding: .utf8)
         #expect(junit.components(separatedBy: "<testcase ").count - 1 == 400)
     }
+
+    @Test func anInvalidShardIsAUsageErrorAndAnEmptyShardStillMerges() throws {
+        let workspace = try Workspace("shard-edges")
+        let holder = RepositoryLayout.root.appendingPathComponent(".build/fixtures/hold_bytes").path
+        let config = try workspace.write(
+            """
+            version: 1
+            baselines: baselines
+            targets:
+              - name: small
+                command: ["\(holder)", "1000"]
+              - name: broken-pytest
+                pytest: no-such-tests
+            """, to: "memgate.yml"
+        ).path
+        let invalid = try Self.run(["run", "--config", config], in: workspace, shard: "5/4")
+        #expect(invalid.exitCode == Memgate.Exit.usage)
+        #expect(invalid.standardError.contains("MEMGATE_SHARD: invalid shard '5/4'"), "\(invalid.standardError)")
+        #expect(!workspace.exists("artifacts"))
+
+        // Two units (a pytest target whose collection fails stays whole) over three shards.
+        var exits: [Int32] = []
+        for index in 1...3 {
+            let shard = try Self.run(
+                ["run", "--config", config, "--shard", "\(index)/3", "--artifacts", "shard-\(index)"], in: workspace)
+            exits.append(shard.exitCode)
+        }
+        let empty = try Memgate.suite(at: workspace.path("shard-3/results.json"))
+        #expect(empty.cases.isEmpty && exits[2] == Memgate.Exit.passed)
+        let merge = try Self.run(
+            ["merge", "shard-1", "shard-2", "shard-3", "--expect", "3", "--artifacts", "merged"], in: workspace)
+        #expect(merge.exitCode == Memgate.Exit.gateFailed, "\(merge.standardError)")
+        let merged = try Memgate.suite(at: workspace.path("merged/results.json"))
+        #expect(merged.cases.map(\.name) == ["small", "broken-pytest"])
+    }
 }
