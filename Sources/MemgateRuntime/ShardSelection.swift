@@ -42,7 +42,8 @@ public final class ShardSelection: @unchecked Sendable {
             guard let tests, !tests.isEmpty else {
                 // An unreadable baseline weighs nothing here; the owning shard reports it.
                 let recorded = (try? store.load(target: target.name, caseName: nil))??.durationSeconds
-                units.append(ShardUnit(target: target.name, durationMilliseconds: ShardDurations.milliseconds(recorded)))
+                units.append(
+                    ShardUnit(target: target.name, durationMilliseconds: ShardDurations.milliseconds(recorded)))
                 continue
             }
             collectedCounts[target.name] = tests.count
@@ -51,7 +52,8 @@ public final class ShardSelection: @unchecked Sendable {
                 if byName[test] == nil { byName[test] = index }
                 let recorded = (try? store.load(target: target.name, caseName: test))??.durationSeconds
                 units.append(
-                    ShardUnit(target: target.name, test: test, durationMilliseconds: ShardDurations.milliseconds(recorded)))
+                    ShardUnit(
+                        target: target.name, test: test, durationMilliseconds: ShardDurations.milliseconds(recorded)))
             }
             positions[target.name] = byName
         }
@@ -60,7 +62,11 @@ public final class ShardSelection: @unchecked Sendable {
         var mine: [String: [String]] = [:]
         var wholeTargets: Set<String> = []
         for unit in plan.units(of: shard.index) {
-            if let test = unit.test { mine[unit.target, default: []].append(test) } else { wholeTargets.insert(unit.target) }
+            if let test = unit.test {
+                mine[unit.target, default: []].append(test)
+            } else {
+                wholeTargets.insert(unit.target)
+            }
         }
         var targets: [TargetConfig] = []
         for var target in selected {

@@ -89,7 +89,8 @@ struct MergeCommand: ParsableCommand {
         let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
         let file = isDirectory.boolValue ? URL(fileURLWithPath: path).appendingPathComponent("results.json").path : path
         guard exists else {
-            throw MemgateFailure(description: "merge: \(path): no such directory or results file", code: ExitStatus.usage)
+            throw MemgateFailure(
+                description: "merge: \(path): no such directory or results file", code: ExitStatus.usage)
         }
         guard FileManager.default.fileExists(atPath: file) else {
             throw MemgateFailure(description: "merge: \(file): no such results file", code: ExitStatus.usage)

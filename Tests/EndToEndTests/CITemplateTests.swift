@@ -26,8 +26,11 @@ import Testing
     @Test(
         "each template is valid against its vendor's schema",
         arguments: [
-            (["ci/templates/github-actions.yml", "ci/templates/github-refresh-baselines.yml"], "vendor.github-workflows",
-             nil),
+            (
+                ["ci/templates/github-actions.yml", "ci/templates/github-refresh-baselines.yml"],
+                "vendor.github-workflows",
+                nil
+            ),
             (["action.yml"], "vendor.github-actions", nil),
             (["ci/templates/gitlab-ci.yml"], "vendor.gitlab-ci", "gitlab-ci"),
         ] as [([String], String, String?)])
@@ -46,10 +49,12 @@ import Testing
     }
 
     @Test func shardCountsAgreeWithinEachTemplate() throws {
-        let github = try String(contentsOf: Self.root.appendingPathComponent("ci/templates/github-actions.yml"), encoding: .utf8)
+        let github = try String(
+            contentsOf: Self.root.appendingPathComponent("ci/templates/github-actions.yml"), encoding: .utf8)
         #expect(github.contains("shard: [1, 2, 3, 4]") && github.contains("expect: 4"))
         #expect(github.contains("if: always()"))
-        let gitlab = try String(contentsOf: Self.root.appendingPathComponent("ci/templates/gitlab-ci.yml"), encoding: .utf8)
+        let gitlab = try String(
+            contentsOf: Self.root.appendingPathComponent("ci/templates/gitlab-ci.yml"), encoding: .utf8)
         #expect(gitlab.contains("parallel: 4") && gitlab.contains("--expect 4"))
         #expect(gitlab.contains("junit: artifacts/junit.xml"))
     }

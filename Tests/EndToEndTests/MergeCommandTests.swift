@@ -84,7 +84,9 @@ import Testing
     @Test func duplicatedCasesAreRefusedWithExit2AndTheirNames() throws {
         let workspace = try Workspace("merge-duplicates")
         try Self.writeShard(1, of: 2, cases: 3, in: workspace, target: "tests")
-        try Self.writeShard(2, of: 2, cases: 3, in: workspace, target: "tests") { "tests/test_many.py::test_case[\($0 == 4 ? 1 : $0)]" }
+        try Self.writeShard(2, of: 2, cases: 3, in: workspace, target: "tests") {
+            "tests/test_many.py::test_case[\($0 == 4 ? 1 : $0)]"
+        }
         let merge = try Self.merge(["shard-1", "shard-2", "--artifacts", "merged"], in: workspace)
         #expect(merge.exitCode == Memgate.Exit.usage)
         #expect(merge.standardError.contains("test_case[1] (in shard-1, shard-2)"), "\(merge.standardError)")

@@ -6,8 +6,10 @@ import Testing
     static let linux = EnvironmentFingerprint(python: "3.11.7", libc: "glibc 2.36", arch: "x86_64")
     static let targets = ["a", "b", "tests"]
 
-    static func item(_ target: String, _ name: String? = nil, status: CaseResult.Status = .passed,
-                     environment: EnvironmentFingerprint = linux) -> CaseResult {
+    static func item(
+        _ target: String, _ name: String? = nil, status: CaseResult.Status = .passed,
+        environment: EnvironmentFingerprint = linux
+    ) -> CaseResult {
         CaseResult(target: target, name: name ?? target, status: status, environment: environment)
     }
 
@@ -97,7 +99,8 @@ import Testing
         let native = EnvironmentFingerprint(python: nil, libc: "glibc 2.36", arch: "x86_64")
         let outcome = try ShardMerge.merge([
             Self.shard(1, of: 2, [Self.item("a")]),
-            Self.shard(2, of: 2, [Self.item("b", environment: native), Self.item("tests", "t::x", environment: other)]),
+            Self.shard(
+                2, of: 2, [Self.item("b", environment: native), Self.item("tests", "t::x", environment: other)]),
         ])
         #expect(outcome.suite.case("b")?.findings.isEmpty == true)
         let notice = try #require(outcome.suite.case("t::x")?.findings.first)
@@ -107,8 +110,10 @@ import Testing
     }
 
     @Test func plainRunsOfOneSuiteMergeByConcatenation() throws {
-        let a = ShardMerge.Input(source: "x", suites: [SuiteResult(name: "s", cases: [Self.item("b")], durationSeconds: 1)])
-        let b = ShardMerge.Input(source: "y", suites: [SuiteResult(name: "s", cases: [Self.item("a")], durationSeconds: 3)])
+        let a = ShardMerge.Input(
+            source: "x", suites: [SuiteResult(name: "s", cases: [Self.item("b")], durationSeconds: 1)])
+        let b = ShardMerge.Input(
+            source: "y", suites: [SuiteResult(name: "s", cases: [Self.item("a")], durationSeconds: 3)])
         let outcome = try ShardMerge.merge([a, b])
         #expect(outcome.suite.cases.map(\.name) == ["b", "a"])
         #expect(Self.refusal([a, b], expect: 2).contains("not shard results"))

@@ -10,7 +10,9 @@ import Testing
         #expect(try ShardSpec.parse(text) == ShardSpec(index: index, count: count))
     }
 
-    @Test("anything else is refused with an example", arguments: ["0/4", "5/4", "2", "2/", "/4", "a/b", "1/0", "2/4/8", ""])
+    @Test(
+        "anything else is refused with an example",
+        arguments: ["0/4", "5/4", "2", "2/", "/4", "a/b", "1/0", "2/4/8", ""])
     func refusesInvalidSpecs(text: String) {
         #expect(throws: ShardError.self) { try ShardSpec.parse(text) }
         #expect("\(Self.error(text))".contains("e.g. 2/4"))

@@ -36,7 +36,8 @@ public enum ShardError: Error, Hashable, Sendable, CustomStringConvertible {
         case .inconsistentShards(let detail):
             return "inconsistent shards: \(detail)"
         case .missingShards(let expected, let missing):
-            return "missing shard(s) \(missing.map { "\($0)/\(expected)" }.joined(separator: ", ")) of --expect \(expected)"
+            return
+                "missing shard(s) \(missing.map { "\($0)/\(expected)" }.joined(separator: ", ")) of --expect \(expected)"
         case .notAShard(let sources):
             return "not shard results (run with --shard K/N): \(sources.joined(separator: ", "))"
         case .noInputs:

@@ -73,7 +73,8 @@ public enum ShardMerge {
         var sourcesByIndex: [Int: [String]] = [:]
         for part in parts { sourcesByIndex[part.suite.shard!.shard.index, default: []].append(part.source) }
         if let (index, sources) = sourcesByIndex.sorted(by: { $0.key < $1.key }).first(where: { $0.value.count > 1 }) {
-            throw .inconsistentShards("shard \(index)/\(count) given more than once: \(sources.joined(separator: ", "))")
+            throw .inconsistentShards(
+                "shard \(index)/\(count) given more than once: \(sources.joined(separator: ", "))")
         }
         if let expectedShards {
             guard expectedShards == count else {
@@ -124,7 +125,12 @@ public enum ShardMerge {
                     item.findings.append(notice)
                 }
                 let position = caseIndex < positions.count ? positions[caseIndex] : 0
-                keyed.append((SortKey(target: targetIndex[item.target] ?? Int.max, position: position, part: partIndex, index: caseIndex), item))
+                keyed.append(
+                    (
+                        SortKey(
+                            target: targetIndex[item.target] ?? Int.max, position: position, part: partIndex,
+                            index: caseIndex), item
+                    ))
             }
         }
         if !targetOrder.isEmpty { keyed.sort { $0.key < $1.key } }
@@ -151,8 +157,12 @@ public enum ShardMerge {
     {
         guard let environment = item.environment else { return nil }
         var differences: [String] = []
-        if let libc = reference.libc, libc != environment.libc { differences.append("libc \(environment.libc) vs \(libc)") }
-        if let arch = reference.arch, arch != environment.arch { differences.append("arch \(environment.arch) vs \(arch)") }
+        if let libc = reference.libc, libc != environment.libc {
+            differences.append("libc \(environment.libc) vs \(libc)")
+        }
+        if let arch = reference.arch, arch != environment.arch {
+            differences.append("arch \(environment.arch) vs \(arch)")
+        }
         if let python = reference.python, let own = environment.python, own != python {
             differences.append("python \(own) vs \(python)")
         }
