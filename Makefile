@@ -37,12 +37,21 @@ REAL_SUITE_SDISTS := \
 	iterative_ensemble_smoother==1.2.0:933fddeb3b355f128a57fd3698c837af202548b18acad46bd5b05e68da2501ad
 REAL_SUITE_TOOLS := pytest==9.0.3 pytest-memray==1.11.0
 ARTIFACTS ?= artifacts
+# check-jsonschema (with the GitHub and GitLab schemas it vendors) in a venv of its own, so the
+# targets' Python stays as it was; the template tests validate ci/templates/ and action.yml with it.
+CI_TOOLS := .build/ci-tools
+CHECK_JSONSCHEMA := $(CI_TOOLS)/bin/check-jsonschema
 
 .PHONY: deps tracker build release test gate bench baselines lint clean fixtures ci-targets compat compat-doc real-suites test-compat
 
 ## deps: apt packages (libunwind, libxml2, chromium, the compatibility suite's rustc, g++, JDK and
-## node when missing), a Python venv with pytest and numpy, Jenkins' junit-10.xsd.
-deps: $(DEPS_STAMP) $(JUNIT_XSDS)
+## node when missing), a Python venv with pytest and numpy, Jenkins' junit-10.xsd, check-jsonschema.
+deps: $(DEPS_STAMP) $(JUNIT_XSDS) $(CHECK_JSONSCHEMA)
+
+$(CHECK_JSONSCHEMA): ci/templates/requirements.txt | $(DEPS_STAMP)
+	@[ -x $(CI_TOOLS)/bin/python ] || python3 -m venv $(CI_TOOLS)
+	@$(CI_TOOLS)/bin/python -m pip install -q --disable-pip-version-check -r ci/templates/requirements.txt
+	@touch $@
 
 $(DEPS_STAMP): ci/requirements.txt
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

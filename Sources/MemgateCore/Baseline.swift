@@ -31,9 +31,12 @@ public struct Baseline: Hashable, Codable, Sendable {
     /// Top sites at the peak keyed by `SiteKey.description` (`function @ file`).
     public var sites: [String: SiteFigures]
     public var environment: EnvironmentFingerprint
+    /// Wall time of the case when recorded (`ShardDurations`), used only to balance shards.
+    public var durationSeconds: Double?
 
     enum CodingKeys: String, CodingKey {
         case formatVersion, name, peakBytes, totalBytes, allocationCount, bytesAtEnd, sites, environment
+        case durationSeconds
     }
 
     public init(

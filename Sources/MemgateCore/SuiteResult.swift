@@ -10,9 +10,11 @@ public struct SuiteResult: Hashable, Codable, Sendable {
     public var cases: [CaseResult]
     /// Wall time of the whole run in seconds.
     public var durationSeconds: Double
+    /// Set by `memgate run --shard K/N`: which shard this is and what `memgate merge` checks.
+    public var shard: ShardInfo?
 
     enum CodingKeys: String, CodingKey {
-        case formatVersion, name, cases, durationSeconds
+        case formatVersion, name, cases, durationSeconds, shard
     }
 
     public init(name: String, cases: [CaseResult], durationSeconds: Double) {

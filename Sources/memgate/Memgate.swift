@@ -20,12 +20,14 @@ struct Memgate: ParsableCommand {
                 --python-call "fibonacci_hash_list(33333, 30000, 34567)" \\
                 -- ci/targets/fibonacci.py
               memgate report fib.mgc --top 5 --html fib.html
+              memgate run --shard 2/4 --artifacts shard-2     # one of 4 CI jobs
+              memgate merge shard-*/ --expect 4 --artifacts artifacts
 
             Exit codes: 0 all passed · 1 a target failed the gate · 2 usage or config error · \
             3 memgate itself could not run (tracker missing, capture unreadable).
             """,
         version: "0.1.0",
-        subcommands: [RunCommand.self, RecordCommand.self, ReportCommand.self]
+        subcommands: [RunCommand.self, RecordCommand.self, ReportCommand.self, MergeCommand.self]
     )
 
     /// Parsing errors (unknown options, bad values, `validate()` failures) are usage errors:

@@ -20,6 +20,7 @@ struct RunCommand: ParsableCommand {
               memgate run --artifacts artifacts --jobs 2
               memgate run --update-baselines       # rewrite baselines, then commit
               memgate run --config ci/exercises/fibonacci-list.yml
+              memgate run --shard 2/4 --artifacts shard-2   # a quarter of the suite; see `memgate merge`
 
             Exit codes: 0 all passed · 1 a target failed · 2 usage or config error \
             · 3 memgate could not run.
@@ -54,6 +55,13 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Targets to run at the same time.")
     var jobs: Int = 1
 
+    @Option(
+        help: ArgumentHelp(
+            "Run only shard K of N (e.g. 2/4): a deterministic split of targets and pytest tests, "
+                + "balanced by durations recorded in baselines. Default: $MEMGATE_SHARD.",
+            valueName: "K/N"))
+    var shard: String?
+
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
     }
@@ -61,6 +69,8 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let suite = try ConfigLoader.load(path: config)
         var selected = try selectTargets(suite)
+        let sharding = try shardSelection(suite: suite, selected: selected)
+        if let sharding { selected = sharding.targets }
         if let timeout = timeoutOptions.timeout {
             for index in selected.indices { selected[index].timeoutSeconds = timeout.seconds }
         }
@@ -106,8 +116,9 @@ struct RunCommand: ParsableCommand {
                     result: report.result, style: style))
             for change in report.baselineChanges { say("      baseline: \(change)") }
         }
-        let result = SuiteResult(
+        var result = SuiteResult(
             name: name, cases: reports.map(\.result), durationSeconds: Date().timeIntervalSince(start))
+        result.shard = sharding?.record(cases: result.cases, problems: problems)
         try writer.write(result)
         say("")
         say(ConsoleReport.table(result, style: style))

@@ -21,13 +21,16 @@ public struct CaseEvidence: Sendable {
     public var tolerance: Tolerance
     /// `--update-baselines`: a fully measured case gets a fresh baseline and is compared with it.
     public var updateBaselines: Bool
+    /// How long the case took, recorded coarsely in a fresh baseline to balance shards.
+    public var durationSeconds: Double?
 
     public init(
         caseName: String, profile: Profile? = nil, processEnd: CaseResult.ProcessEnd? = nil,
         missingCaptureReason: String? = nil, launchFailure: String? = nil, test: PytestOutcome? = nil,
         baseline: Baseline? = nil, environment: EnvironmentFingerprint? = nil, budget: Budget = Budget(),
-        tolerance: Tolerance = Tolerance(), updateBaselines: Bool = false
+        tolerance: Tolerance = Tolerance(), updateBaselines: Bool = false, durationSeconds: Double? = nil
     ) {
+        self.durationSeconds = durationSeconds
         self.caseName = caseName
         self.profile = profile
         self.processEnd = processEnd
@@ -79,9 +82,13 @@ public struct Verdict: Sendable, Equatable {
         {
             // Twice the compared sites are recorded, so a site that was just below the top N
             // and moves up a rank is compared with its figure instead of being reported as new.
-            let candidate = Baseline(
+            var candidate = Baseline(
                 profile: profile, topSites: evidence.tolerance.topSites * 2, environment: environment,
                 name: evidence.caseName)
+            if let seconds = evidence.durationSeconds {
+                candidate.durationSeconds = ShardDurations.toRecord(
+                    previous: baseline?.durationSeconds, measuredSeconds: seconds)
+            }
             changes = BaselineChange.describeChanges(old: baseline, new: candidate)
             fresh = baseline == candidate ? nil : candidate
             baseline = candidate

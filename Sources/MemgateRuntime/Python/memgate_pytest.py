@@ -41,6 +41,7 @@ import pytest
 from memgate_capture import leaking_stacks
 from memgate_markers import marker_settings
 from memgate_native import hybrid_frames
+from memgate_shard import deselect_outside_shard, write_collected
 from memgate_objects import leaked_objects, snapshot, summary
 from memgate_tracker import TRACKER, begin, begin_in, end, end_in, set_native_frames
 
@@ -119,6 +120,16 @@ def _plain_code(function):
         return None
     code = function.__code__
     return None if code.co_flags & _SUSPENDING else code
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(session, config, items):
+    # Last, so a shard is cut from what -m, -k and conftest hooks left (see memgate_shard).
+    deselect_outside_shard(config, items)
+
+
+def pytest_collection_finish(session):
+    write_collected(session)
 
 
 @pytest.hookimpl(hookwrapper=True)
