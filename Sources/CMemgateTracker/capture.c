@@ -21,14 +21,14 @@
 #include "capture_format.h"
 #include "tracker_internal.h"
 
-#define STACK_CAPACITY (1u << 18)
+#define STACK_CAPACITY (1u << 17)
 #define STACK_INDEX_SLOTS (STACK_CAPACITY * 2)
-#define FRAMES_CAPACITY (1ull << 22)
-#define STRINGS_CAPACITY (16ull << 20)
+#define FRAMES_CAPACITY (1ull << 21)
+#define STRINGS_CAPACITY (8ull << 20)
 #define PYFUNC_CAPACITY (1u << 18)
 #define MODULE_CAPACITY 4096u
 #define TIMELINE_CAPACITY 4096u
-#define PYFUNC_ID_LIMIT (1u << 22)
+#define PYFUNC_ID_LIMIT (1u << 20)
 
 /* Until configured, the state is a static all-zero copy: nothing is tracked. */
 static mg_process_state unconfigured_state;
@@ -614,6 +614,7 @@ static void finalize_locked(void) {
         if (mg_process->role == MG_ROLE_CHILD) mg_tree_child_add(-hdr->live_bytes);
     }
     record_modules();
+    if (mg_python_tables_overflowed()) hdr->flags |= MG_FLAG_PYFUNCS_FULL;
     uint64_t now = mg_now_ns();
     append_sample(now);
     hdr->end_ns = now - hdr->start_ns;

@@ -26,9 +26,9 @@ typedef int (*trace_function)(PyObject *, void *, int, PyObject *);
 #define TRACE_CALL 0
 #define TRACE_RETURN 3
 #define SHADOW_CAPACITY 512
-#define FUNCTION_CAPACITY (1u << 22)
-#define CODE_SLOTS (1u << 23)
-#define NAME_ARENA_BYTES (128ull << 20)
+#define FUNCTION_CAPACITY (1u << 20)
+#define CODE_SLOTS (1u << 21)
+#define NAME_ARENA_BYTES (16ull << 20)
 #define MAX_IGNORE_PATTERNS 64
 
 static void (*py_set_profile)(trace_function, PyObject *);
@@ -90,6 +90,9 @@ typedef struct function_info {
 } function_info;
 
 static function_info *functions;
+static int tables_overflowed; /* the function table or the name arena filled up */
+
+int mg_python_tables_overflowed(void) { return tables_overflowed; }
 static volatile uint64_t function_count = 1; /* id 0 means "unknown" */
 static uintptr_t *code_keys;                  /* code object address per slot */
 static uint32_t *code_ids;
@@ -101,7 +104,10 @@ static int ignore_pattern_count;
 static const char *copy_name(const char *text) {
     if (!text) text = "?";
     size_t length = strlen(text) + 1;
-    if (name_arena_used + length > NAME_ARENA_BYTES) return "?";
+    if (name_arena_used + length > NAME_ARENA_BYTES) {
+        tables_overflowed = 1;
+        return "?";
+    }
     char *copy = name_arena + name_arena_used;
     memcpy(copy, text, length);
     name_arena_used += length;
@@ -155,6 +161,7 @@ static uint64_t function_id(void *frame) {
         return code_ids[slot];
     }
     if (function_count >= FUNCTION_CAPACITY) {
+        tables_overflowed = 1; /* reported as a capture notice: some frames are unnamed */
         py_decref(code);
         return 0;
     }

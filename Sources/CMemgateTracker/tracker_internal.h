@@ -97,6 +97,8 @@ void mg_unwind_counters(uint64_t *fast, uint64_t *slow, uint64_t *shallow, int *
  * when Python frames exist. */
 int mg_python_frames(uint64_t *frames, int capacity);
 int mg_python_active(void);
+/* Whether the Python function table or name arena filled up (some frames unnamed). */
+int mg_python_tables_overflowed(void);
 /* Name and file of Python function `id`, for writing into a capture. */
 int mg_python_function(uint64_t id, const char **name, const char **file);
 /* Range of the interpreter's eval loop, where native frames stop when Python frames exist. */

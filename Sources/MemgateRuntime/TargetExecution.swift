@@ -126,7 +126,7 @@ public struct TargetExecution: Sendable {
         let tests = PytestOutcome.load(path: reportPath)
         var cases: [MeasuredCase] = tests.map { test in
             MeasuredCase(
-                name: test.nodeID, profile: profiles[test.nodeID], processEnd: nil,
+                name: test.nodeID, profile: profiles[PytestRegionName.of(nodeID: test.nodeID)], processEnd: nil,
                 outputTail: test.longRepresentation ?? "", durationSeconds: test.durationSeconds, test: test)
         }
         if Verdict.pytestSessionFails(processEnd: outcome.processEnd, tests: tests) {

@@ -26,21 +26,32 @@ best() {
 
 row() { printf "  %-44s %8.3f s   x%6.1f\n" "$1" "$2" "$(echo "$2 / $3" | bc -l)"; }
 
+# BASELINE_TRACKER=path/to/an/older/libmemgate_tracker.so adds, under each tracked row, the
+# same run with that tracker, measured in the same session (before/after comparisons).
+compare() {
+    local label=$1 base=$2
+    shift 2
+    row "$label" "$(best "$@")" "$base"
+    if [ -n "${BASELINE_TRACKER:-}" ]; then
+        row "  ...with BASELINE_TRACKER" "$(best env MEMGATE_TRACKER="$BASELINE_TRACKER" "$@")" "$base"
+    fi
+}
+
 for program in deep_churn deep_churn_omit_fp; do
     echo "$program: $PAIRS malloc/free pairs at the bottom of a 12-deep call chain"
     base=$(best ".build/fixtures/$program" "$PAIRS")
     row "untracked" "$base" "$base"
-    row "memgate, libunwind every allocation" \
-        "$(best env MEMGATE_UNWIND=libunwind "$MEMGATE" record -o "$scratch/a.mgc" -- ".build/fixtures/$program" "$PAIRS")" "$base"
-    row "memgate, learned unwind rules (default)" \
-        "$(best "$MEMGATE" record -o "$scratch/b.mgc" -- ".build/fixtures/$program" "$PAIRS")" "$base"
+    compare "memgate, libunwind every allocation" "$base" \
+        env MEMGATE_UNWIND=libunwind "$MEMGATE" record -o "$scratch/a.mgc" -- ".build/fixtures/$program" "$PAIRS"
+    compare "memgate, learned unwind rules (default)" "$base" \
+        "$MEMGATE" record -o "$scratch/b.mgc" -- ".build/fixtures/$program" "$PAIRS"
 done
 
 echo "python: 400 000 small dicts and lists (allocation-heavy)"
 base=$(best "$PYTHON" ci/bench/python_churn.py)
 row "untracked (pymalloc)" "$base" "$base"
 row "untracked, PYTHONMALLOC=malloc" "$(best env PYTHONMALLOC=malloc "$PYTHON" ci/bench/python_churn.py)" "$base"
-row "memgate record (Python frames)" "$(best "$MEMGATE" record -o "$scratch/c.mgc" -- "$PYTHON" ci/bench/python_churn.py)" "$base"
-row "memgate record --native (Python + native)" \
-    "$(best "$MEMGATE" record --native -o "$scratch/d.mgc" -- "$PYTHON" ci/bench/python_churn.py)" "$base"
+compare "memgate record (Python frames)" "$base" "$MEMGATE" record -o "$scratch/c.mgc" -- "$PYTHON" ci/bench/python_churn.py
+compare "memgate record --native (Python + native)" "$base" \
+    "$MEMGATE" record --native -o "$scratch/d.mgc" -- "$PYTHON" ci/bench/python_churn.py
 echo "capture sizes: python $(stat -c %s "$scratch/c.mgc") B, python --native $(stat -c %s "$scratch/d.mgc") B"

@@ -45,6 +45,23 @@ from memgate_shard import deselect_outside_shard, write_collected
 from memgate_objects import leaked_objects, snapshot, summary
 from memgate_tracker import TRACKER, begin, begin_in, end, end_in, set_native_frames
 
+# The capture header holds region names of up to 255 bytes; longer node ids (parametrized
+# tests with long ids) are named by their FNV-1a 64 digest, which memgate computes the same
+# way (PytestRegionName.swift).
+REGION_NAME_BYTES = 255
+
+
+def region_name(nodeid):
+    """The capture region name for a test: its node id, or `fnv1a64:<hex>` of it when too long."""
+    encoded = nodeid.encode("utf-8", "surrogatepass")
+    if len(encoded) <= REGION_NAME_BYTES:
+        return nodeid
+    digest = 0xCBF29CE484222325
+    for byte in encoded:
+        digest = ((digest ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+    return "fnv1a64:%016x" % digest
+
+
 MARKERS = (
     "limit_memory(limit, *, current_thread_only=False): fail when the test's peak is >= limit",
     "limit_leaks(location_limit, *, filter_fn=None, current_thread_only=False): fail when one location (kept by filter_fn) leaks >= location_limit",
@@ -156,7 +173,7 @@ def pytest_pyfunc_call(pyfuncitem):
             # Only the test function's body is measured, as pytest-memray does (fixtures are
             # not): the region opens inside its frame, so pytest's frames, the argument passing
             # and the profile hook's set-up are not in it, and the function is the root frame.
-            begin_in(pyfuncitem.nodeid, code, current_thread_only=settings.current_thread_only)
+            begin_in(region_name(pyfuncitem.nodeid), code, current_thread_only=settings.current_thread_only)
             try:
                 yield
             finally:
@@ -203,7 +220,7 @@ def _measure_whole_call(pyfuncitem, settings):
     wants_capture_path = _READ_CAPTURE_PATH is not None and (
         settings.filter_fn is not None)
     _CAPTURE_PATH.value = b""
-    begin(pyfuncitem.nodeid, current_thread_only=settings.current_thread_only)
+    begin(region_name(pyfuncitem.nodeid), current_thread_only=settings.current_thread_only)
     if wants_capture_path:
         # First, while the region holds next to nothing (see _CAPTURE_PATH); inline, as a
         # Python call would add the frame object the profile hook materializes.
