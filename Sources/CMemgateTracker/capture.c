@@ -450,11 +450,16 @@ void mg_record_free(void *address, int is_mapping) {
     mg_capture_unlock();
 }
 
-void mg_record_unmap(void *address, size_t bytes) {
-    /* munmap works on whole pages: round the length up as the kernel does. */
+/* [start, end) of the pages munmap or mprotect act on: the length rounded up, as the kernel does. */
+static void page_range(void *address, size_t bytes, uintptr_t *start, uintptr_t *end) {
     size_t page = 4096;
-    uintptr_t start = (uintptr_t)address;
-    uintptr_t end = start + ((bytes + page - 1) & ~(page - 1));
+    *start = (uintptr_t)address;
+    *end = *start + ((bytes + page - 1) & ~(page - 1));
+}
+
+void mg_record_unmap(void *address, size_t bytes) {
+    uintptr_t start, end;
+    page_range(address, bytes, &start, &end);
     mg_capture_lock();
     if (mg_tracking && hdr) {
         commit_begin();
@@ -499,9 +504,8 @@ static void collect_piece(void *context, uint32_t stack_index, uintptr_t start, 
 }
 
 void mg_record_protect(void *address, size_t bytes, int accessible, const uint64_t *frames, int depth) {
-    size_t page = 4096;
-    uintptr_t start = (uintptr_t)address;
-    uintptr_t end = start + ((bytes + page - 1) & ~(page - 1));
+    uintptr_t start, end;
+    page_range(address, bytes, &start, &end);
     mg_capture_lock();
     if (mg_tracking && hdr) {
         commit_begin();

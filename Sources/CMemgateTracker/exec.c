@@ -27,48 +27,41 @@ static int preloads_tracker(char *const environment[]) {
     return 0;
 }
 
-static void before_exec(const char *path, char *const environment[]) {
+typedef int (*exec_function)(const char *, char *const[], char *const[]);
+
+/* Marks the capture, runs the real exec, and clears the mark when the exec failed. The
+ * reentrancy guard is restored before the exec itself: in a vfork child it is the parent
+ * thread's own variable, and a guard left set by a successful exec would stop tracking that
+ * thread in the parent for good. */
+static int exec_marked(exec_function *real, const char *symbol, const char *file, char *const arguments[],
+                       char *const environment[]) {
+    if (!*real) *real = (exec_function)dlsym(RTLD_NEXT, symbol);
+    if (!*real) {
+        errno = ENOSYS;
+        return -1;
+    }
     int saved_guard = mg_in_tracker;
     mg_in_tracker = 1;
-    mg_capture_mark_exec(path, preloads_tracker(environment));
+    mg_capture_mark_exec(file, preloads_tracker(environment));
     mg_in_tracker = saved_guard;
-}
-
-static void after_failed_exec(void) {
+    int status = (*real)(file, arguments, environment);
     int saved_errno = errno;
-    int saved_guard = mg_in_tracker;
     mg_in_tracker = 1;
     mg_capture_clear_exec();
     mg_in_tracker = saved_guard;
     errno = saved_errno;
+    return status;
 }
 
 MG_EXPORT int execve(const char *path, char *const arguments[], char *const environment[]) {
-    if (!real_execve) real_execve = (int (*)(const char *, char *const[], char *const[]))dlsym(RTLD_NEXT, "execve");
-    if (!real_execve) {
-        errno = ENOSYS;
-        return -1;
-    }
-    before_exec(path, environment);
-    int status = real_execve(path, arguments, environment);
-    after_failed_exec();
-    return status;
+    return exec_marked(&real_execve, "execve", path, arguments, environment);
 }
 
 MG_EXPORT int execv(const char *path, char *const arguments[]) { return execve(path, arguments, environ); }
 
+/* Marked with the name as given; the reader resolves it on PATH when it needs the file. */
 MG_EXPORT int execvpe(const char *file, char *const arguments[], char *const environment[]) {
-    if (!real_execvpe)
-        real_execvpe = (int (*)(const char *, char *const[], char *const[]))dlsym(RTLD_NEXT, "execvpe");
-    if (!real_execvpe) {
-        errno = ENOSYS;
-        return -1;
-    }
-    /* Marked with the name as given; the reader resolves it on PATH when it needs the file. */
-    before_exec(file, environment);
-    int status = real_execvpe(file, arguments, environment);
-    after_failed_exec();
-    return status;
+    return exec_marked(&real_execvpe, "execvpe", file, arguments, environment);
 }
 
 MG_EXPORT int execvp(const char *file, char *const arguments[]) { return execvpe(file, arguments, environ); }

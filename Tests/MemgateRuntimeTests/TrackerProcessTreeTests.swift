@@ -56,6 +56,10 @@ struct TrackerProcessTreeTests {
             let top = try #require(profile.topSites().first)
             #expect(top.key.function == "hold_megabyte")
             #expect(top.key.process == "exact_peak")
+            // The vfork child ran the exec hook on the parent's thread memory; the parent's own
+            // allocation afterwards must still be tracked.
+            let after = try #require(profile.topSites().first { $0.key.function == "hold_after_vfork" })
+            #expect(after.totalBytes == mebibyte)
         }
     }
 

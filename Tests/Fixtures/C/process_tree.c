@@ -6,7 +6,9 @@
  *   handoff:  the parent holds 20 MiB (hold_parent_blocks), starts a child, frees its block, and
  *             only then lets the child allocate 15 MiB (hold_in_child): the tree's peak is 20 MiB,
  *             not the 35 MiB the per-process peaks add up to.
- *   vfork:    vfork + exec of the program given as the next argument (a child that execs).
+ *   vfork:    vfork + exec of the program given as the next argument (a child that execs); the
+ *             parent then allocates 1 MiB (hold_after_vfork), which must be counted: the
+ *             child ran the tracker's exec hook on the parent's thread memory.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -90,6 +92,12 @@ static int handoff(void) {
     return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
 }
 
+__attribute__((noinline)) static void hold_after_vfork(void) {
+    char *block = malloc(MIB);
+    memset(block, 4, MIB);
+    free(block);
+}
+
 static int vfork_exec(char **argv) {
     pid_t child = vfork();
     if (child == 0) {
@@ -98,6 +106,7 @@ static int vfork_exec(char **argv) {
     }
     int status = 0;
     waitpid(child, &status, 0);
+    hold_after_vfork();
     return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 }
 
