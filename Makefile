@@ -93,6 +93,9 @@ fixtures: $(TRACKER)
 		out=.build/fixtures/$$(basename $$f .c); \
 		[ $$out -nt $$f ] || $(CC) -O0 -g -fno-omit-frame-pointer -pthread -o $$out $$f || exit 1; \
 	done
+	@# A plugin for dlopen_crash (a library loaded during the run).
+	@[ .build/fixtures/liballoc_plugin.so -nt Tests/Fixtures/C/plugin/alloc_plugin.c ] || \
+		$(CC) -O0 -g -fno-omit-frame-pointer -shared -fPIC -o .build/fixtures/liballoc_plugin.so Tests/Fixtures/C/plugin/alloc_plugin.c
 	@# A statically linked program: LD_PRELOAD cannot reach it, so it is never measured.
 	@[ .build/fixtures/exact_peak_static -nt Tests/Fixtures/C/exact_peak.c ] || \
 		$(CC) -O0 -g -static -o .build/fixtures/exact_peak_static Tests/Fixtures/C/exact_peak.c

@@ -734,6 +734,17 @@ int mg_capture_begin(const char *region_name) {
 
 int mg_capture_tracking(void) { return mg_tracking && hdr != NULL; }
 
+void mg_capture_refresh_modules(void) {
+    if (!mg_process->configured || forked_child) return;
+    mg_capture_lock();
+    if (hdr && mg_tracking) {
+        commit_begin();
+        record_modules();
+        commit_end();
+    }
+    mg_capture_unlock();
+}
+
 void mg_capture_mark_exec(const char *path, int preload_kept) {
     if (!mg_process->configured || forked_child) return;
     mg_capture_lock();

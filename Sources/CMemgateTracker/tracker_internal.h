@@ -55,6 +55,9 @@ void mg_capture_fork_child(int track_child);
  * when the exec failed and this image goes on. */
 void mg_capture_mark_exec(const char *path, int preload_kept);
 void mg_capture_clear_exec(void);
+/* Rewrites the open capture's module table (after dlopen), so a crash still leaves the names
+ * of libraries loaded during the run. */
+void mg_capture_refresh_modules(void);
 void mg_capture_lock(void);
 void mg_capture_unlock(void);
 const char *mg_capture_current_path(void);
@@ -84,6 +87,8 @@ void mg_stacks_init(void);
 
 /* ---- native unwinding (unwind.c) ---- */
 void mg_unwind_init(uintptr_t library_start, uintptr_t library_end);
+/* Forgets learned unwind rules for return addresses in [start, end) (a library was closed). */
+void mg_unwind_forget_range(uintptr_t start, uintptr_t end);
 /* Learns the calling thread's stack bounds; never called from inside a hook (it allocates). */
 void mg_unwind_learn_thread_stack(void);
 /* Native return addresses innermost first, without the tracker's own frames. */

@@ -72,12 +72,28 @@ static uint64_t find_rule(uint64_t address) {
 static void store_rule(uint64_t address, uint64_t rule) {
     while (__atomic_exchange_n(&rules_lock, 1, __ATOMIC_ACQUIRE)) { /* spin: inserts are rare */ }
     for (uint64_t slot = slot_of(address), probes = 0; probes < 64; slot = (slot + 1) & (RULE_SLOTS - 1), probes++) {
-        if (rules[slot].address == address) break;
+        if (rules[slot].address == address) {
+            rules[slot].rule = rule; /* relearned, e.g. after its library was closed and another loaded */
+            break;
+        }
         if (rules[slot].address == 0) {
             rules[slot].rule = rule;
             __atomic_store_n(&rules[slot].address, address, __ATOMIC_RELEASE);
             break;
         }
+    }
+    __atomic_store_n(&rules_lock, 0, __ATOMIC_RELEASE);
+}
+
+/* Forgets the rules learned for return addresses in [start, end): a library closed with
+ * dlclose may be replaced by another at the same addresses. Rule 0 sends those addresses back
+ * to libunwind, which relearns them. Rare (dlclose), so a scan of the table is fine. */
+void mg_unwind_forget_range(uintptr_t start, uintptr_t end) {
+    if (!rules) return;
+    while (__atomic_exchange_n(&rules_lock, 1, __ATOMIC_ACQUIRE)) { /* spin: inserts are rare */ }
+    for (uint64_t slot = 0; slot < RULE_SLOTS; slot++) {
+        uint64_t address = __atomic_load_n(&rules[slot].address, __ATOMIC_ACQUIRE);
+        if (address >= start && address < end) __atomic_store_n(&rules[slot].rule, 0, __ATOMIC_RELEASE);
     }
     __atomic_store_n(&rules_lock, 0, __ATOMIC_RELEASE);
 }

@@ -132,6 +132,26 @@ struct TrackerRealProgramTests {
     }
 }
 
+@Suite("tracker: libraries loaded during the run", .timeLimit(.minutes(1)))
+struct TrackerDlopenTests {
+    @Test("a plugin loaded with dlopen is symbolized even when the target is SIGKILLed before finalizing")
+    func dlopenedLibraryIsNamedAfterACrash() throws {
+        let plugin = TrackerTestPaths.packageRoot.appendingPathComponent(".build/fixtures/liballoc_plugin.so").path
+        try withTemporaryDirectory { directory in
+            let run = try TrackedRun.record(
+                .native(arguments: [try TrackerTestPaths.fixture("dlopen_crash"), plugin]), nativeFrames: true,
+                in: directory)
+            #expect(run.outcome.processEnd == .signalled(signal: 9), "output: \(run.outcome.outputTail)")
+            let profile = try CaptureSet.profile(path: try #require(run.capturePaths.first))
+            #expect(profile.completion == .interrupted)
+            let top = try #require(profile.topSites().first)
+            #expect(top.key.function == "plugin_hold_two_mebibytes")
+            #expect(top.key.file.hasSuffix("alloc_plugin.c"))
+            #expect(top.bytesAtPeak == 2 * 1_048_576)
+        }
+    }
+}
+
 @Suite("tracker: reserved address space", .timeLimit(.minutes(1)))
 struct TrackerReservationTests {
     @Test("PROT_NONE reservations count nothing until mprotect or MAP_FIXED make them accessible (peak 6 MiB)")
