@@ -209,6 +209,19 @@ static uint32_t append_string(const char *text) {
 
 /* ---- modules, for symbolizing native frames when reading ---- */
 
+/* The table only grows during a region (a library closed with dlclose keeps its entry, since
+ * frames recorded while it was loaded still point into it; readers take the last entry that
+ * covers an address). Refreshing it after each dlopen appends only what is new. */
+static int module_recorded(uint64_t bias, uint64_t start, uint64_t end, const char *path) {
+    for (uint32_t i = 0; i < hdr->module_count; i++) {
+        const mg_module *module = &modules[i];
+        if (module->start == start && module->end == end && module->bias == bias &&
+            strcmp(strings + module->path_offset, path) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 static int add_module(struct dl_phdr_info *info, size_t size, void *unused) {
     (void)size;
     (void)unused;
@@ -224,6 +237,8 @@ static int add_module(struct dl_phdr_info *info, size_t size, void *unused) {
     for (int i = 0; i < info->dlpi_phnum; i++) {
         const ElfW(Phdr) *segment = &info->dlpi_phdr[i];
         if (segment->p_type != PT_LOAD || !(segment->p_flags & PF_X)) continue;
+        uint64_t start = info->dlpi_addr + segment->p_vaddr;
+        if (module_recorded(info->dlpi_addr, start, start + segment->p_memsz, name)) continue;
         if (ensure_backed(&backed.modules, hdr->modules_offset, (uint64_t)MODULE_CAPACITY * sizeof(mg_module),
                           (uint64_t)(hdr->module_count + 1) * sizeof(mg_module)) != 0)
             return 1;
@@ -237,10 +252,7 @@ static int add_module(struct dl_phdr_info *info, size_t size, void *unused) {
     return 0;
 }
 
-static void record_modules(void) {
-    hdr->module_count = 0;
-    dl_iterate_phdr(add_module, NULL);
-}
+static void record_modules(void) { dl_iterate_phdr(add_module, NULL); }
 
 /* ---- timeline ---- */
 
@@ -514,7 +526,8 @@ void mg_record_protect(void *address, size_t bytes, int accessible, const uint64
         /* Made accessible: reserved pieces become memory, charged to the mprotect's stack.
          * Made PROT_NONE: accessible pieces are released and become reservations again. */
         mg_mappings_carve(start, end, accessible ? MG_CARVE_RESERVED : MG_CARVE_ACCESSIBLE, collect_piece, &pieces);
-        uint32_t index = accessible && depth >= 0 ? find_or_insert_stack(frames, depth) : 0;
+        /* Most mprotect calls touch nothing tracked; only a real change earns a stack entry. */
+        uint32_t index = accessible && depth >= 0 && pieces.count > 0 ? find_or_insert_stack(frames, depth) : 0;
         for (int i = 0; i < pieces.count; i++) {
             uint64_t piece_bytes = pieces.end[i] - pieces.start[i];
             if (accessible && depth >= 0) {
@@ -683,7 +696,7 @@ int mg_capture_begin(const char *region_name) {
     int fd = open(current_path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     char *file = MAP_FAILED;
     /* The file is sparse; only the first pages of each section get disk blocks now (more are
-     * allocated as sections fill, see back_sections), so a full disk is a clean stop, not SIGBUS. */
+     * allocated as sections fill, see ensure_backed), so a full disk is a clean stop, not SIGBUS. */
     if (fd >= 0 && ftruncate(fd, (off_t)bytes) == 0 && fallocate_initial(fd, &layout) == 0)
         file = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (file == MAP_FAILED && fd >= 0 && ftruncate(fd, 0) != 0) { /* an empty file reads as "not measured" */ }
@@ -745,11 +758,14 @@ void mg_capture_refresh_modules(void) {
     mg_capture_unlock();
 }
 
+/* Whether the open capture is this process's own: a vfork child shares our memory (and so
+ * `hdr`) but has its own pid, and must never change the parent's capture. */
+static int owns_open_capture(void) { return hdr && hdr->pid == (int32_t)getpid(); }
+
 void mg_capture_mark_exec(const char *path, int preload_kept) {
     if (!mg_process->configured || forked_child) return;
     mg_capture_lock();
-    /* A vfork child shares our memory and pid-less state: only the capture's own process marks it. */
-    if (hdr && hdr->pid == (int32_t)getpid()) {
+    if (owns_open_capture()) {
         snprintf(hdr->exec_path, sizeof hdr->exec_path, "%s", path ? path : "?");
         hdr->flags |= MG_FLAG_EXECED;
         if (!preload_kept) hdr->flags |= MG_FLAG_EXEC_WITHOUT_PRELOAD;
@@ -760,7 +776,7 @@ void mg_capture_mark_exec(const char *path, int preload_kept) {
 void mg_capture_clear_exec(void) {
     if (!mg_process->configured || forked_child) return;
     mg_capture_lock();
-    if (hdr) hdr->flags &= ~(MG_FLAG_EXECED | MG_FLAG_EXEC_WITHOUT_PRELOAD);
+    if (owns_open_capture()) hdr->flags &= ~(MG_FLAG_EXECED | MG_FLAG_EXEC_WITHOUT_PRELOAD);
     mg_capture_unlock();
 }
 

@@ -484,10 +484,15 @@ static int environment_flag(const char *name, int fallback) {
     return strcmp(value, "0") != 0;
 }
 
-static void start_root(const char *output) {
+/* Maps the tree's shared page, `<output>.tree`; the root creates it. */
+static int attach_tree(const char *output, int create) {
     char tree_path[4200];
     snprintf(tree_path, sizeof tree_path, "%s.tree", output);
-    mg_tree_attach(tree_path, 1);
+    return mg_tree_attach(tree_path, create);
+}
+
+static void start_root(const char *output) {
+    attach_tree(output, 1);
     mg_native_frames = environment_flag("MEMGATE_NATIVE", 1);
     int only_regions = environment_flag("MEMGATE_REGIONS_ONLY", 0);
     mg_stacks_init();
@@ -503,9 +508,7 @@ static void start_root(const char *output) {
  * process, with native frames (no bootstrap installs Python frames in it), while the root is
  * measuring. */
 static void start_descendant(const char *output) {
-    char tree_path[4200];
-    snprintf(tree_path, sizeof tree_path, "%s.tree", output);
-    if (mg_tree_attach(tree_path, 0) != 0) return;
+    if (attach_tree(output, 0) != 0) return;
     if (!children_tracked) {
         mg_tree_note_untracked_child();
         return;

@@ -96,9 +96,10 @@ public struct RawCapture: Sendable, Equatable {
         return (payload >> pythonLineBits, Int(payload & ((1 << pythonLineBits) - 1)))
     }
 
-    /// The module holding a native instruction address.
+    /// The module holding a native instruction address: the last entry that covers it, since
+    /// the tracker appends libraries loaded later (one may reuse a closed library's addresses).
     public func module(containing address: UInt64) -> Module? {
-        modules.first { address >= $0.start && address < $0.end }
+        modules.last { address >= $0.start && address < $0.end }
     }
 
     /// Every distinct native address, for batch symbolization.
