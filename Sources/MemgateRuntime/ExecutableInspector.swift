@@ -9,7 +9,9 @@ public enum ExecutableInspector {
     ///
     /// - Parameter program: a path, or a bare name looked up on `searchPath` (a PATH value).
     public static func unreachableReason(program: String, searchPath: String? = nil) -> String? {
-        guard let path = resolve(program, searchPath: searchPath) else { return nil }
+        var environment = ProcessInfo.processInfo.environment
+        if let searchPath { environment["PATH"] = searchPath }
+        guard let path = ExecutableLocator.find(program, environment: environment) else { return nil }
         if let attributes = try? FileManager.default.attributesOfItem(atPath: path),
             let permissions = attributes[.posixPermissions] as? Int, permissions & 0o6000 != 0
         {
@@ -17,13 +19,6 @@ public enum ExecutableInspector {
         }
         guard let isStatic = isStaticallyLinked(path: path), isStatic else { return nil }
         return "\(path) is statically linked; LD_PRELOAD cannot reach it"
-    }
-
-    /// The full path of `program`: itself when it contains a slash, else its first match on `searchPath`.
-    static func resolve(_ program: String, searchPath: String?) -> String? {
-        if program.contains("/") { return FileManager.default.fileExists(atPath: program) ? program : nil }
-        let directories = (searchPath ?? ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
-        return directories.map { "\($0)/\(program)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
     /// True when the ELF file has no PT_INTERP program header; nil when it is not a 64-bit
