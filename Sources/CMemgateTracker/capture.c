@@ -33,6 +33,9 @@
 /* Until configured, the state is a static all-zero copy: nothing is tracked. */
 static mg_process_state unconfigured_state;
 mg_process_state *mg_process = &unconfigured_state;
+pid_t mg_state_owner_pid;
+/* mg_tracking's value outside the wiped page, for raw clone() copies (see set_tracking). */
+static int tracking_outside_page;
 int mg_native_frames = 1;
 
 static pthread_mutex_t capture_mutex = PTHREAD_MUTEX_INITIALIZER;
@@ -66,6 +69,15 @@ static uint64_t sample_interval_ns = 100000; /* 0.1 ms, doubled on each downsamp
 static uint64_t fast_unwinds_at_begin;
 static uint64_t slow_unwinds_at_begin;
 static uint64_t shallow_unwinds_at_begin;
+
+/* Every change of mg_tracking goes through here, so a raw clone() copy sees what the parent
+ * was doing at the moment of the copy. */
+static inline void set_tracking(int on) {
+    mg_tracking = on;
+    tracking_outside_page = on;
+}
+
+int mg_capture_tracking_at_copy(void) { return tracking_outside_page; }
 
 uint64_t mg_now_ns(void) {
     struct timespec now;
@@ -129,6 +141,7 @@ int mg_capture_configure(const char *path, int only_regions, int role) {
     state->configured = 1;
     state->role = role;
     mg_process = state;
+    mg_state_owner_pid = getpid();
     return 0;
 }
 
@@ -170,7 +183,7 @@ static int fallocate_initial(int fd, const mg_header *layout) {
  * readable and the flag makes the report fail the case instead of passing a partial figure. */
 static void stop_capture(uint32_t flag) {
     hdr->flags |= flag;
-    mg_tracking = 0;
+    set_tracking(0);
 }
 
 /* Makes sure bytes [0, needed) of a section have disk blocks, growing by doubling; re-opens
@@ -620,7 +633,7 @@ static uint64_t compacted_bytes(void) {
 
 static void finalize_locked(void) {
     if (!hdr) return;
-    mg_tracking = 0;
+    set_tracking(0);
     commit_begin();
     if (mg_process->role == MG_ROLE_ROOT) {
         mg_tree_region_end(hdr->peak_bytes, &hdr->tree_peak_bytes, &hdr->tree_children, 0);
@@ -740,7 +753,7 @@ int mg_capture_begin(const char *region_name) {
     if (mg_process->role == MG_ROLE_CHILD) mg_tree_child_joined();
     hdr->start_ns = mg_now_ns();
     append_sample(hdr->start_ns);
-    mg_tracking = 1;
+    set_tracking(1);
     mg_capture_unlock();
     return 0;
 }
@@ -799,6 +812,8 @@ void mg_capture_fork_child(int track_child) {
     mapping = NULL;
     hdr = NULL;
     forked_child = 1;
+    mg_state_owner_pid = 0; /* an untracked copy: nothing to adopt later */
+    tracking_outside_page = 0;
     if (!track_child) return;
     char path[sizeof current_path];
     if (mg_tree_child_path(path, sizeof path, getpid()) != 0) return;
@@ -814,6 +829,7 @@ void mg_capture_fork_child(int track_child) {
     state->configured = 1;
     state->role = MG_ROLE_CHILD;
     mg_process = state;
+    mg_state_owner_pid = getpid();
     mg_capture_begin("process");
 }
 

@@ -84,7 +84,14 @@ static void resolve_real_functions(void) {
 
 /* ---- recording helpers ---- */
 
-static inline int should_track(void) { return MG_UNLIKELY(mg_tracking) && !mg_in_tracker; }
+static int adopt_raw_copy(void);
+
+/* The slow branch runs only while nothing is recorded: it notices a raw clone() copy of a
+ * tracked process at its first allocation and starts that process's own capture. */
+static inline int should_track(void) {
+    if (MG_UNLIKELY(mg_tracking)) return !mg_in_tracker;
+    return MG_UNLIKELY(mg_is_raw_copy()) && !mg_in_tracker && adopt_raw_copy();
+}
 
 /* Set by memgate_region_begin_current_thread: only that thread's allocations are recorded
  * (frees are matched whoever makes them). Written before the region starts tracking. */
@@ -463,6 +470,17 @@ static void after_fork_child(void) {
     if (tracking_at_fork && !children_tracked) mg_tree_note_untracked_child();
     mg_capture_fork_child(tracking_at_fork && children_tracked);
     mg_in_tracker = saved_guard;
+}
+
+/* A process made by the clone system call without CLONE_VM skips pthread_atfork: it is set up
+ * here, at its first allocation, as after_fork_child would have (its copy of the capture lock
+ * is re-initialised there; a copy taken while another thread held it is as unsafe as after a
+ * fork without handlers, and glibc's own locks are no better off). */
+static int adopt_raw_copy(void) {
+    if ((pid_t)syscall(SYS_getpid) == mg_state_owner_pid) return 0;
+    tracking_at_fork = mg_capture_tracking_at_copy();
+    after_fork_child();
+    return mg_tracking;
 }
 
 /* Whether this image is the root of the target's process tree. The first tracked image

@@ -37,6 +37,11 @@ typedef struct mg_process_state {
 } mg_process_state;
 extern mg_process_state *mg_process;
 #define mg_tracking (mg_process->tracking)
+/* Pid of the process that configured `mg_process`, kept outside the wiped page: a process
+ * whose state page reads as unconfigured while this is set is a raw clone() copy of a
+ * configured process (fork() children are set up by pthread_atfork before they run). */
+extern pid_t mg_state_owner_pid;
+static inline int mg_is_raw_copy(void) { return !mg_process->configured && mg_state_owner_pid != 0; }
 /* Whether native frames are unwound (whole-program native targets, or Python native: true). */
 extern int mg_native_frames;
 
@@ -51,6 +56,9 @@ pid_t mg_capture_owner_pid(void);
 int mg_capture_begin(const char *region_name);
 void mg_capture_end(void);
 void mg_capture_fork_child(int track_child);
+/* Whether the capture was recording when this process was copied (the parent's value, read
+ * from memory outside the wiped page): what a raw clone() child decides its tracking from. */
+int mg_capture_tracking_at_copy(void);
 /* Marks the open capture as handed to an exec of `path` (before the exec), or clears that mark
  * when the exec failed and this image goes on. */
 void mg_capture_mark_exec(const char *path, int preload_kept);

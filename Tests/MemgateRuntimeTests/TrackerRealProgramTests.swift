@@ -24,17 +24,27 @@ struct TrackerRealProgramTests {
         }
     }
 
-    @Test("a raw clone() child's 50 MiB never reaches the parent's capture (parent peak exactly 8 MiB)")
-    func rawCloneChildDoesNotWriteIntoParent() throws {
+    @Test("a raw clone() child is a process of the tree: parent exactly 8 MiB, child 50 MiB, tree 58 MiB")
+    func rawCloneChildIsMeasuredOnItsOwn() throws {
         try withTemporaryDirectory { directory in
             let run = try TrackedRun.record(
                 .native(arguments: [try TrackerTestPaths.fixture("clone_child")]), nativeFrames: true, in: directory)
             #expect(run.outcome.processEnd == .exited(code: 0), "output: \(run.outcome.outputTail)")
-            let raw = try CaptureSet.decode(path: try #require(run.capturePaths.first))
+            let base = try #require(run.capturePaths.first)
+            let raw = try CaptureSet.decode(path: base)
             #expect(raw.isFinished)
             #expect(raw.peakBytes == 8 * mebibyte)
             #expect(raw.totalBytes == 8 * mebibyte)
             #expect(raw.allocationCount == 1)
+            let children = CaptureSet.descendantPaths(of: base)
+            #expect(children.count == 1)
+            let child = try CaptureSet.decode(path: try #require(children.first))
+            #expect(child.isFinished)
+            #expect(child.peakBytes == 50 * mebibyte)
+            #expect(child.allocationCount == 1)
+            let tree = try CaptureSet.treeProfile(path: base, basePath: base)
+            #expect(tree.peakBytes == 58 * mebibyte)
+            #expect(tree.completion == .complete)
         }
     }
 
