@@ -540,11 +540,23 @@ static void start_descendant(const char *output) {
     mg_capture_begin("process");
 }
 
+/* MEMGATE_OUTPUT made absolute and written back, so descendants started after a chdir
+ * (a shell's `cd dir && prog`) find the same capture and tree page. */
+static const char *absolute_output(void) {
+    const char *output = getenv("MEMGATE_OUTPUT");
+    if (!output || !*output || output[0] == '/') return output;
+    char directory[4096], absolute[8192];
+    if (!getcwd(directory, sizeof directory)) return output;
+    snprintf(absolute, sizeof absolute, "%s/%s", directory, output);
+    setenv("MEMGATE_OUTPUT", absolute, 1);
+    return getenv("MEMGATE_OUTPUT");
+}
+
 __attribute__((constructor)) static void memgate_initialize(void) {
     resolve_real_functions();
     mg_in_tracker = 1;
     mg_unwind_learn_thread_stack(); /* the main thread's; other threads learn theirs at start */
-    const char *output = getenv("MEMGATE_OUTPUT");
+    const char *output = absolute_output();
     children_tracked = environment_flag("MEMGATE_CHILDREN", 1);
     if (output && *output) {
         if (is_tree_root()) {

@@ -108,4 +108,26 @@ struct TrackerProcessTreeTests {
             #expect(profile.captureNotices?.contains { $0.hasPrefix("2 child process(es) ran untracked") } == true)
         }
     }
+
+    @Test("a relative capture path still reaches a child that runs after the shell changed directory")
+    func relativeOutputSurvivesChdir() throws {
+        let program = try TrackerTestPaths.fixture("exact_peak")
+        try withTemporaryDirectory { directory in
+            let command = TrackedCommand(
+                program: .native(arguments: ["/bin/sh", "-c", "cd / && \(program); true"]), nativeFrames: true)
+            let outcome = try TargetLauncher.run(
+                LaunchRequest(
+                    arguments: command.arguments(),
+                    environment: command.environment(
+                        base: ProcessInfo.processInfo.environment, trackerPath: try TrackerTestPaths.tracker(),
+                        capturePath: "capture.mgc"),
+                    workingDirectory: directory))
+            #expect(outcome.processEnd == .exited(code: 0), "output: \(outcome.outputTail)")
+            let base = directory.appendingPathComponent("capture.mgc")
+            #expect(CaptureSet.descendantPaths(of: base).count == 1)
+            let profile = try CaptureSet.treeProfile(path: base, basePath: base)
+            #expect(profile.peakBytes >= 3 * mebibyte + 12_345)
+            #expect(profile.topSites().first?.key.function == "hold_megabyte")
+        }
+    }
 }
