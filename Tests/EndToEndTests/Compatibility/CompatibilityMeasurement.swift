@@ -21,6 +21,13 @@ struct CompatibilityMeasurement: Sendable {
         var found: [String] = []
         let limit = CompatibilityProgram.timeoutSeconds
         if durationSeconds >= limit { found.append(String(format: "did not finish within %.0f s", limit)) }
+        if let reason = program.notMeasuredReason {
+            if exitCode == 0 { found.append("memgate record exited with 0 for a program it cannot measure") }
+            if !log.contains("not measured") || !log.contains(reason) {
+                found.append("memgate did not say \"not measured: … \(reason)\"")
+            }
+            return found
+        }
         if exitCode != 0 { found.append("memgate record exited with \(exitCode)") }
         if completion != .complete { found.append("the capture is \(completion?.rawValue ?? "missing")") }
         guard let peakBytes else { return found + ["no peak was measured"] }

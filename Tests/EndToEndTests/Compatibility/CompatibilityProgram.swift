@@ -23,6 +23,18 @@ struct CompatibilityProgram: Sendable {
     /// Why this program fails on the current tracker (an issue 15 point), or nil when it must pass.
     /// Tests of such programs run inside `withKnownIssue`; remove the reason when the fix lands.
     var knownIssue: String? = nil
+    /// Which table of the matrix the program belongs to.
+    var section: Section = .runtime
+    /// For programs the tracker cannot reach: the reason `memgate record` must give (it must
+    /// also exit non-zero and report no figure as measured).
+    var notMeasuredReason: String? = nil
+
+    enum Section: Sendable {
+        /// A real runtime holding a known number of bytes.
+        case runtime
+        /// A process behaviour (fork, exec, clone, daemons) with the tree's exact figure.
+        case process
+    }
 
     /// Most a run may take; `memgate record --timeout-seconds` kills the program after it.
     static let timeoutSeconds: Double = 30
@@ -71,6 +83,6 @@ struct CompatibilityProgram: Sendable {
                 ],
                 command: [python, sources.appendingPathComponent("hold_numpy.py").path], pythonCall: "hold()",
                 heldBytes: 4 * mebibyte, maximumPeakBytes: 4 * mebibyte + (64 << 10), toleranceText: "+ ≤ 64 KiB"),
-        ]
+        ] + (try processBehaviours())
     }
 }
