@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "capture_file.h"
 #include "capture_format.h"
 #include "tracker_internal.h"
 
@@ -46,9 +47,8 @@ static char base_path[4000];
 static char current_path[4096];
 static uint32_t captures_created;
 
-static char *mapping;
-static size_t mapping_bytes;
-static mg_header *hdr;
+static mg_capture_file file;
+static mg_header *hdr; /* file.header while a capture is open */
 static mg_stack *stacks;
 static uint64_t *frame_words;
 static char *strings;
@@ -150,34 +150,7 @@ int mg_capture_configure(const char *path, int only_regions, int role) {
 static inline void commit_begin(void) { __atomic_store_n(&hdr->commit, hdr->commit + 1, __ATOMIC_RELEASE); }
 static inline void commit_end(void) { __atomic_store_n(&hdr->commit, hdr->commit + 1, __ATOMIC_RELEASE); }
 
-/* ---- disk blocks for the sparse file, allocated before a section grows into them ---- */
-
-#define FIRST_BACKING_BYTES 4096u
-
-/* Bytes of each growing section (from its start) that have disk blocks. */
-typedef struct section_backing {
-    uint64_t stacks, frames, strings, pyfuncs, modules, timeline;
-} section_backing;
-static section_backing backed;
-
-static int allocate_blocks(int fd, uint64_t offset, uint64_t length) {
-    if (length == 0) return 0;
-    int status = fallocate(fd, 0, (off_t)offset, (off_t)length);
-    /* Filesystems without fallocate: blocks come on first write, as before (no worse). */
-    return status == 0 || errno == EOPNOTSUPP ? 0 : -1;
-}
-
-static int fallocate_initial(int fd, const mg_header *layout) {
-    backed = (section_backing){FIRST_BACKING_BYTES, FIRST_BACKING_BYTES, FIRST_BACKING_BYTES,
-                               FIRST_BACKING_BYTES, FIRST_BACKING_BYTES, FIRST_BACKING_BYTES};
-    if (allocate_blocks(fd, 0, MG_HEADER_SIZE) != 0) return -1;
-    if (allocate_blocks(fd, layout->stacks_offset, backed.stacks) != 0) return -1;
-    if (allocate_blocks(fd, layout->frames_offset, backed.frames) != 0) return -1;
-    if (allocate_blocks(fd, layout->strings_offset, backed.strings) != 0) return -1;
-    if (allocate_blocks(fd, layout->pyfuncs_offset, backed.pyfuncs) != 0) return -1;
-    if (allocate_blocks(fd, layout->modules_offset, backed.modules) != 0) return -1;
-    return allocate_blocks(fd, layout->timeline_offset, backed.timeline);
-}
+/* ---- the file's sections, grown on demand (capture_file.c) ---- */
 
 /* Stops recording for good because the capture cannot hold more: the figures so far stay
  * readable and the flag makes the report fail the case instead of passing a partial figure. */
@@ -186,23 +159,17 @@ static void stop_capture(uint32_t flag) {
     set_tracking(0);
 }
 
-/* Makes sure bytes [0, needed) of a section have disk blocks, growing by doubling; re-opens
- * the capture by path for it (the tracker keeps no descriptor open). 0 when they do. */
-static int ensure_backed(uint64_t *backed_bytes, uint64_t section_offset, uint64_t capacity_bytes,
-                         uint64_t needed_bytes) {
-    if (MG_LIKELY(needed_bytes <= *backed_bytes)) return 0;
-    if (needed_bytes > capacity_bytes) return -1;
-    uint64_t grown = *backed_bytes * 2;
-    while (grown < needed_bytes) grown *= 2;
-    if (grown > capacity_bytes) grown = capacity_bytes;
-    int fd = open(current_path, O_RDWR | O_CLOEXEC);
-    int status = fd >= 0 ? allocate_blocks(fd, section_offset + *backed_bytes, grown - *backed_bytes) : -1;
-    if (fd >= 0) close(fd);
-    if (status != 0) {
+static void bind_sections(void);
+
+/* Makes bytes [0, needed) of a section usable; when the capture cannot grow (disk full, or
+ * the section at capacity), tracking stops with the flag that fails the case. 0 when usable. */
+static int grow_section(int section, uint64_t capacity_bytes, uint64_t needed_bytes) {
+    if (MG_LIKELY(needed_bytes <= file.mapped_bytes[section])) return 0;
+    if (mg_capture_file_grow(&file, current_path, section, needed_bytes, capacity_bytes) != 0) {
         stop_capture(MG_FLAG_CAPTURE_FULL);
         return -1;
     }
-    *backed_bytes = grown;
+    bind_sections();
     return 0;
 }
 
@@ -212,7 +179,7 @@ static uint32_t append_string(const char *text) {
         hdr->flags |= MG_FLAG_STRINGS_FULL;
         return 0; /* offset 0 holds "" */
     }
-    if (ensure_backed(&backed.strings, hdr->strings_offset, STRINGS_CAPACITY, hdr->strings_used + length) != 0)
+    if (grow_section(MG_SECTION_STRINGS, STRINGS_CAPACITY, hdr->strings_used + length) != 0)
         return 0;
     uint32_t offset = (uint32_t)hdr->strings_used;
     memcpy(strings + offset, text, length);
@@ -252,7 +219,7 @@ static int add_module(struct dl_phdr_info *info, size_t size, void *unused) {
         if (segment->p_type != PT_LOAD || !(segment->p_flags & PF_X)) continue;
         uint64_t start = info->dlpi_addr + segment->p_vaddr;
         if (module_recorded(info->dlpi_addr, start, start + segment->p_memsz, name)) continue;
-        if (ensure_backed(&backed.modules, hdr->modules_offset, (uint64_t)MODULE_CAPACITY * sizeof(mg_module),
+        if (grow_section(MG_SECTION_MODULES, (uint64_t)MODULE_CAPACITY * sizeof(mg_module),
                           (uint64_t)(hdr->module_count + 1) * sizeof(mg_module)) != 0)
             return 1;
         mg_module *module = &modules[hdr->module_count++];
@@ -277,7 +244,7 @@ static void append_sample(uint64_t now) {
         hdr->timeline_count = kept;
         sample_interval_ns *= 2;
     }
-    if (ensure_backed(&backed.timeline, hdr->timeline_offset, (uint64_t)TIMELINE_CAPACITY * sizeof(mg_sample),
+    if (grow_section(MG_SECTION_TIMELINE, (uint64_t)TIMELINE_CAPACITY * sizeof(mg_sample),
                       (uint64_t)(hdr->timeline_count + 1) * sizeof(mg_sample)) != 0)
         return;
     mg_sample *sample = &samples[hdr->timeline_count++];
@@ -310,7 +277,7 @@ static void write_python_functions(const uint64_t *frames, int depth) {
             hdr->flags |= MG_FLAG_PYFUNCS_FULL;
             return;
         }
-        if (ensure_backed(&backed.pyfuncs, hdr->pyfuncs_offset, (uint64_t)PYFUNC_CAPACITY * sizeof(mg_pyfunc),
+        if (grow_section(MG_SECTION_PYFUNCS, (uint64_t)PYFUNC_CAPACITY * sizeof(mg_pyfunc),
                           (uint64_t)(hdr->pyfunc_count + 1) * sizeof(mg_pyfunc)) != 0)
             return;
         const char *name = "?";
@@ -342,10 +309,10 @@ static uint32_t find_or_insert_stack(const uint64_t *frames, int depth) {
         hdr->flags |= MG_FLAG_STACKS_DROPPED;
         return 0;
     }
-    if (ensure_backed(&backed.stacks, hdr->stacks_offset, (uint64_t)STACK_CAPACITY * sizeof(mg_stack),
-                      (uint64_t)(hdr->stack_count + 1) * sizeof(mg_stack)) != 0 ||
-        ensure_backed(&backed.frames, hdr->frames_offset, FRAMES_CAPACITY * sizeof(uint64_t),
-                      (hdr->frames_used + (uint64_t)depth) * sizeof(uint64_t)) != 0)
+    if (grow_section(MG_SECTION_STACKS, (uint64_t)STACK_CAPACITY * sizeof(mg_stack),
+                     (uint64_t)(hdr->stack_count + 1) * sizeof(mg_stack)) != 0 ||
+        grow_section(MG_SECTION_FRAMES, FRAMES_CAPACITY * sizeof(uint64_t),
+                     (hdr->frames_used + (uint64_t)depth) * sizeof(uint64_t)) != 0)
         return 0;
     uint32_t index = hdr->stack_count;
     mg_stack *stack = &stacks[index];
@@ -581,12 +548,12 @@ static size_t layout_sections(mg_header *header) {
 }
 
 static void bind_sections(void) {
-    stacks = (mg_stack *)(mapping + hdr->stacks_offset);
-    frame_words = (uint64_t *)(mapping + hdr->frames_offset);
-    strings = mapping + hdr->strings_offset;
-    pyfuncs = (mg_pyfunc *)(mapping + hdr->pyfuncs_offset);
-    modules = (mg_module *)(mapping + hdr->modules_offset);
-    samples = (mg_sample *)(mapping + hdr->timeline_offset);
+    stacks = (mg_stack *)file.base[MG_SECTION_STACKS];
+    frame_words = (uint64_t *)file.base[MG_SECTION_FRAMES];
+    strings = file.base[MG_SECTION_STRINGS];
+    pyfuncs = (mg_pyfunc *)file.base[MG_SECTION_PYFUNCS];
+    modules = (mg_module *)file.base[MG_SECTION_MODULES];
+    samples = (mg_sample *)file.base[MG_SECTION_TIMELINE];
 }
 
 static uint64_t fnv1a(uint64_t hash, const unsigned char *bytes, size_t count) {
@@ -601,7 +568,7 @@ static uint64_t fnv1a(uint64_t hash, const unsigned char *bytes, size_t count) {
  * already read "finished" and the checksum field were zero. Computed without writing either
  * into the shared file, so a process killed meanwhile leaves an unfinished capture. */
 static uint64_t sealed_checksum(uint64_t file_bytes) {
-    const unsigned char *bytes = (const unsigned char *)mapping;
+    const unsigned char *bytes = (const unsigned char *)file.whole;
     uint32_t finished = MG_STATE_FINISHED;
     unsigned char zeros[8] = {0};
     size_t state_at = __builtin_offsetof(mg_header, state);
@@ -613,22 +580,14 @@ static uint64_t sealed_checksum(uint64_t file_bytes) {
     return fnv1a(hash, bytes + checksum_at + 8, file_bytes - checksum_at - 8);
 }
 
-/* Moves a section down to `*offset` and advances it; sections only ever move down. */
-static void compact_section(uint64_t *section_offset, uint64_t used_bytes, uint64_t *offset) {
-    if (*section_offset != *offset) memmove(mapping + *offset, mapping + *section_offset, used_bytes);
-    *section_offset = *offset;
-    *offset += (used_bytes + 7) & ~7ull;
-}
-
-/* Bytes the used parts of all sections take once compacted behind the header (8-aligned). */
-static uint64_t compacted_bytes(void) {
-    uint64_t used[] = {(uint64_t)hdr->stack_count * sizeof(mg_stack), hdr->frames_used * sizeof(uint64_t),
-                       hdr->strings_used, (uint64_t)hdr->pyfunc_count * sizeof(mg_pyfunc),
-                       (uint64_t)hdr->module_count * sizeof(mg_module),
-                       (uint64_t)hdr->timeline_count * sizeof(mg_sample)};
-    uint64_t total = 0;
-    for (size_t i = 0; i < sizeof used / sizeof used[0]; i++) total += (used[i] + 7) & ~7ull;
-    return total;
+/* Bytes each section uses, in section order. */
+static void section_used_bytes(uint64_t used[MG_SECTION_COUNT]) {
+    used[MG_SECTION_STACKS] = (uint64_t)hdr->stack_count * sizeof(mg_stack);
+    used[MG_SECTION_FRAMES] = hdr->frames_used * sizeof(uint64_t);
+    used[MG_SECTION_STRINGS] = hdr->strings_used;
+    used[MG_SECTION_PYFUNCS] = (uint64_t)hdr->pyfunc_count * sizeof(mg_pyfunc);
+    used[MG_SECTION_MODULES] = (uint64_t)hdr->module_count * sizeof(mg_module);
+    used[MG_SECTION_TIMELINE] = (uint64_t)hdr->timeline_count * sizeof(mg_sample);
 }
 
 static void finalize_locked(void) {
@@ -655,28 +614,22 @@ static void finalize_locked(void) {
     hdr->slow_unwinds = slow - slow_unwinds_at_begin;
     hdr->shallow_unwinds = shallow - shallow_unwinds_at_begin;
     hdr->fast_unwind_off = !fast_enabled;
-    if (ensure_backed(&backed.stacks, hdr->stacks_offset, (uint64_t)STACK_CAPACITY * sizeof(mg_stack),
-                      compacted_bytes()) != 0) {
+    uint64_t used[MG_SECTION_COUNT], offset = 0;
+    section_used_bytes(used);
+    if (mg_capture_file_compact(&file, current_path, used, &offset) != 0) {
         /* No disk blocks to compact into: leave the sections where they are (a reader sees an
          * unfinished capture with the figures so far, and the flag saying why). */
+        hdr->flags |= MG_FLAG_CAPTURE_FULL;
         commit_end();
-        munmap(mapping, mapping_bytes);
-        mapping = NULL;
+        mg_capture_file_close(&file);
         hdr = NULL;
         return;
     }
-    uint64_t offset = MG_HEADER_SIZE;
-    compact_section(&hdr->stacks_offset, (uint64_t)hdr->stack_count * sizeof(mg_stack), &offset);
     hdr->stack_capacity = hdr->stack_count;
-    compact_section(&hdr->frames_offset, hdr->frames_used * sizeof(uint64_t), &offset);
     hdr->frames_capacity = hdr->frames_used;
-    compact_section(&hdr->strings_offset, hdr->strings_used, &offset);
     hdr->strings_capacity = hdr->strings_used;
-    compact_section(&hdr->pyfuncs_offset, (uint64_t)hdr->pyfunc_count * sizeof(mg_pyfunc), &offset);
     hdr->pyfunc_capacity = hdr->pyfunc_count;
-    compact_section(&hdr->modules_offset, (uint64_t)hdr->module_count * sizeof(mg_module), &offset);
     hdr->module_capacity = hdr->module_count;
-    compact_section(&hdr->timeline_offset, (uint64_t)hdr->timeline_count * sizeof(mg_sample), &offset);
     hdr->timeline_capacity = hdr->timeline_count;
     hdr->file_size = offset;
     commit_end();
@@ -687,10 +640,9 @@ static void finalize_locked(void) {
     hdr->checksum = 0;
     __atomic_store_n(&hdr->checksum, sealed_checksum(offset), __ATOMIC_RELEASE);
     __atomic_store_n(&hdr->state, MG_STATE_FINISHED, __ATOMIC_RELEASE);
-    munmap(mapping, mapping_bytes);
+    mg_capture_file_close(&file);
     /* By path: the tracker keeps no descriptor the target could close and reuse for its own file. */
     if (truncate(current_path, (off_t)offset) != 0) { /* the header's file_size still bounds readers */ }
-    mapping = NULL;
     hdr = NULL;
 }
 
@@ -706,22 +658,13 @@ int mg_capture_begin(const char *region_name) {
     mg_header layout;
     memset(&layout, 0, sizeof layout);
     size_t bytes = layout_sections(&layout);
-    int fd = open(current_path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    char *file = MAP_FAILED;
-    /* The file is sparse; only the first pages of each section get disk blocks now (more are
-     * allocated as sections fill, see ensure_backed), so a full disk is a clean stop, not SIGBUS. */
-    if (fd >= 0 && ftruncate(fd, (off_t)bytes) == 0 && fallocate_initial(fd, &layout) == 0)
-        file = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    if (file == MAP_FAILED && fd >= 0 && ftruncate(fd, 0) != 0) { /* an empty file reads as "not measured" */ }
-    if (fd >= 0) close(fd); /* never keep a descriptor the target can close or reuse */
-    if (file == MAP_FAILED) {
+    /* Sparse, and mapped a page per section: see capture_file.c. */
+    if (mg_capture_file_create(&file, current_path, &layout, bytes) != 0) {
         mg_capture_unlock();
         return -1;
     }
     captures_created++;
-    mapping = file;
-    mapping_bytes = bytes;
-    hdr = (mg_header *)file;
+    hdr = file.header;
     memcpy(hdr, &layout, sizeof layout);
     memcpy(hdr->magic, MG_MAGIC, 8);
     hdr->version = MG_VERSION;
@@ -808,8 +751,7 @@ void mg_capture_end(void) {
 void mg_capture_fork_child(int track_child) {
     pid_t parent = hdr ? (pid_t)hdr->pid : 0;
     pthread_mutex_init(&capture_mutex, NULL);
-    if (mapping) munmap(mapping, mapping_bytes);
-    mapping = NULL;
+    mg_capture_file_close(&file);
     hdr = NULL;
     forked_child = 1;
     mg_state_owner_pid = 0; /* an untracked copy: nothing to adopt later */

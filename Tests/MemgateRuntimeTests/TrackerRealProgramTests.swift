@@ -48,6 +48,32 @@ struct TrackerRealProgramTests {
         }
     }
 
+    @Test("the tracker adds at most 32 MiB of address space to a C program, so RLIMIT_AS programs keep their room")
+    func trackerReservesLittleAddressSpace() throws {
+        func figures(_ output: String) -> (vmPeakKiB: Int, mebibytes: Int) {
+            func value(_ key: String) -> Int {
+                output.split(separator: "\n").first { $0.hasPrefix(key + "=") }
+                    .flatMap { Int($0.dropFirst(key.count + 1)) } ?? -1
+            }
+            return (value("vm_peak_kib"), value("mebibytes_before_failure"))
+        }
+        let program = try TrackerTestPaths.fixture("address_space")
+        let untracked = try TargetLauncher.run(
+            LaunchRequest(arguments: [program], environment: ProcessInfo.processInfo.environment, timeoutSeconds: 20))
+        try withTemporaryDirectory { directory in
+            let run = try TrackedRun.record(.native(arguments: [program]), nativeFrames: true, in: directory)
+            #expect(run.outcome.processEnd == .exited(code: 0), "output: \(run.outcome.outputTail)")
+            let alone = figures(untracked.outputTail)
+            let tracked = figures(run.outcome.outputTail)
+            #expect(alone.vmPeakKiB > 0 && alone.mebibytes > 200, "untracked: \(untracked.outputTail)")
+            // Before the sections were mapped on demand: +50.5 MiB, and 203 instead of 252 blocks.
+            #expect(tracked.vmPeakKiB - alone.vmPeakKiB <= 32 * 1024, "tracked: \(run.outcome.outputTail)")
+            #expect(tracked.mebibytes >= alone.mebibytes - 16, "tracked: \(run.outcome.outputTail)")
+            let raw = try CaptureSet.decode(path: try #require(run.capturePaths.first))
+            #expect(raw.isFinished)
+        }
+    }
+
     @Test("a daemon that closes fds 3…1023 and reopens its output keeps its 1 MiB file intact")
     func daemonOutputFileIsNotTruncated() throws {
         try withTemporaryDirectory { directory in
