@@ -74,6 +74,22 @@ struct TrackerRealProgramTests {
         }
     }
 
+    @Test("a capture larger than the stack section's capacity (32 768 stacks, 11 MB) still finishes: 1 MiB exactly")
+    func largeCaptureIsCompacted() throws {
+        try withTemporaryDirectory { directory in
+            let run = try TrackedRun.record(
+                .native(arguments: [try TrackerTestPaths.fixture("many_stacks")]), nativeFrames: true, in: directory)
+            #expect(run.outcome.processEnd == .exited(code: 0), "output: \(run.outcome.outputTail)")
+            let raw = try CaptureSet.decode(path: try #require(run.capturePaths.first))
+            // Before: compaction gave up above 8 MiB and left the capture unfinished (interrupted).
+            let finished = raw.isFinished
+            #expect(finished)
+            #expect(raw.peakBytes == 1_048_576)
+            #expect(raw.allocationCount == 32_768)
+            #expect(raw.stacks.filter { $0.totalBytes == 32 }.count == 32_768)
+        }
+    }
+
     @Test("a daemon that closes fds 3…1023 and reopens its output keeps its 1 MiB file intact")
     func daemonOutputFileIsNotTruncated() throws {
         try withTemporaryDirectory { directory in
