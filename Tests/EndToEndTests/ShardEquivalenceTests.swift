@@ -82,19 +82,12 @@ import Testing
                 #expect(mine.profile == nil && theirs.profile == nil, "\(mine.name)")
                 continue
             }
-            if mine.target == "tests" {
-                // A pytest test's figures include the interpreter's first-call warm-up of pytest's
-                // own call path (bytecode specialization, up to ~5 KiB) when it is the first test
-                // of its process, and free-list state left by the tests before it; those differ
-                // with the tests that ran before it in the same process, so they are compared
-                // within 8 KiB (twice the default noise floor) rather than to the byte.
-                #expect(abs(figures.peakBytes - wholeFigures.peakBytes) <= 8192, "\(mine.name)")
-            } else {
-                #expect(figures.peakBytes == wholeFigures.peakBytes, "\(mine.name)")
-                #expect(figures.totalBytes == wholeFigures.totalBytes, "\(mine.name)")
-                #expect(figures.allocationCount == wholeFigures.allocationCount, "\(mine.name)")
-                #expect(figures.bytesAtEnd == wholeFigures.bytesAtEnd, "\(mine.name)")
-            }
+            // Native targets and pytest tests alike: a test's region starts at its own code, so
+            // the tests that ran before it in the same process change none of its figures.
+            #expect(figures.peakBytes == wholeFigures.peakBytes, "\(mine.name)")
+            #expect(figures.totalBytes == wholeFigures.totalBytes, "\(mine.name)")
+            #expect(figures.allocationCount == wholeFigures.allocationCount, "\(mine.name)")
+            #expect(figures.bytesAtEnd == wholeFigures.bytesAtEnd, "\(mine.name)")
         }
         for file in ["junit.xml", "summary.md", "index.html"] {
             #expect(workspace.exists("merged/\(file)"), "\(file)")
