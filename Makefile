@@ -190,8 +190,9 @@ baselines: deps release ci-targets
 
 ## bench: tracking overhead side by side (ratios to untracked); not part of the tests.
 bench: deps release fixtures
-	@command -v bc >/dev/null || { SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; $$SUDO apt-get install -y -qq bc >/dev/null; }
+	@{ command -v bc && [ -x /usr/bin/time ]; } >/dev/null || { SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; $$SUDO apt-get install -y -qq bc time >/dev/null; }
 	ci/bench/run.sh
+	ci/bench/merge.sh
 
 lint:
 	swift-format lint --strict --recursive Sources Tests Package.swift

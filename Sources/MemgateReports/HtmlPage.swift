@@ -8,7 +8,7 @@ enum HtmlPage {
     ///   - body: markup for `<body>`, already escaped by the caller.
     ///   - scriptAsset: name of a bundled script to inline at the end of the body.
     static func document(title: String, body: String, scriptAsset: String? = nil) -> String {
-        let style = HtmlEscape.inlineAsset(ReportAssets.text(named: "flamegraph.css") ?? "")
+        let style = ReportAssets.inlined(named: "flamegraph.css")
         var page = """
             <!DOCTYPE html>
             <html lang="en">
@@ -26,7 +26,7 @@ enum HtmlPage {
 
             """
         if let scriptAsset {
-            let script = HtmlEscape.inlineAsset(ReportAssets.text(named: scriptAsset) ?? "")
+            let script = ReportAssets.inlined(named: scriptAsset)
             page += "<script>\n\(script)\n</script>\n"
         }
         page += "</body>\n</html>\n"

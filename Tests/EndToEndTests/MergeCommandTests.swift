@@ -3,7 +3,7 @@ import MemgateCore
 import MemgateReports
 import Testing
 
-/// `memgate merge` on results written here: refusals with exit 2 and names, and its speed.
+/// `memgate merge` on results written here: 50 000 cases joined in order, refusals with exit 2 and names.
 @Suite struct MergeCommandTests {
     static let environment = EnvironmentFingerprint(python: "3.11.7", libc: "glibc 2.36", arch: "x86_64")
 
@@ -36,43 +36,17 @@ import Testing
             String(decoding: try JSONResults.render([suite]), as: UTF8.self), to: "shard-\(index)/results.json")
     }
 
-    /// CPU seconds (user + system) used by waited-for child processes so far.
-    static func childCPUSeconds() -> Double {
-        var usage = rusage()
-        getrusage(RUSAGE_CHILDREN.rawValue, &usage)
-        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1_000_000 }
-        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
-    }
-
-    /// Whether other work is competing for this machine's CPUs (1-minute load average).
-    static func machineIsBusy() -> Bool {
-        guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8),
-            let load = text.split(separator: " ").first.flatMap({ Double($0) })
-        else { return false }
-        return load > Double(ProcessInfo.processInfo.activeProcessorCount)
-    }
-
     static func merge(_ arguments: [String], in workspace: Workspace) throws -> ChildProcessResult {
         try Memgate.run(["merge"] + arguments, in: workspace.url)
     }
 
-    @Test func fiftyShardsOfAThousandCasesMergeInUnderFiveSeconds() throws {
+    /// Correctness at scale; the merge's time is measured by `make bench` (ci/bench/merge.sh).
+    @Test func fiftyShardsOfAThousandCasesMergeIntoOneSuite() throws {
         let workspace = try Workspace("merge-scale")
         for index in 1...50 { try Self.writeShard(index, of: 50, cases: 1000, in: workspace) }
-        let busy = Self.machineIsBusy()
-        let cpuBefore = Self.childCPUSeconds()
         let merge = try Self.merge(
             (1...50).map { "shard-\($0)" } + ["--expect", "50", "--artifacts", "merged"], in: workspace)
-        let cpuSeconds = Self.childCPUSeconds() - cpuBefore
-        print("memgate merge of 50 shards x 1000 cases: \(merge.durationSeconds) s wall, \(cpuSeconds) s CPU")
         #expect(merge.exitCode == Memgate.Exit.gateFailed, "\(merge.standardError)")
-        // Wall time is the requirement; on a machine busy with other jobs (this one is shared)
-        // it measures the others too, so the merge's own CPU time is held to a looser bound.
-        if busy {
-            #expect(cpuSeconds < 10, "merge used \(cpuSeconds) s CPU (\(merge.durationSeconds) s wall, machine busy)")
-        } else {
-            #expect(merge.durationSeconds < 5, "merge took \(merge.durationSeconds) s (\(cpuSeconds) s CPU)")
-        }
         let merged = try Memgate.suite(at: workspace.path("merged/results.json"))
         #expect(merged.cases.count == 50_000)
         #expect(merged.failedCount == (0..<50_000).filter { $0 % 97 == 0 }.count)
