@@ -6,9 +6,12 @@ CC ?= cc
 SWIFT ?= swift
 VENV := .venv
 PYTHON := $(VENV)/bin/python
-TRACKER_SOURCES := $(wildcard Sources/CMemgateTracker/*.c Sources/CMemgateTracker/*.h Sources/CMemgateTracker/include/*.h)
+# The capture format is a header-only target shared with the Swift reader (CMemgateCaptureFormat).
+CAPTURE_FORMAT_INCLUDE := Sources/CMemgateCaptureFormat/include
+TRACKER_SOURCES := $(wildcard Sources/CMemgateTracker/*.c Sources/CMemgateTracker/*.h Sources/CMemgateTracker/include/*.h \
+	$(CAPTURE_FORMAT_INCLUDE)/*.h)
 TRACKER_CFLAGS := -O2 -g -fPIC -shared -fvisibility=hidden -fno-omit-frame-pointer -std=gnu11 \
-	-Wall -Wextra -Werror -ISources/CMemgateTracker/include -I/usr/include/x86_64-linux-gnu
+	-Wall -Wextra -Werror -ISources/CMemgateTracker/include -I$(CAPTURE_FORMAT_INCLUDE) -I/usr/include/x86_64-linux-gnu
 TRACKER_LIBS := -ldl -lpthread -lunwind
 TRACKER := .build/tracker/libmemgate_tracker.so
 APT_PACKAGES := libunwind-dev libxml2-dev chromium python3-venv

@@ -20,10 +20,13 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
+        // The capture file's layout, header only: the tracker (built by `make tracker`) and the
+        // Swift reader both take it from include/memgate_capture_format.h.
+        .target(name: "CMemgateCaptureFormat"),
         // Pure logic: config, units, capture decoding, analysis, baselines, verdicts.
         .target(
             name: "MemgateCore",
-            dependencies: [.product(name: "Yams", package: "Yams")]
+            dependencies: ["CMemgateCaptureFormat", .product(name: "Yams", package: "Yams")]
         ),
         // fork/exec of a target with what Foundation's Process cannot set: a parent-death signal,
         // no inherited descriptors, default signal dispositions.
@@ -52,7 +55,7 @@ let package = Package(
         .testTarget(name: "MemgateCoreTests", dependencies: ["MemgateCore"]),
         .testTarget(
             name: "MemgateRuntimeTests",
-            dependencies: ["MemgateCore", "MemgateRuntime"]
+            dependencies: ["MemgateCore", "MemgateRuntime", "CMemgateCaptureFormat"]
         ),
         .testTarget(
             name: "MemgateReportsTests",

@@ -18,7 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "capture_format.h"
+#include "memgate_capture_format.h"
 #include "tracker_internal.h"
 
 #define STACK_CAPACITY (1u << 17)

@@ -94,10 +94,8 @@ public enum CaptureSet {
     /// capture that was not finalized); nil when there is none.
     public static func treePeakBytes(basePath: URL) -> Int64? {
         let tree = URL(fileURLWithPath: basePath.path + ".tree")
-        guard let data = try? Data(contentsOf: tree), data.count >= 32, data.prefix(8) == Data("MGTREE01".utf8) else {
-            return nil
-        }
-        return data.subdata(in: 24..<32).withUnsafeBytes { Int64(littleEndian: $0.loadUnaligned(as: Int64.self)) }
+        guard let data = try? Data(contentsOf: tree) else { return nil }
+        return TreePage.peakBytes(data)
     }
 
     /// The profile of a whole process tree whose root wrote `path`: the root's capture joined

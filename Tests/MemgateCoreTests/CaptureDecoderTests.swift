@@ -3,7 +3,8 @@ import Testing
 
 @testable import MemgateCore
 
-/// A minimal capture built byte by byte after Sources/CMemgateTracker/capture_format.h, laid
+/// A minimal capture built byte by byte after docs/capture-format.md (independently of the structs
+/// in memgate_capture_format.h that the decoder imports, so the two check each other), laid
 /// out as the tracker leaves a finalized file: sections packed after the 4096-byte header,
 /// each starting on an 8-byte boundary.
 ///
@@ -172,7 +173,7 @@ enum CaptureDamage: String, CaseIterable, Sendable, CustomTestStringConvertible 
         #expect(CaptureDecoder.fnv1a(bytes, from: 4096, to: bytes.count) == expected)
     }
 
-    @Test("the capture checksum is FNV-1a 64 as capture_format.h and docs/capture-format.md say")
+    @Test("the capture checksum is FNV-1a 64 as memgate_capture_format.h and docs/capture-format.md say")
     func checksumIsStandardFNV1a() {
         let bytes = [UInt8](repeating: 0, count: 4096) + Array("foobar".utf8)
         #expect(CaptureDecoder.fnv1a(bytes, from: 4096, to: bytes.count) == 0x8594_4171_F739_67E8)
