@@ -5,7 +5,9 @@ import Foundation
 ///
 /// The layout is the tracker's own: the structs of `memgate_capture_format.h`, imported from
 /// the `CMemgateCaptureFormat` module. Never trusts the file: every offset and count is
-/// bounds-checked, so a truncated, torn or hostile file gives a `CaptureError`, never a crash.
+/// bounds-checked and every figure range-checked (`RawCapture.maximumFigure`), so a truncated,
+/// torn or hostile file gives a `CaptureError`, never a crash, and code after the decoder can
+/// trust the figures it gets.
 public enum CaptureDecoder {
     /// Decodes a capture from its bytes.
     public static func decode(_ data: Data) throws(CaptureError) -> RawCapture {
@@ -65,9 +67,11 @@ public enum CaptureDecoder {
             }
             timeline.append(.init(timeNanoseconds: Int64(bitPattern: sample.time_ns), liveBytes: sample.live_bytes))
         }
-        return capture(
+        let decoded = capture(
             header: header, finished: finished, stacks: stacks, functions: functions, modules: modules,
             timeline: timeline)
+        try decoded.validateFigures()
+        return decoded
     }
 
     /// The header's figures and flags with the decoded sections.

@@ -10,6 +10,14 @@ public enum CaptureError: Error, CustomStringConvertible, Equatable, Sendable {
     case sectionOutOfBounds(section: String)
     case checksumMismatch
     case corrupt(String)
+    /// One of the errors above, found in the capture file at `path`.
+    indirect case inFile(path: String, problem: CaptureError)
+
+    /// The error without the file it was found in, for messages that name the file themselves.
+    public var problem: CaptureError {
+        if case .inFile(_, let problem) = self { return problem.problem }
+        return self
+    }
 
     public var description: String {
         switch self {
@@ -24,6 +32,7 @@ public enum CaptureError: Error, CustomStringConvertible, Equatable, Sendable {
         case .sectionOutOfBounds(let section): return "capture is corrupt: the \(section) section lies outside the file"
         case .checksumMismatch: return "capture is corrupt: checksum of a finished capture does not match its contents"
         case .corrupt(let what): return "capture is corrupt: \(what)"
+        case .inFile(let path, let problem): return "\(path): \(problem)"
         }
     }
 }
