@@ -3,8 +3,9 @@
 import PackageDescription
 
 let package = Package(
+    // Linux only (x86-64, aarch64): the tracker is an LD_PRELOAD library and memgate reads /proc,
+    // so no Apple platform is declared. SwiftPM has no way to declare Linux alone.
     name: "memgate",
-    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "memgate", targets: ["memgate"]),
         .library(name: "MemgateCore", targets: ["MemgateCore"]),

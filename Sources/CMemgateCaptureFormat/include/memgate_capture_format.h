@@ -17,6 +17,10 @@
 
 #include <stdint.h>
 
+#if !defined(__linux__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "memgate captures are little-endian structs written on Linux (x86-64, aarch64)"
+#endif
+
 #define MG_MAGIC "MGCAPT01"
 #define MG_VERSION 1u
 #define MG_HEADER_SIZE 4096u

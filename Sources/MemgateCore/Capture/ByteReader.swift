@@ -1,12 +1,5 @@
 import CMemgateCaptureFormat
 
-// The tracker writes its structs in the host's byte order and memgate reads them as the host's
-// structs; the format is little-endian, and so is every platform memgate runs on (x86-64 and
-// aarch64 Linux). A big-endian port would have to swap every field.
-#if _endian(big)
-    #error("memgate reads captures as little-endian structs: big-endian hosts are not supported")
-#endif
-
 /// Reads the structs of `memgate_capture_format.h` out of a capture's bytes. A read that does not
 /// lie wholly inside the bytes returns nil rather than trapping, so a hostile file cannot crash memgate.
 struct ByteReader {
