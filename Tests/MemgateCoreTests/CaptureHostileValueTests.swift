@@ -5,7 +5,7 @@ import Testing
 
 /// A hostile value planted in the synthetic capture (offsets from docs/capture-format.md) and the
 /// error the decoder must give for it instead of a value that traps later arithmetic.
-enum HostileValue: String, CaseIterable, Sendable, CustomTestStringConvertible {
+enum HostileValue: String, CaseIterable, Sendable, CustomTestStringConvertible, CaptureFault {
     case peaksAtInt64Max, stackPeaksAtInt64Max, stackPeaksSumPastMaximum, negativeStackLiveCount
     case negativeHeaderLiveBytes, totalBytesAtUInt64Max, unwindCountAtUInt64Max, treePeakAtInt64Min
     case durationPastInt64Max, timelineLiveNegative, timelineTimeAtUInt64Max, framesIndexPlusDepthOverflows
@@ -17,7 +17,7 @@ enum HostileValue: String, CaseIterable, Sendable, CustomTestStringConvertible {
     static let stack1 = 4096 + 72
     static let maximum = UInt64(RawCapture.maximumFigure)
 
-    func plant(in capture: inout SyntheticCapture) {
+    func apply(to capture: inout SyntheticCapture) {
         let stackPeak = 40
         switch self {
         case .peaksAtInt64Max:
@@ -76,11 +76,7 @@ enum HostileValue: String, CaseIterable, Sendable, CustomTestStringConvertible {
 @Suite("hostile values in a capture give a clean error, never a trap")
 struct CaptureHostileValueTests {
     @Test("each hostile value is rejected at decode time, naming its field", arguments: HostileValue.allCases)
-    func rejectsHostileValue(_ value: HostileValue) {
-        var capture = SyntheticCapture.finished()
-        value.plant(in: &capture)
-        #expect(throws: value.expectedError) { try CaptureDecoder.decode(capture.data) }
-    }
+    func rejectsHostileValue(_ value: HostileValue) { expectRejected(value) }
 
     @Test("figures at the maximum decode, and their profile's sums do not overflow")
     func figuresAtTheMaximumDecode() throws {
