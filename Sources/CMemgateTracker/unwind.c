@@ -67,7 +67,8 @@ void mg_unwind_init(uintptr_t library_start, uintptr_t library_end) {
     rules = mg_os_alloc(RULE_SLOTS * sizeof(rule_slot));
     if (!rules) fast_path_enabled = 0;
 #else
-    fast_path_enabled = 0; /* no learned rules for this architecture: libunwind walks every stack */
+    /* No learned rules for this architecture: libunwind walks every stack. fast_path_enabled
+     * stays 1, since the header's fast_unwind_off means "a self-check found a rule wrong". */
 #endif
 }
 

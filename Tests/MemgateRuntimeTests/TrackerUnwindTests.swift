@@ -88,6 +88,7 @@ struct TrackerUnwindTests {
             #expect(fallback.raw.allocationCount == allocations)
             #expect(fallback.raw.fastUnwinds == 0)
             #expect(fallback.raw.slowUnwinds == allocations)
+            #expect(!fallback.raw.fastUnwindDisabled)  // no self-check switched rules off: there are none
             #expect(Self.stackSet(fallback.profile) == Self.stackSet(reference.profile))
         }
     }
