@@ -6,11 +6,25 @@ CC ?= cc
 SWIFT ?= swift
 VENV := .venv
 PYTHON := $(VENV)/bin/python
-TRACKER_SOURCES := $(wildcard Sources/CMemgateTracker/*.c Sources/CMemgateTracker/*.h Sources/CMemgateTracker/include/*.h)
-TRACKER_CFLAGS := -O2 -g -fPIC -shared -fvisibility=hidden -fno-omit-frame-pointer -std=gnu11 \
-	-Wall -Wextra -Werror -ISources/CMemgateTracker/include -I/usr/include/x86_64-linux-gnu
+# The capture format is a header-only target shared with the Swift reader (CMemgateCaptureFormat).
+CAPTURE_FORMAT_INCLUDE := Sources/CMemgateCaptureFormat/include
+TRACKER_SOURCES := $(wildcard Sources/CMemgateTracker/*.c Sources/CMemgateTracker/*.h Sources/CMemgateTracker/include/*.h \
+	$(CAPTURE_FORMAT_INCLUDE)/*.h)
+# libunwind's headers (and its unwind.h, which must win over the compiler's) live in the Debian
+# multiarch directory of the architecture compiled for (x86_64-linux-gnu, aarch64-linux-gnu, …),
+# so it is asked of the compiler (gcc), else of dpkg.
+MULTIARCH = $(shell $(1) -print-multiarch 2>/dev/null || dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null)
+TRACKER_CFLAGS = -O2 -g -fPIC -shared -fvisibility=hidden -fno-omit-frame-pointer -std=gnu11 \
+	-Wall -Wextra -Werror -ISources/CMemgateTracker/include -I$(CAPTURE_FORMAT_INCLUDE) \
+	-I/usr/include/$(call MULTIARCH,$(1))
 TRACKER_LIBS := -ldl -lpthread -lunwind
 TRACKER := .build/tracker/libmemgate_tracker.so
+# The same library with learned unwind rules compiled out, as on architectures without them: the
+# tests check that this libunwind-only fallback records the same stacks.
+TRACKER_LIBUNWIND_ONLY := .build/tracker/libunwind-only/libmemgate_tracker.so
+# The tracker cross-compiled for aarch64 (`make tracker-aarch64`), to show it builds there.
+AARCH64_CC := aarch64-linux-gnu-gcc
+TRACKER_AARCH64 := .build/tracker/aarch64/libmemgate_tracker.so
 APT_PACKAGES := libunwind-dev libxml2-dev chromium python3-venv
 # The compatibility suite's toolchains, as command:Debian package; installed only when the
 # command is missing (rustc from rustup and a JDK outside apt count as present).
@@ -42,7 +56,7 @@ ARTIFACTS ?= artifacts
 CI_TOOLS := .build/ci-tools
 CHECK_JSONSCHEMA := $(CI_TOOLS)/bin/check-jsonschema
 
-.PHONY: deps tracker build release test gate bench baselines lint clean fixtures ci-targets compat compat-doc real-suites test-compat
+.PHONY: deps tracker tracker-aarch64 build release test gate bench baselines lint clean fixtures ci-targets compat compat-doc real-suites test-compat
 
 ## deps: apt packages (libunwind, libxml2, chromium, the compatibility suite's rustc, g++, JDK and
 ## node when missing), a Python venv with pytest and numpy, Jenkins' junit-10.xsd, check-jsonschema.
@@ -84,10 +98,28 @@ tracker: $(TRACKER)
 
 $(TRACKER): $(TRACKER_SOURCES) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(TRACKER_CFLAGS) $(filter %.c,$(TRACKER_SOURCES)) -o $@ $(TRACKER_LIBS)
+	$(CC) $(call TRACKER_CFLAGS,$(CC)) $(filter %.c,$(TRACKER_SOURCES)) -o $@ $(TRACKER_LIBS)
 
-## fixtures: C and C++ programs with known allocations, used by the tests.
-fixtures: $(TRACKER)
+$(TRACKER_LIBUNWIND_ONLY): $(TRACKER_SOURCES) | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(call TRACKER_CFLAGS,$(CC)) -DMEMGATE_LIBUNWIND_ONLY $(filter %.c,$(TRACKER_SOURCES)) -o $@ $(TRACKER_LIBS)
+
+## tracker-aarch64: cross-compile the tracker for aarch64 Linux (learned unwind rules compiled out);
+## installs Debian's cross compiler and libunwind-dev:arm64 (adding the arm64 architecture) if missing.
+tracker-aarch64: $(TRACKER_AARCH64)
+
+$(TRACKER_AARCH64): $(TRACKER_SOURCES)
+	@command -v $(AARCH64_CC) >/dev/null && dpkg -s libunwind-dev:arm64 >/dev/null 2>&1 || { \
+		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+		dpkg --print-foreign-architectures | grep -qx arm64 || $$SUDO dpkg --add-architecture arm64; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+			gcc-aarch64-linux-gnu libunwind-dev:arm64 >/dev/null; }
+	@mkdir -p $(dir $@)
+	$(AARCH64_CC) $(call TRACKER_CFLAGS,$(AARCH64_CC)) $(filter %.c,$(TRACKER_SOURCES)) -o $@ $(TRACKER_LIBS)
+	@file $@ | grep -q "ARM aarch64" || { echo "$@ is not an aarch64 library"; exit 1; }
+
+## fixtures: C and C++ programs with known allocations, used by the tests (and the libunwind-only tracker).
+fixtures: $(TRACKER) $(TRACKER_LIBUNWIND_ONLY)
 	@mkdir -p .build/fixtures
 	@for f in Tests/Fixtures/C/*.c; do \
 		out=.build/fixtures/$$(basename $$f .c); \
@@ -174,8 +206,9 @@ release: $(TRACKER)
 	$(SWIFT) build -c release
 	@cp $(TRACKER) .build/release/
 
-## test: everything under `swift test` (unit, tracker ground truth, end-to-end, browser).
-test: deps build fixtures compat real-suites
+## test: everything under `swift test` (unit, tracker ground truth, end-to-end, browser); the
+## tracker is also cross-compiled for aarch64 so that its build there stays checked.
+test: deps build fixtures compat real-suites tracker-aarch64
 	$(SWIFT) build --product swift-alloc-fixture
 	MEMGATE_TRACKER=$(CURDIR)/$(TRACKER) MEMGATE_PYTHON=$(CURDIR)/$(PYTHON) \
 		$(SWIFT) test --no-parallel

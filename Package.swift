@@ -3,8 +3,9 @@
 import PackageDescription
 
 let package = Package(
+    // Linux only (x86-64, aarch64): the tracker is an LD_PRELOAD library and memgate reads /proc,
+    // so no Apple platform is declared. SwiftPM has no way to declare Linux alone.
     name: "memgate",
-    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "memgate", targets: ["memgate"]),
         .library(name: "MemgateCore", targets: ["MemgateCore"]),
@@ -20,10 +21,13 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
+        // The capture file's layout, header only: the tracker (built by `make tracker`) and the
+        // Swift reader both take it from include/memgate_capture_format.h.
+        .target(name: "CMemgateCaptureFormat"),
         // Pure logic: config, units, capture decoding, analysis, baselines, verdicts.
         .target(
             name: "MemgateCore",
-            dependencies: [.product(name: "Yams", package: "Yams")]
+            dependencies: ["CMemgateCaptureFormat", .product(name: "Yams", package: "Yams")]
         ),
         // fork/exec of a target with what Foundation's Process cannot set: a parent-death signal,
         // no inherited descriptors, default signal dispositions.
@@ -52,7 +56,7 @@ let package = Package(
         .testTarget(name: "MemgateCoreTests", dependencies: ["MemgateCore"]),
         .testTarget(
             name: "MemgateRuntimeTests",
-            dependencies: ["MemgateCore", "MemgateRuntime"]
+            dependencies: ["MemgateCore", "MemgateRuntime", "CMemgateCaptureFormat"]
         ),
         .testTarget(
             name: "MemgateReportsTests",

@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "capture_file.h"
-#include "capture_format.h"
+#include "memgate_capture_format.h"
 #include "tracker_internal.h"
 
 #define STACK_CAPACITY (1u << 17)

@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "capture_file.h"
-#include "capture_format.h"
+#include "memgate_capture_format.h"
 #include "tracker_internal.h"
 
 #define FIRST_SECTION_BYTES 4096u

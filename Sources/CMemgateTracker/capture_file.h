@@ -5,7 +5,7 @@
 
 #include <stdint.h>
 
-#include "capture_format.h"
+#include "memgate_capture_format.h"
 
 enum {
     MG_SECTION_STACKS,

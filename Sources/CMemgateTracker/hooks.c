@@ -16,7 +16,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "capture_format.h"
+#include "memgate_capture_format.h"
 #include "memgate.h"
 #include "tracker_internal.h"
 

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "capture_format.h"
+#include "memgate_capture_format.h"
 #include "memgate.h"
 #include "tracker_internal.h"
 

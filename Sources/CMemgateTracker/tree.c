@@ -18,24 +18,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "memgate_capture_format.h"
 #include "tracker_internal.h"
-
-#define TREE_MAGIC "MGTREE01"
-#define TREE_BYTES 4096u
-
-typedef struct mg_tree {
-    char magic[8];
-    int64_t root_live;          /* the root's live bytes in its current region */
-    int64_t children_live;      /* sum of the tracked children's live bytes */
-    int64_t peak;               /* high-water mark of root_live + children_live since the region began */
-    uint32_t children_ever;     /* nonzero once a child has joined (the root then maintains `peak`) */
-    uint32_t children_started;  /* tracked children started since the region began */
-    uint32_t untracked_children;/* children started while child tracking is off (children: false) */
-    uint32_t active;            /* the root is measuring: children started now are tracked */
-    char current_path[3072];    /* the root's current capture path; children write `<it>-p<pid>` */
-} mg_tree;
-
-_Static_assert(sizeof(mg_tree) <= TREE_BYTES, "the tree state fits its page");
 
 static mg_tree *tree;
 
@@ -43,13 +27,13 @@ int mg_tree_attach(const char *path, int create) {
     int fd = open(path, O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0), 0644);
     if (fd < 0) return -1;
     off_t size = lseek(fd, 0, SEEK_END);
-    int ok = size >= (off_t)TREE_BYTES || (create && ftruncate(fd, TREE_BYTES) == 0);
-    void *page = ok ? mmap(NULL, TREE_BYTES, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0) : MAP_FAILED;
+    int ok = size >= (off_t)MG_TREE_BYTES || (create && ftruncate(fd, MG_TREE_BYTES) == 0);
+    void *page = ok ? mmap(NULL, MG_TREE_BYTES, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0) : MAP_FAILED;
     close(fd); /* never keep a descriptor the target can close or reuse */
     if (page == MAP_FAILED) return -1;
     tree = page;
-    if (create && memcmp(tree->magic, TREE_MAGIC, 8) != 0) memcpy(tree->magic, TREE_MAGIC, 8);
-    return memcmp(tree->magic, TREE_MAGIC, 8) == 0 ? 0 : -1;
+    if (create && memcmp(tree->magic, MG_TREE_MAGIC, 8) != 0) memcpy(tree->magic, MG_TREE_MAGIC, 8);
+    return memcmp(tree->magic, MG_TREE_MAGIC, 8) == 0 ? 0 : -1;
 }
 
 int mg_tree_attached(void) { return tree != NULL; }

@@ -13,6 +13,11 @@
  *
  * Rules are inserted under a spinlock (slow path only) and published with a release store
  * of the key; readers take no lock. MEMGATE_UNWIND=libunwind disables the fast path.
+ *
+ * The rules are x86-64's: rbp as frame pointer, CFA = rbp + 16, rbp's save slot asked of
+ * libunwind by its x86-64 register number. On any other architecture (aarch64, where the frame
+ * record need not sit at the top of the frame) the fast path is compiled out and libunwind walks
+ * every stack; -DMEMGATE_LIBUNWIND_ONLY builds that fallback on x86-64 too, so it is tested.
  */
 #define _GNU_SOURCE
 #define UNW_LOCAL_ONLY
@@ -23,6 +28,12 @@
 #include <string.h>
 
 #include "tracker_internal.h"
+
+#if defined(__x86_64__) && !defined(MEMGATE_LIBUNWIND_ONLY)
+#define MG_LEARNED_RULES 1
+#else
+#define MG_LEARNED_RULES 0
+#endif
 
 #define RULE_SLOTS (1u << 18)
 #define RULE_FRAME_POINTER 1ull
@@ -50,14 +61,20 @@ static MG_TLS uintptr_t stack_high;
 void mg_unwind_init(uintptr_t library_start, uintptr_t library_end) {
     self_start = library_start;
     self_end = library_end;
+#if MG_LEARNED_RULES
     const char *mode = getenv("MEMGATE_UNWIND");
     if (mode && strcmp(mode, "libunwind") == 0) fast_path_enabled = 0;
     rules = mg_os_alloc(RULE_SLOTS * sizeof(rule_slot));
     if (!rules) fast_path_enabled = 0;
+#else
+    /* No learned rules for this architecture: libunwind walks every stack. fast_path_enabled
+     * stays 1, since the header's fast_unwind_off means "a self-check found a rule wrong". */
+#endif
 }
 
 static inline int in_self(uintptr_t address) { return address >= self_start && address < self_end; }
 
+#if MG_LEARNED_RULES
 static inline uint64_t slot_of(uint64_t address) { return (address * 0x9E3779B97F4A7C15ull >> 40) & (RULE_SLOTS - 1); }
 
 static uint64_t find_rule(uint64_t address) {
@@ -84,6 +101,7 @@ static void store_rule(uint64_t address, uint64_t rule) {
     }
     __atomic_store_n(&rules_lock, 0, __ATOMIC_RELEASE);
 }
+#endif
 
 /* Forgets the rules learned for return addresses in [start, end): a library closed with
  * dlclose may be replaced by another at the same addresses. Rule 0 sends those addresses back
@@ -124,6 +142,7 @@ static inline size_t stack_headroom(void) {
     return here > stack_low ? here - stack_low : 0;
 }
 
+#if MG_LEARNED_RULES
 static inline int on_stack(uintptr_t address) {
     return address >= stack_low && address + 8 <= stack_high && (address & 7) == 0;
 }
@@ -147,6 +166,7 @@ static uintptr_t rbp_location(unw_cursor_t *cursor) {
     if (unw_get_save_loc(cursor, UNW_X86_64_RBP, &location) != 0 || location.type != UNW_SLT_MEMORY) return 0;
     return (uintptr_t)location.u.addr;
 }
+#endif
 
 /* The full libunwind walk; learns a rule for every step. Returns frames outside the tracker. */
 /* libunwind's own fast trace, when there is nothing to learn. */
@@ -161,6 +181,7 @@ static int plain_backtrace(uint64_t *frames, int capacity) {
     return depth;
 }
 
+#if MG_LEARNED_RULES
 static int mg_unwind_slow(uint64_t *frames, int capacity) {
     int learn = fast_path_enabled && thread_stack_known();
     if (!learn) return plain_backtrace(frames, capacity);
@@ -197,6 +218,11 @@ static int mg_unwind_slow(uint64_t *frames, int capacity) {
     return depth;
 }
 
+#else
+static int mg_unwind_slow(uint64_t *frames, int capacity) { return plain_backtrace(frames, capacity); }
+#endif
+
+#if MG_LEARNED_RULES
 /* Walks with cached rules only; -1 when an address has no rule (or looks wrong). */
 static int unwind_fast(uint64_t *frames, int capacity) {
     if (!thread_stack_known()) return -1;
@@ -245,11 +271,13 @@ static int unwind_fast(uint64_t *frames, int capacity) {
     }
     return depth;
 }
+#endif
 
 /* Below this much stack, only the fast walk runs: libunwind's context, cursor and DWARF
  * parsing take several KiB, more than a thread made with PTHREAD_STACK_MIN may have left. */
 #define MIN_HEADROOM_FOR_LIBUNWIND (32u * 1024u)
 
+#if MG_LEARNED_RULES
 /* Compares a fast walk with libunwind's; on any difference the fast path is off for good.
  * Out of line so its buffer is on the stack only while a check runs. */
 static __attribute__((noinline)) int check_fast_walk(uint64_t *frames, int depth, int capacity) {
@@ -260,9 +288,11 @@ static __attribute__((noinline)) int check_fast_walk(uint64_t *frames, int depth
     memcpy(frames, expected, (size_t)expected_depth * sizeof(uint64_t));
     return expected_depth;
 }
+#endif
 
 int mg_unwind(uint64_t *frames, int capacity) {
     int roomy = stack_headroom() >= MIN_HEADROOM_FOR_LIBUNWIND;
+#if MG_LEARNED_RULES
     if (fast_path_enabled) {
         int depth = unwind_fast(frames, capacity);
         if (depth >= 0) {
@@ -270,6 +300,7 @@ int mg_unwind(uint64_t *frames, int capacity) {
             return check_fast_walk(frames, depth, capacity);
         }
     }
+#endif
     if (!roomy) {
         __atomic_add_fetch(&shallow_walks, 1, __ATOMIC_RELAXED);
         return 0; /* no room to unwind safely: the allocation is counted without native frames */

@@ -94,10 +94,8 @@ public enum CaptureSet {
     /// capture that was not finalized); nil when there is none.
     public static func treePeakBytes(basePath: URL) -> Int64? {
         let tree = URL(fileURLWithPath: basePath.path + ".tree")
-        guard let data = try? Data(contentsOf: tree), data.count >= 32, data.prefix(8) == Data("MGTREE01".utf8) else {
-            return nil
-        }
-        return data.subdata(in: 24..<32).withUnsafeBytes { Int64(littleEndian: $0.loadUnaligned(as: Int64.self)) }
+        guard let data = try? Data(contentsOf: tree) else { return nil }
+        return TreePage.peakBytes(data)
     }
 
     /// The profile of a whole process tree whose root wrote `path`: the root's capture joined
@@ -121,13 +119,23 @@ public enum CaptureSet {
     ) -> Profile {
         var descendants: [ProcessCapture] = []
         var unreadable: [String] = []
+        // The reports add up the stacks of the whole tree: a child whose figures would take the
+        // tree's sums past what a capture may hold is left out like an unreadable one.
+        var treeSums = StackFigureSums()
+        try? treeSums.add(root)
+        func unreadableNotice(_ path: URL, _ error: CaptureError) -> String {
+            "the capture of child process \(path.lastPathComponent) is unreadable (\(error.problem))"
+        }
         for (path, decoded) in children.sorted(by: { $0.key.path < $1.key.path }) {
             switch decoded {
             case .success(let raw) where raw.startNanoseconds >= root.startNanoseconds:
+                do { try treeSums.add(raw) } catch {
+                    unreadable.append(unreadableNotice(path, error))
+                    continue
+                }
                 descendants.append(ProcessCapture(raw: raw, profile: profile(raw: raw, symbolizer: symbolizer)))
             case .success: break
-            case .failure(let error):
-                unreadable.append("the capture of child process \(path.lastPathComponent) is unreadable (\(error))")
+            case .failure(let error): unreadable.append(unreadableNotice(path, error))
             }
         }
         let rootCapture = ProcessCapture(raw: root, profile: profile(raw: root, symbolizer: symbolizer))
@@ -137,13 +145,13 @@ public enum CaptureSet {
         return combined
     }
 
-    /// Decodes one capture file.
+    /// Decodes one capture file; a decoding error names the file (`CaptureError.inFile`).
     public static func decode(path: URL) throws(CaptureError) -> RawCapture {
         let data: Data
         do { data = try Data(contentsOf: path) } catch {
             throw .unreadable(path: path.path, reason: error.localizedDescription)
         }
-        return try CaptureDecoder.decode(data)
+        do { return try CaptureDecoder.decode(data) } catch { throw .inFile(path: path.path, problem: error) }
     }
 
     /// Decodes and symbolizes one capture file into a profile.

@@ -3,7 +3,8 @@ import Testing
 
 @testable import MemgateCore
 
-/// A minimal capture built byte by byte after Sources/CMemgateTracker/capture_format.h, laid
+/// A minimal capture built byte by byte after docs/capture-format.md (independently of the structs
+/// in memgate_capture_format.h that the decoder imports, so the two check each other), laid
 /// out as the tracker leaves a finalized file: sections packed after the 4096-byte header,
 /// each starting on an 8-byte boundary.
 ///
@@ -99,8 +100,21 @@ func fnv1a64<Bytes: Sequence<UInt8>>(_ bytes: Bytes, offsetBasis: UInt64 = stand
     bytes.reduce(offsetBasis) { ($0 ^ UInt64($1)) &* 0x0000_0100_0000_01B3 }
 }
 
+/// A change to the synthetic capture that the decoder must reject with `expectedError`.
+protocol CaptureFault {
+    func apply(to capture: inout SyntheticCapture)
+    var expectedError: CaptureError { get }
+}
+
+/// Applies `fault` to the synthetic capture and expects the decoder to throw its error.
+func expectRejected(_ fault: some CaptureFault) {
+    var capture = SyntheticCapture.finished()
+    fault.apply(to: &capture)
+    #expect(throws: fault.expectedError) { try CaptureDecoder.decode(capture.data) }
+}
+
 /// One way to damage the synthetic capture and the error the decoder must throw for it.
-enum CaptureDamage: String, CaseIterable, Sendable, CustomTestStringConvertible {
+enum CaptureDamage: String, CaseIterable, Sendable, CustomTestStringConvertible, CaptureFault {
     case empty, truncatedTo100Bytes, wrongMagic, futureVersion, wrongHeaderSize, unknownState
     case finishedButCut, bodyByteFlipped, stackCountOverCapacity, timelinePastEnd, runningAndCut
     case stackFramesOutsideFrames, moduleNameOutsideStrings, unterminatedString
@@ -172,7 +186,7 @@ enum CaptureDamage: String, CaseIterable, Sendable, CustomTestStringConvertible 
         #expect(CaptureDecoder.fnv1a(bytes, from: 4096, to: bytes.count) == expected)
     }
 
-    @Test("the capture checksum is FNV-1a 64 as capture_format.h and docs/capture-format.md say")
+    @Test("the capture checksum is FNV-1a 64 as memgate_capture_format.h and docs/capture-format.md say")
     func checksumIsStandardFNV1a() {
         let bytes = [UInt8](repeating: 0, count: 4096) + Array("foobar".utf8)
         #expect(CaptureDecoder.fnv1a(bytes, from: 4096, to: bytes.count) == 0x8594_4171_F739_67E8)
@@ -247,11 +261,7 @@ enum CaptureDamage: String, CaseIterable, Sendable, CustomTestStringConvertible 
     }
 
     @Test("each damage throws its specific CaptureError", arguments: CaptureDamage.allCases)
-    func rejectsDamage(_ damage: CaptureDamage) {
-        var capture = SyntheticCapture.finished()
-        damage.apply(to: &capture)
-        #expect(throws: damage.expectedError) { try CaptureDecoder.decode(capture.data) }
-    }
+    func rejectsDamage(_ damage: CaptureDamage) { expectRejected(damage) }
 
     @Test("any single flipped byte of a finished capture's body is caught by the checksum")
     func bodyByteFlips() {

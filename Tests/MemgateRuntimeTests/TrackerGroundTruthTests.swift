@@ -291,18 +291,36 @@ struct TrackerCommandLineTests {
         #expect(report.output.contains("cannot read capture /nonexistent/memgate-tests/missing.mgc"))
     }
 
-    @Test("memgate report survives a capture whose per-stack figures overflow when summed")
-    func reportSurvivesOverflowingFigures() throws {
+    @Test(
+        "memgate report exits 3 naming the file and the field when figures would overflow (Int64.max peaks)",
+        arguments: [[], ["--html"]])
+    func reportRejectsOverflowingFigures(_ options: [String]) throws {
         let capture = try Self.recordedCapture.get()
         // thread_churn's region capture has the overflow stack (index 0) and churn's stack.
         try #require(capture.count > 4096 && Self.littleEndian(capture, at: 124, width: 4) >= 2, "needs two stacks")
         try withTemporaryDirectory { directory in
             let path = directory.appendingPathComponent("overflow.mgc")
             try Data(Self.overflowingFigures(capture)).write(to: path)
-            let report = try MemgateInvocation.run(["report", path.path])
+            let html = options.isEmpty ? [] : options + [directory.appendingPathComponent("flame.html").path]
+            let report = try MemgateInvocation.run(["report"] + html + [path.path])
+            #expect(report.processEnd == .exited(code: 3), "output: \(report.output)")
             #expect(
-                report.processEnd == .exited(code: 3) || report.processEnd == .exited(code: 0),
-                "ended \(report.processEnd)")
+                report.output.contains("\(path.path): capture is corrupt: header peak_bytes is 9223372036854775807"),
+                "output: \(report.output)")
+            #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("flame.html").path))
+        }
+    }
+
+    @Test("memgate report --html draws a capture whose figures are at the largest a capture may hold")
+    func reportDrawsFiguresAtTheMaximum() throws {
+        let capture = try Self.recordedCapture.get()
+        try withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("largest.mgc")
+            try Data(Self.overflowingFigures(capture, peak: RawCapture.maximumFigure)).write(to: path)
+            let html = directory.appendingPathComponent("flame.html")
+            let report = try MemgateInvocation.run(["report", "--html", html.path, path.path])
+            #expect(report.processEnd == .exited(code: 0), "output: \(report.output)")
+            #expect(FileManager.default.fileExists(atPath: html.path))
         }
     }
 
@@ -323,8 +341,9 @@ struct TrackerCommandLineTests {
     }
 
     /// The capture turned into an unfinished one (no checksum is checked then) whose first two
-    /// stacks share frames and both claim Int64.max bytes at the peak.
-    static func overflowingFigures(_ capture: [UInt8]) -> [UInt8] {
+    /// stacks share frames and claim `peak` bytes at the peak between them (each Int64.max, which
+    /// overflows when summed, by default), as does the header.
+    static func overflowingFigures(_ capture: [UInt8], peak: Int64 = .max) -> [UInt8] {
         var bytes = capture
         func u64(_ offset: Int) -> UInt64 { littleEndian(bytes, at: offset, width: 8) }
         func put(_ value: UInt64, at offset: Int, width: Int) {
@@ -335,7 +354,9 @@ struct TrackerCommandLineTests {
         let second = stacks + 72
         put(u64(second + 8), at: stacks + 8, width: 8)  // frames_index
         put(u64(second + 16), at: stacks + 16, width: 4)  // depth
-        for stack in [stacks, second] { put(UInt64(Int64.max), at: stack + 40, width: 8) }  // peak_bytes
+        let stackPeak = peak == .max ? peak : peak / 2
+        for stack in [stacks, second] { put(UInt64(stackPeak), at: stack + 40, width: 8) }  // peak_bytes
+        put(UInt64(peak), at: 72, width: 8)  // the header's peak_bytes
         return bytes
     }
 

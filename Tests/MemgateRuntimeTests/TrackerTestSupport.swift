@@ -27,6 +27,25 @@ enum TrackerTestPaths {
         return path
     }
 
+    /// The tracker built with learned unwind rules compiled out (`make fixtures`), as it is on
+    /// architectures without them.
+    static func libunwindOnlyTracker() throws -> String {
+        try built(".build/tracker/libunwind-only/libmemgate_tracker.so", by: "make fixtures")
+    }
+
+    /// The tracker cross-compiled for aarch64 by `make tracker-aarch64`.
+    static func aarch64Tracker() throws -> String {
+        try built(".build/tracker/aarch64/libmemgate_tracker.so", by: "make tracker-aarch64")
+    }
+
+    private static func built(_ relativePath: String, by command: String) throws -> String {
+        let path = packageRoot.appendingPathComponent(relativePath).path
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw TrackerTestSetupError(description: "\(path) not found; run `\(command)`")
+        }
+        return path
+    }
+
     /// A compiled C fixture in `.build/fixtures/`.
     static func fixture(_ name: String) throws -> String {
         let path = packageRoot.appendingPathComponent(".build/fixtures/\(name)").path

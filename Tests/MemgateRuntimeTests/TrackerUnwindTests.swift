@@ -14,13 +14,14 @@ struct TrackerUnwindTests {
         var printedTotal: Int64?
     }
 
-    static func record(_ fixture: String, unwind: String, in directory: URL) throws -> Recorded {
+    static func record(_ fixture: String, unwind: String, in directory: URL, tracker: String? = nil) throws -> Recorded
+    {
         let command = TrackedCommand(
             program: .native(arguments: [try TrackerTestPaths.fixture(fixture), "20000"]), nativeFrames: true,
             extraEnvironment: ["MEMGATE_UNWIND": unwind])
-        let base = directory.appendingPathComponent("\(unwind).mgc")
+        let base = directory.appendingPathComponent("\(unwind)\(tracker == nil ? "" : "-other").mgc")
         let environment = command.environment(
-            base: ProcessInfo.processInfo.environment, trackerPath: try TrackerTestPaths.tracker(),
+            base: ProcessInfo.processInfo.environment, trackerPath: try tracker ?? TrackerTestPaths.tracker(),
             capturePath: base.path)
         let outcome = try TargetLauncher.run(
             LaunchRequest(
@@ -72,6 +73,23 @@ struct TrackerUnwindTests {
             let churn = try #require(learned.profile.stacks.max { $0.allocationCount < $1.allocationCount })
             #expect(churn.frames.count >= 14)
             #expect(Frame.allocatingFrame(in: churn.frames)?.function == "churn_at_bottom")
+        }
+    }
+
+    @Test(
+        "with learned rules compiled out (as on aarch64), libunwind walks every stack and gives the same stacks",
+        arguments: ["deep_churn", "deep_churn_omit_fp"])
+    func libunwindOnlyFallbackMatchesLibunwind(_ fixture: String) throws {
+        try withTemporaryDirectory { directory in
+            let reference = try Self.record(fixture, unwind: "libunwind", in: directory)
+            let fallback = try Self.record(
+                fixture, unwind: "auto", in: directory, tracker: try TrackerTestPaths.libunwindOnlyTracker())
+            let allocations = try #require(fallback.printedAllocations)
+            #expect(fallback.raw.allocationCount == allocations)
+            #expect(fallback.raw.fastUnwinds == 0)
+            #expect(fallback.raw.slowUnwinds == allocations)
+            #expect(!fallback.raw.fastUnwindDisabled)  // no self-check switched rules off: there are none
+            #expect(Self.stackSet(fallback.profile) == Self.stackSet(reference.profile))
         }
     }
 }

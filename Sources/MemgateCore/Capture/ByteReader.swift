@@ -1,23 +1,25 @@
-/// Little-endian reads from a byte array at offsets already validated by the caller;
-/// out-of-range reads return 0 rather than trapping, so a hostile file cannot crash memgate.
+import CMemgateCaptureFormat
+
+/// Reads the structs of `memgate_capture_format.h` out of a capture's bytes. A read that does not
+/// lie wholly inside the bytes returns nil rather than trapping, so a hostile file cannot crash memgate.
 struct ByteReader {
     let bytes: [UInt8]
 
-    func u64(_ offset: Int) -> UInt64 {
-        guard offset >= 0, offset + 8 <= bytes.count else { return 0 }
-        var value: UInt64 = 0
-        for index in 0..<8 { value |= UInt64(bytes[offset + index]) << (8 * UInt64(index)) }
-        return value
+    /// The `Record` stored at byte `offset`, or nil when it does not fit inside the bytes.
+    func load<Record: BitwiseCopyable>(_ type: Record.Type, at offset: Int) -> Record? {
+        guard offset >= 0, offset <= bytes.count - MemoryLayout<Record>.size else { return nil }
+        return bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: Record.self) }
     }
 
-    func i64(_ offset: Int) -> Int64 { Int64(bitPattern: u64(offset)) }
-
-    func u32(_ offset: Int) -> UInt32 {
-        guard offset >= 0, offset + 4 <= bytes.count else { return 0 }
-        var value: UInt32 = 0
-        for index in 0..<4 { value |= UInt32(bytes[offset + index]) << (8 * UInt32(index)) }
-        return value
+    /// The `index`-th record of a section starting at `offset` (records are `stride` bytes apart).
+    func record<Record: BitwiseCopyable>(_ type: Record.Type, in offset: UInt64, index: Int) -> Record? {
+        load(type, at: Int(offset) + index * MemoryLayout<Record>.stride)
     }
+}
+
+/// The text of a fixed-size, NUL-terminated `char[N]` field of a header (imported as a tuple).
+func fixedString<Field>(_ field: Field) -> String {
+    withUnsafeBytes(of: field) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
 }
 
 /// The NUL-terminated string section of a capture.

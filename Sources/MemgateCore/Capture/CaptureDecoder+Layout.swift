@@ -1,3 +1,5 @@
+import CMemgateCaptureFormat
+
 extension CaptureDecoder {
     /// Section offsets and counts from the header, validated against the file size.
     struct Layout {
@@ -8,43 +10,42 @@ extension CaptureDecoder {
         var modulesOffset: UInt64, moduleCount: UInt64
         var timelineOffset: UInt64, timelineCount: UInt64
 
-        init(reader: ByteReader, fileBytes: UInt64, finished: Bool) throws(CaptureError) {
-            stacksOffset = reader.u64(112)
-            let stackCapacity = UInt64(reader.u32(120))
-            stackCount = UInt64(reader.u32(124))
-            framesOffset = reader.u64(128)
-            let framesCapacity = reader.u64(136)
-            framesUsed = reader.u64(144)
-            stringsOffset = reader.u64(152)
-            let stringsCapacity = reader.u64(160)
-            stringsUsed = reader.u64(168)
-            pythonFunctionsOffset = reader.u64(176)
-            let pythonCapacity = UInt64(reader.u32(184))
-            pythonFunctionCount = UInt64(reader.u32(188))
-            modulesOffset = reader.u64(192)
-            let moduleCapacity = UInt64(reader.u32(200))
-            moduleCount = UInt64(reader.u32(204))
-            timelineOffset = reader.u64(208)
-            let timelineCapacity = UInt64(reader.u32(216))
-            timelineCount = UInt64(reader.u32(220))
-            let sections: [(String, UInt64, UInt64, UInt64, UInt64)] = [
-                ("stack", stacksOffset, stackCount, stackCapacity, UInt64(CaptureDecoder.stackRecordSize)),
-                ("frame", framesOffset, framesUsed, framesCapacity, 8),
-                ("string", stringsOffset, stringsUsed, stringsCapacity, 1),
+        init(header: mg_header, fileBytes: UInt64, finished: Bool) throws(CaptureError) {
+            stacksOffset = header.stacks_offset
+            stackCount = UInt64(header.stack_count)
+            framesOffset = header.frames_offset
+            framesUsed = header.frames_used
+            stringsOffset = header.strings_offset
+            stringsUsed = header.strings_used
+            pythonFunctionsOffset = header.pyfuncs_offset
+            pythonFunctionCount = UInt64(header.pyfunc_count)
+            modulesOffset = header.modules_offset
+            moduleCount = UInt64(header.module_count)
+            timelineOffset = header.timeline_offset
+            timelineCount = UInt64(header.timeline_count)
+            let sections: [(String, UInt64, UInt64, UInt64, Int)] = [
+                ("stack", stacksOffset, stackCount, UInt64(header.stack_capacity), MemoryLayout<mg_stack>.stride),
+                ("frame", framesOffset, framesUsed, header.frames_capacity, MemoryLayout<UInt64>.stride),
+                ("string", stringsOffset, stringsUsed, header.strings_capacity, MemoryLayout<CChar>.stride),
                 (
-                    "python function", pythonFunctionsOffset, pythonFunctionCount, pythonCapacity,
-                    UInt64(CaptureDecoder.pythonFunctionRecordSize)
+                    "python function", pythonFunctionsOffset, pythonFunctionCount, UInt64(header.pyfunc_capacity),
+                    MemoryLayout<mg_pyfunc>.stride
                 ),
-                ("module", modulesOffset, moduleCount, moduleCapacity, UInt64(CaptureDecoder.moduleRecordSize)),
-                ("timeline", timelineOffset, timelineCount, timelineCapacity, UInt64(CaptureDecoder.sampleRecordSize)),
+                ("module", modulesOffset, moduleCount, UInt64(header.module_capacity), MemoryLayout<mg_module>.stride),
+                (
+                    "timeline", timelineOffset, timelineCount, UInt64(header.timeline_capacity),
+                    MemoryLayout<mg_sample>.stride
+                ),
             ]
             for (name, offset, count, capacity, size) in sections {
-                guard count <= capacity, offset >= UInt64(CaptureDecoder.headerSize),
+                // Bounded first, so `offset + count * size` below cannot overflow.
+                guard count <= capacity, offset >= UInt64(CaptureFormat.headerSize),
                     count < (1 << 40), offset < (1 << 48)
                 else { throw .sectionOutOfBounds(section: name) }
-                guard offset + count * size <= fileBytes else {
+                let end = offset + count * UInt64(size)
+                guard end <= fileBytes else {
                     if finished { throw .sectionOutOfBounds(section: name) }
-                    throw .truncated(expectedBytes: offset + count * size, actualBytes: Int(fileBytes))
+                    throw .truncated(expectedBytes: end, actualBytes: Int(fileBytes))
                 }
             }
         }

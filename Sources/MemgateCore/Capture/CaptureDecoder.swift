@@ -1,95 +1,114 @@
+import CMemgateCaptureFormat
 import Foundation
 
 /// Decodes the capture file format written by libmemgate_tracker.so (docs/capture-format.md).
 ///
-/// Never trusts the file: every offset and count is bounds-checked, so a truncated,
-/// torn or hostile file gives a `CaptureError`, never a crash.
+/// The layout is the tracker's own: the structs of `memgate_capture_format.h`, imported from
+/// the `CMemgateCaptureFormat` module. Never trusts the file: every offset and count is
+/// bounds-checked and every figure range-checked (`RawCapture.maximumFigure`), so a truncated,
+/// torn or hostile file gives a `CaptureError`, never a crash, and code after the decoder can
+/// trust the figures it gets.
 public enum CaptureDecoder {
-    static let headerSize = 4096
-    static let stackRecordSize = 72
-    static let pythonFunctionRecordSize = 16
-    static let moduleRecordSize = 32
-    static let sampleRecordSize = 16
-
     /// Decodes a capture from its bytes.
     public static func decode(_ data: Data) throws(CaptureError) -> RawCapture {
         let bytes = [UInt8](data)
-        guard bytes.count >= headerSize else { throw .tooShort(byteCount: bytes.count) }
+        guard bytes.count >= CaptureFormat.headerSize else { throw .tooShort(byteCount: bytes.count) }
         let reader = ByteReader(bytes: bytes)
-        guard Array(bytes[0..<8]) == Array("MGCAPT01".utf8) else { throw .badMagic }
-        let version = reader.u32(8)
-        guard version == 1 else { throw .unsupportedVersion(Int(version)) }
-        guard reader.u32(12) == UInt32(headerSize) else { throw .corrupt("unexpected header size \(reader.u32(12))") }
-        let commit = reader.u64(16)
-        let state = reader.u32(24)
-        let flags = reader.u32(28)
-        let fileSize = reader.u64(104)
-        guard state == 1 || state == 2 else { throw .corrupt("unknown state \(state)") }
-        let finished = state == 2
+        guard Array(bytes.prefix(CaptureFormat.magic.count)) == CaptureFormat.magic,
+            let header = reader.load(mg_header.self, at: 0)
+        else { throw .badMagic }
+        guard header.version == CaptureFormat.version else { throw .unsupportedVersion(Int(header.version)) }
+        guard header.header_size == UInt32(CaptureFormat.headerSize) else {
+            throw .corrupt("unexpected header size \(header.header_size)")
+        }
+        guard header.state == MG_STATE_RUNNING || header.state == MG_STATE_FINISHED else {
+            throw .corrupt("unknown state \(header.state)")
+        }
+        let finished = header.state == MG_STATE_FINISHED
         if finished {
-            guard fileSize <= UInt64(bytes.count) else {
-                throw .truncated(expectedBytes: fileSize, actualBytes: bytes.count)
+            guard header.file_size <= UInt64(bytes.count) else {
+                throw .truncated(expectedBytes: header.file_size, actualBytes: bytes.count)
             }
         }
-        let layout = try Layout(reader: reader, fileBytes: UInt64(bytes.count), finished: finished)
+        let layout = try Layout(header: header, fileBytes: UInt64(bytes.count), finished: finished)
         if finished {
             // The checksum covers the whole file, header included, with its own 8 bytes as zero.
+            let field = CaptureFormat.checksumRange
             let zeroedField = fnv1a(
-                [UInt8](repeating: 0, count: 8), from: 0, to: 8, continuing: fnv1a(bytes, from: 0, to: 224))
-            let checksum = fnv1a(bytes, from: 232, to: Int(fileSize), continuing: zeroedField)
-            guard checksum == reader.u64(224) else { throw .checksumMismatch }
+                [UInt8](repeating: 0, count: field.count), from: 0, to: field.count,
+                continuing: fnv1a(bytes, from: 0, to: field.lowerBound))
+            let checksum = fnv1a(bytes, from: field.upperBound, to: Int(header.file_size), continuing: zeroedField)
+            guard checksum == header.checksum else { throw .checksumMismatch }
         }
         let strings = StringTable(bytes: bytes, offset: Int(layout.stringsOffset), count: Int(layout.stringsUsed))
         let stacks = try decodeStacks(reader, layout: layout)
         var functions: [UInt64: RawCapture.PythonFunction] = [:]
         for index in 0..<Int(layout.pythonFunctionCount) {
-            let base = Int(layout.pythonFunctionsOffset) + index * pythonFunctionRecordSize
-            let name = try strings.string(at: reader.u32(base + 8))
-            let file = try strings.string(at: reader.u32(base + 12))
-            functions[reader.u64(base)] = .init(name: name, file: file)
+            guard let function = reader.record(mg_pyfunc.self, in: layout.pythonFunctionsOffset, index: index) else {
+                throw .sectionOutOfBounds(section: "python function")
+            }
+            functions[function.id] = .init(
+                name: try strings.string(at: function.name_offset), file: try strings.string(at: function.file_offset))
         }
         var modules: [RawCapture.Module] = []
         for index in 0..<Int(layout.moduleCount) {
-            let base = Int(layout.modulesOffset) + index * moduleRecordSize
+            guard let module = reader.record(mg_module.self, in: layout.modulesOffset, index: index) else {
+                throw .sectionOutOfBounds(section: "module")
+            }
             modules.append(
                 .init(
-                    path: try strings.string(at: reader.u32(base + 24)),
-                    bias: reader.u64(base), start: reader.u64(base + 8), end: reader.u64(base + 16)))
+                    path: try strings.string(at: module.path_offset), bias: module.bias, start: module.start,
+                    end: module.end))
         }
         var timeline: [TimelineSample] = []
         for index in 0..<Int(layout.timelineCount) {
-            let base = Int(layout.timelineOffset) + index * sampleRecordSize
-            timeline.append(
-                .init(timeNanoseconds: Int64(bitPattern: reader.u64(base)), liveBytes: reader.i64(base + 8)))
+            guard let sample = reader.record(mg_sample.self, in: layout.timelineOffset, index: index) else {
+                throw .sectionOutOfBounds(section: "timeline")
+            }
+            timeline.append(.init(timeNanoseconds: Int64(bitPattern: sample.time_ns), liveBytes: sample.live_bytes))
         }
-        let nameBytes = bytes[232..<488].prefix { $0 != 0 }
+        let decoded = capture(
+            header: header, finished: finished, stacks: stacks, functions: functions, modules: modules,
+            timeline: timeline)
+        try decoded.validateFigures()
+        return decoded
+    }
+
+    /// The header's figures and flags with the decoded sections.
+    private static func capture(
+        header: mg_header, finished: Bool, stacks: [RawCapture.Stack], functions: [UInt64: RawCapture.PythonFunction],
+        modules: [RawCapture.Module], timeline: [TimelineSample]
+    ) -> RawCapture {
+        let flags = header.flags
+        let peakTime = Int64(bitPattern: header.peak_ns)
         var capture = RawCapture(
-            regionName: String(decoding: nameBytes, as: UTF8.self),
-            regionIndex: Int(reader.u32(36)), pid: Int32(bitPattern: reader.u32(32)),
-            isFinished: finished, isTorn: commit % 2 == 1, stacksDropped: flags & 4 != 0,
-            liveBytes: reader.i64(64), peakBytes: reader.i64(72), totalBytes: reader.i64(80),
-            allocationCount: reader.i64(88), freeCount: reader.i64(96),
-            peakTimeNanoseconds: reader.i64(56),
+            regionName: fixedString(header.region_name),
+            regionIndex: Int(header.region_index), pid: header.pid,
+            isFinished: finished, isTorn: header.commit % 2 == 1, stacksDropped: flags & MG_FLAG_STACKS_DROPPED != 0,
+            liveBytes: header.live_bytes, peakBytes: header.peak_bytes,
+            totalBytes: Int64(bitPattern: header.total_bytes),
+            allocationCount: Int64(bitPattern: header.alloc_count), freeCount: Int64(bitPattern: header.free_count),
+            peakTimeNanoseconds: peakTime,
             durationNanoseconds: finished
-                ? reader.i64(48)
-                : max(timeline.last?.timeNanoseconds ?? 0, reader.i64(56)),
+                ? Int64(bitPattern: header.end_ns)
+                : max(timeline.last?.timeNanoseconds ?? 0, peakTime),
             stacks: stacks, pythonFunctions: functions, modules: modules, timeline: timeline)
-        capture.fastUnwinds = reader.i64(488)
-        capture.slowUnwinds = reader.i64(496)
-        capture.fastUnwindDisabled = reader.u32(504) != 0
-        capture.shallowUnwinds = reader.i64(1024)
-        capture.startNanoseconds = reader.i64(40)
-        capture.treePeakBytes = reader.i64(1032)
-        capture.treeChildren = Int(reader.u32(1040))
-        capture.untrackedChildren = Int(reader.u32(1044))
-        capture.program = String(decoding: bytes[1048..<1304].prefix { $0 != 0 }, as: UTF8.self)
-        capture.role = reader.u32(1304) == 2 ? .descendant : .root
-        capture.captureFull = flags & 8 != 0
-        capture.stringsFull = flags & 16 != 0
-        capture.pythonFunctionsFull = flags & 32 != 0
-        if flags & 64 != 0 {
-            capture.execPath = String(decoding: bytes[512..<1024].prefix { $0 != 0 }, as: UTF8.self)
-            capture.execDroppedPreload = flags & 128 != 0
+        capture.fastUnwinds = Int64(bitPattern: header.fast_unwinds)
+        capture.slowUnwinds = Int64(bitPattern: header.slow_unwinds)
+        capture.fastUnwindDisabled = header.fast_unwind_off != 0
+        capture.shallowUnwinds = Int64(bitPattern: header.shallow_unwinds)
+        capture.startNanoseconds = Int64(bitPattern: header.start_ns)
+        capture.treePeakBytes = header.tree_peak_bytes
+        capture.treeChildren = Int(header.tree_children)
+        capture.untrackedChildren = Int(header.untracked_children)
+        capture.program = fixedString(header.program)
+        capture.role = header.role == MG_ROLE_CHILD ? .descendant : .root
+        capture.captureFull = flags & MG_FLAG_CAPTURE_FULL != 0
+        capture.stringsFull = flags & MG_FLAG_STRINGS_FULL != 0
+        capture.pythonFunctionsFull = flags & MG_FLAG_PYFUNCS_FULL != 0
+        if flags & MG_FLAG_EXECED != 0 {
+            capture.execPath = fixedString(header.exec_path)
+            capture.execDroppedPreload = flags & MG_FLAG_EXEC_WITHOUT_PRELOAD != 0
         }
         return capture
     }
@@ -98,20 +117,27 @@ public enum CaptureDecoder {
         var stacks: [RawCapture.Stack] = []
         stacks.reserveCapacity(Int(layout.stackCount))
         for index in 0..<Int(layout.stackCount) {
-            let base = Int(layout.stacksOffset) + index * stackRecordSize
-            let first = reader.u64(base + 8)
-            let depth = UInt64(reader.u32(base + 16))
-            guard depth <= 4096, first <= layout.framesUsed, first + depth <= layout.framesUsed else {
+            guard let stack = reader.record(mg_stack.self, in: layout.stacksOffset, index: index) else {
+                throw .sectionOutOfBounds(section: "stack")
+            }
+            let first = stack.frames_index
+            let depth = UInt64(stack.depth)
+            // `first` is bounded before `first + depth` is formed, so the sum cannot overflow.
+            guard depth <= UInt64(MG_MAX_STACK_DEPTH), first <= layout.framesUsed, first + depth <= layout.framesUsed
+            else {
                 throw .corrupt("stack \(index) refers to frames outside the frame section")
             }
             var words: [UInt64] = []
             words.reserveCapacity(Int(depth))
-            for word in 0..<Int(depth) { words.append(reader.u64(Int(layout.framesOffset) + (Int(first) + word) * 8)) }
+            for word in 0..<Int(depth) {
+                words.append(reader.record(UInt64.self, in: layout.framesOffset, index: Int(first) + word) ?? 0)
+            }
             stacks.append(
                 .init(
-                    words: words, liveBytes: reader.i64(base + 24), liveCount: reader.i64(base + 32),
-                    peakBytes: reader.i64(base + 40), peakCount: reader.i64(base + 48),
-                    totalBytes: reader.i64(base + 56), allocationCount: reader.i64(base + 64)))
+                    words: words, liveBytes: stack.live_bytes, liveCount: stack.live_count,
+                    peakBytes: stack.peak_bytes, peakCount: stack.peak_count,
+                    totalBytes: Int64(bitPattern: stack.total_bytes),
+                    allocationCount: Int64(bitPattern: stack.alloc_count)))
         }
         return stacks
     }

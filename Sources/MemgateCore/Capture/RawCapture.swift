@@ -1,3 +1,5 @@
+import CMemgateCaptureFormat
+
 /// A decoded capture file before symbolization: figures and frame words as the tracker wrote them.
 public struct RawCapture: Sendable, Equatable {
     /// One unique stack with its figures; `words` are innermost first.
@@ -86,8 +88,8 @@ public struct RawCapture: Sendable, Equatable {
     }
 
     /// A frame word with this bit set is a Python frame: function id and line packed below it.
-    public static let pythonFrameBit: UInt64 = 1 << 63
-    static let pythonLineBits: UInt64 = 24
+    public static let pythonFrameBit = UInt64(MG_PYFRAME_BIT)
+    static let pythonLineBits = UInt64(MG_PYLINE_BITS)
 
     /// Splits a Python frame word into (function id, line).
     public static func pythonFrame(_ word: UInt64) -> (functionID: UInt64, line: Int)? {

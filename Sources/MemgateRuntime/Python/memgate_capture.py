@@ -13,23 +13,57 @@ same file for the verdict.
 
 import struct
 
-_MAGIC = b"MGCAPT01"
-_VERSION = 1
-_HEADER_SIZE = 4096
-_STATE_FINISHED = 2
+# The capture layout, as far as this reader needs it: the C structs of
+# Sources/CMemgateCaptureFormat/include/memgate_capture_format.h (the tracker's, which memgate's
+# Swift reader imports). A Swift test (CaptureFormatAgreementTests) compares every entry here with
+# those structs, so a change on either side fails the tests.
+CONSTANTS = {
+    "MG_MAGIC": b"MGCAPT01",
+    "MG_VERSION": 1,
+    "MG_HEADER_SIZE": 4096,
+    "MG_STATE_FINISHED": 2,
+    "MG_PYFRAME_BIT": 1 << 63,
+    "MG_PYLINE_BITS": 24,
+    "MG_MAX_STACK_DEPTH": 4096,
+}
+# "struct.field": (offset in the struct, struct module format of the field).
+FIELDS = {
+    "mg_header.version": (8, "<I"),
+    "mg_header.header_size": (12, "<I"),
+    "mg_header.state": (24, "<I"),
+    "mg_header.file_size": (104, "<Q"),
+    "mg_header.stacks_offset": (112, "<Q"),
+    "mg_header.stack_capacity": (120, "<I"),
+    "mg_header.stack_count": (124, "<I"),
+    "mg_header.frames_offset": (128, "<Q"),
+    "mg_header.frames_capacity": (136, "<Q"),
+    "mg_header.frames_used": (144, "<Q"),
+    "mg_header.strings_offset": (152, "<Q"),
+    "mg_header.strings_capacity": (160, "<Q"),
+    "mg_header.strings_used": (168, "<Q"),
+    "mg_header.pyfuncs_offset": (176, "<Q"),
+    "mg_header.pyfunc_capacity": (184, "<I"),
+    "mg_header.pyfunc_count": (188, "<I"),
+    "mg_stack.frames_index": (8, "<Q"),
+    "mg_stack.depth": (16, "<I"),
+    "mg_stack.live_bytes": (24, "<q"),
+    "mg_pyfunc.id": (0, "<Q"),
+    "mg_pyfunc.name_offset": (8, "<I"),
+    "mg_pyfunc.file_offset": (12, "<I"),
+}
+# Bytes from one record of a section to the next.
+RECORD_SIZES = {"mg_stack": 72, "mg_pyfunc": 16, "frame": 8}
 
-_PYTHON_FRAME_BIT = 1 << 63
-_PYTHON_LINE_BITS = 24
+_MAGIC = CONSTANTS["MG_MAGIC"]
+_VERSION = CONSTANTS["MG_VERSION"]
+_HEADER_SIZE = CONSTANTS["MG_HEADER_SIZE"]
+_STATE_FINISHED = CONSTANTS["MG_STATE_FINISHED"]
+_PYTHON_FRAME_BIT = CONSTANTS["MG_PYFRAME_BIT"]
+_PYTHON_LINE_BITS = CONSTANTS["MG_PYLINE_BITS"]
 _PYTHON_LINE_MASK = (1 << _PYTHON_LINE_BITS) - 1
-
-# mg_stack: hash, frames_index, depth, reserved, live_bytes, live_count, peak_bytes,
-# peak_count, total_bytes, alloc_count.
-_STACK = struct.Struct("<QQIIqqqqQQ")
-# mg_pyfunc: id, name_offset, file_offset.
-_PYTHON_FUNCTION = struct.Struct("<QII")
-_FRAME_WORD_SIZE = 8
-# The tracker records at most this many frames per stack; the Swift reader has the same bound.
-_MAX_DEPTH = 4096
+# The tracker records far fewer frames per stack; the Swift reader has the same bound.
+_MAX_DEPTH = CONSTANTS["MG_MAX_STACK_DEPTH"]
+_FRAME_WORD_SIZE = RECORD_SIZES["frame"]
 # Placeholders pytest-memray's StackFrame uses for an unknown function or file.
 _UNKNOWN = "???"
 
@@ -58,44 +92,64 @@ def leaking_stacks(path):
         return None
 
 
+def _field(data, name, base=0):
+    """The field `name` ("struct.field") of the record starting at `base`."""
+    offset, layout = FIELDS[name]
+    return struct.unpack_from(layout, data, base + offset)[0]
+
+
 def _decode(data):
-    if len(data) < _HEADER_SIZE or data[0:8] != _MAGIC:
+    if len(data) < _HEADER_SIZE or data[0:len(_MAGIC)] != _MAGIC:
         raise _Invalid("not a capture")
-    version, header_size = struct.unpack_from("<II", data, 8)
-    state = struct.unpack_from("<I", data, 24)[0]
-    file_size = struct.unpack_from("<Q", data, 104)[0]
+    version = _field(data, "mg_header.version")
+    header_size = _field(data, "mg_header.header_size")
+    state = _field(data, "mg_header.state")
+    file_size = _field(data, "mg_header.file_size")
     if version != _VERSION or header_size != _HEADER_SIZE or state != _STATE_FINISHED:
         raise _Invalid("unsupported version or not finished")
     if not _HEADER_SIZE <= file_size <= len(data):
         raise _Invalid("file size out of range")
 
-    stacks_offset, stack_capacity, stack_count = struct.unpack_from("<QII", data, 112)
-    frames_offset, frames_capacity, frames_used = struct.unpack_from("<QQQ", data, 128)
-    strings_offset, strings_capacity, strings_used = struct.unpack_from("<QQQ", data, 152)
-    functions_offset, function_capacity, function_count = struct.unpack_from("<QII", data, 176)
-    _check_section(stacks_offset, stack_count, stack_capacity, _STACK.size, file_size)
+    stacks_offset, stack_capacity, stack_count = _section(data, "stacks_offset", "stack_capacity", "stack_count")
+    frames_offset, frames_capacity, frames_used = _section(
+        data, "frames_offset", "frames_capacity", "frames_used")
+    strings_offset, strings_capacity, strings_used = _section(
+        data, "strings_offset", "strings_capacity", "strings_used")
+    functions_offset, function_capacity, function_count = _section(
+        data, "pyfuncs_offset", "pyfunc_capacity", "pyfunc_count")
+    stack_size = RECORD_SIZES["mg_stack"]
+    function_size = RECORD_SIZES["mg_pyfunc"]
+    _check_section(stacks_offset, stack_count, stack_capacity, stack_size, file_size)
     _check_section(frames_offset, frames_used, frames_capacity, _FRAME_WORD_SIZE, file_size)
     _check_section(strings_offset, strings_used, strings_capacity, 1, file_size)
-    _check_section(functions_offset, function_count, function_capacity, _PYTHON_FUNCTION.size, file_size)
+    _check_section(functions_offset, function_count, function_capacity, function_size, file_size)
 
     strings = _StringTable(data, strings_offset, strings_used)
     functions = {}
     for index in range(function_count):
-        function_id, name_offset, file_offset = _PYTHON_FUNCTION.unpack_from(
-            data, functions_offset + index * _PYTHON_FUNCTION.size)
-        functions[function_id] = (strings.at(name_offset), strings.at(file_offset))
+        base = functions_offset + index * function_size
+        function_id = _field(data, "mg_pyfunc.id", base)
+        name = strings.at(_field(data, "mg_pyfunc.name_offset", base))
+        functions[function_id] = (name, strings.at(_field(data, "mg_pyfunc.file_offset", base)))
 
     stacks = []
     for index in range(stack_count):
-        fields = _STACK.unpack_from(data, stacks_offset + index * _STACK.size)
-        first_word, depth, live_bytes = fields[1], fields[2], fields[4]
+        base = stacks_offset + index * stack_size
+        live_bytes = _field(data, "mg_stack.live_bytes", base)
         if live_bytes <= 0:
             continue
+        first_word = _field(data, "mg_stack.frames_index", base)
+        depth = _field(data, "mg_stack.depth", base)
         if depth > _MAX_DEPTH or first_word > frames_used or first_word + depth > frames_used:
             raise _Invalid("stack %d refers to frames outside the frame section" % index)
         words = struct.unpack_from("<%dQ" % depth, data, frames_offset + first_word * _FRAME_WORD_SIZE)
         stacks.append((live_bytes, [_frame(word, functions) for word in words]))
     return stacks
+
+
+def _section(data, *names):
+    """Offset, capacity and count (or used) of a section, from the header."""
+    return tuple(_field(data, "mg_header." + name) for name in names)
 
 
 def _check_section(offset, count, capacity, record_size, file_size):

@@ -1,15 +1,25 @@
 /*
- * Layout of a memgate capture file, version 1. Documented for readers in
- * docs/capture-format.md; the Swift reader (MemgateCore/CaptureDecoder) mirrors it.
+ * Layout of a memgate capture file, version 1, and of the process tree's shared page: the one
+ * definition of both. The tracker (Sources/CMemgateTracker) writes these structs; the Swift
+ * reader (MemgateCore/Capture) imports this header as the module CMemgateCaptureFormat and takes
+ * every offset and record size from the structs; the in-process Python reader
+ * (MemgateRuntime/Python/memgate_capture.py) lists the offsets it reads, and
+ * CaptureFormatAgreementTests compares them with these structs. Documented for people in
+ * docs/capture-format.md.
  *
- * All integers are little-endian. Offsets are from the start of the file. While the
- * target runs, sections sit at fixed offsets inside a sparse file; on finalize they
- * are compacted and the file is truncated to `file_size`.
+ * The tracker writes the structs in the host's byte order; memgate runs on little-endian Linux
+ * (x86-64, aarch64), so files are little-endian. Offsets are from the start of the file. While the
+ * target runs, sections sit at fixed offsets inside a sparse file; on finalize they are compacted
+ * and the file is truncated to `file_size`.
  */
 #ifndef MEMGATE_CAPTURE_FORMAT_H
 #define MEMGATE_CAPTURE_FORMAT_H
 
 #include <stdint.h>
+
+#if !defined(__linux__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "memgate captures are little-endian structs written on Linux (x86-64, aarch64)"
+#endif
 
 #define MG_MAGIC "MGCAPT01"
 #define MG_VERSION 1u
@@ -36,6 +46,9 @@
 #define MG_PYFRAME_BIT (1ull << 63)
 #define MG_PYLINE_BITS 24
 #define MG_PYLINE_MASK ((1ull << MG_PYLINE_BITS) - 1)
+
+/* Readers reject a stack deeper than this many words (the tracker writes far fewer). */
+#define MG_MAX_STACK_DEPTH 4096u
 
 typedef struct mg_header {
     char magic[8];
@@ -132,5 +145,33 @@ typedef struct mg_sample {
     uint64_t time_ns;         /* relative to start */
     int64_t live_bytes;
 } mg_sample;
+
+/* Record sizes are part of the format: a reader steps through each section by them. */
+_Static_assert(sizeof(mg_stack) == 72, "mg_stack is 72 bytes");
+_Static_assert(sizeof(mg_pyfunc) == 16, "mg_pyfunc is 16 bytes");
+_Static_assert(sizeof(mg_module) == 32, "mg_module is 32 bytes");
+_Static_assert(sizeof(mg_sample) == 16, "mg_sample is 16 bytes");
+_Static_assert(__builtin_offsetof(mg_stack, depth) == 16, "depth offset read by the decoders");
+_Static_assert(__builtin_offsetof(mg_stack, live_bytes) == 24, "live_bytes offset read by the decoders");
+
+/* `<capture>.tree`: one MAP_SHARED page every tracked process of a target's tree adds its live
+ * bytes to (tree.c). memgate reads `peak` when the root could not finalize its capture. */
+#define MG_TREE_MAGIC "MGTREE01"
+#define MG_TREE_BYTES 4096u
+
+typedef struct mg_tree {
+    char magic[8];
+    int64_t root_live;          /* the root's live bytes in its current region */
+    int64_t children_live;      /* sum of the tracked children's live bytes */
+    int64_t peak;               /* high-water mark of root_live + children_live since the region began */
+    uint32_t children_ever;     /* nonzero once a child has joined (the root then maintains `peak`) */
+    uint32_t children_started;  /* tracked children started since the region began */
+    uint32_t untracked_children;/* children started while child tracking is off (children: false) */
+    uint32_t active;            /* the root is measuring: children started now are tracked */
+    char current_path[3072];    /* the root's current capture path; children write `<it>-p<pid>` */
+} mg_tree;
+
+_Static_assert(sizeof(mg_tree) <= MG_TREE_BYTES, "the tree state fits its page");
+_Static_assert(__builtin_offsetof(mg_tree, peak) == 24, "peak offset read by memgate");
 
 #endif
