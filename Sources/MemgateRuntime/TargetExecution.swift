@@ -96,7 +96,8 @@ public struct TargetExecution: Sendable {
         if profile == nil {
             measured.missingCaptureReason = CaptureSet.missingCaptureReason(
                 basePath: capture, program: command.arguments().first,
-                searchPath: command.environment(base: baseEnvironment, trackerPath: trackerPath, capturePath: "")["PATH"])
+                searchPath: command.environment(base: baseEnvironment, trackerPath: trackerPath, capturePath: "")[
+                    "PATH"])
         }
         return [measured]
     }

@@ -32,7 +32,8 @@ import Testing
         for stack in helper.stacks {
             let outermost = stack.frames.first { $0.kind == .python }  // frames are outermost first
             #expect(outermost?.function == "test_keeps_through_a_helper", "\(stack.frames)")
-            #expect(!stack.frames.contains { ($0.file ?? "").contains("_pytest") || ($0.file ?? "").contains("pluggy") })
+            #expect(
+                !stack.frames.contains { ($0.file ?? "").contains("_pytest") || ($0.file ?? "").contains("pluggy") })
         }
 
         // Only what `keep` kept is still live: the line table Python 3.11 gives `keep`'s code when
@@ -43,7 +44,9 @@ import Testing
 
         // The region closes after the frame has dropped its locals: a local is not a leak, even
         // when dropping one runs a Python finalizer.
-        for name in ["test_local_is_freed_when_the_function_returns", "test_locals_with_a_finalizer_are_freed_inside_the_region"] {
+        for name in [
+            "test_local_is_freed_when_the_function_returns", "test_locals_with_a_finalizer_are_freed_inside_the_region",
+        ] {
             let local = try #require(suite.case(name)?.profile)
             #expect(local.peakBytes >= 100_000, "\(name)")
             #expect(local.bytesAtEnd == 0, "\(name): \(local.bytesAtEnd) B at the end")

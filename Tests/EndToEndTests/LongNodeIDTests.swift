@@ -23,9 +23,11 @@ import Testing
         let script =
             "import sys; sys.path.insert(0, sys.argv[1]); import memgate_pytest as p; print(p.region_name(sys.argv[2]))"
         let run = try ChildProcess.run(
-            URL(fileURLWithPath: python), ["-c", script, plugin, nodeID], environment: ProcessInfo.processInfo.environment,
+            URL(fileURLWithPath: python), ["-c", script, plugin, nodeID],
+            environment: ProcessInfo.processInfo.environment,
             directory: RepositoryLayout.root, timeoutSeconds: 30)
-        #expect(run.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) == PytestRegionName.of(nodeID: nodeID))
+        #expect(
+            run.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) == PytestRegionName.of(nodeID: nodeID))
         #expect(PytestRegionName.of(nodeID: "short::id") == "short::id")
     }
 }

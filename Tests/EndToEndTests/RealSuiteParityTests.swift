@@ -46,8 +46,10 @@ struct RealSuiteParityTests {
         let memrayStart = Date()
         let memray = try ChildProcess.run(
             Self.python,
-            ["-m", "pytest", "--memray", "-p", "no:cacheprovider", "-q", "--junitxml", memrayJUnit.path,
-             "--memray-bin-path", workspace.path("memray-bins").path] + suite.arguments,
+            [
+                "-m", "pytest", "--memray", "-p", "no:cacheprovider", "-q", "--junitxml", memrayJUnit.path,
+                "--memray-bin-path", workspace.path("memray-bins").path,
+            ] + suite.arguments,
             environment: environment, directory: source, timeoutSeconds: 600)
         let memraySeconds = Date().timeIntervalSince(memrayStart)
         #expect(memray.exitCode == 1, "pytest --memray: \(memray.standardOutput.suffix(3000))")
@@ -77,7 +79,10 @@ struct RealSuiteParityTests {
         #expect(expected.counts == suite.expectedCounts, "\(expected.counts)")
         let missing = Set(expected.byTest.keys).subtracting(actual.byTest.keys)
         let extra = Set(actual.byTest.keys).subtracting(expected.byTest.keys)
-        #expect(missing.isEmpty && extra.isEmpty, "missing \(missing.sorted().prefix(5)), extra \(extra.sorted().prefix(5)); memgate: \(memgate.standardOutput.suffix(2000))")
+        #expect(
+            missing.isEmpty && extra.isEmpty,
+            "missing \(missing.sorted().prefix(5)), extra \(extra.sorted().prefix(5)); memgate: \(memgate.standardOutput.suffix(2000))"
+        )
         guard missing.isEmpty else { return }
         for (test, outcome) in expected.byTest.sorted(by: { $0.key < $1.key }) {
             let memgateOutcome = actual.byTest[test].map(\.description) ?? "missing"

@@ -77,7 +77,8 @@ private func evaluate(
             processEnd: .exited(code: 0), environment: linux,
             missingCaptureReason: "/bin/x is statically linked; LD_PRELOAD cannot reach it")
         #expect(result.status == .failed)
-        #expect(result.findings.map(\.message) == ["not measured: /bin/x is statically linked; LD_PRELOAD cannot reach it"])
+        #expect(
+            result.findings.map(\.message) == ["not measured: /bin/x is statically linked; LD_PRELOAD cannot reach it"])
     }
 
     @Test func captureNoticesDoNotFail() {

@@ -37,7 +37,8 @@ struct TrackerProcessTreeTests {
     @Test("a parent frees 20 MiB before its child allocates 15 MiB: the tree's peak is 20 MiB, not 35 MiB")
     func handoffIsNotTheSumOfPeaks() throws {
         try withTemporaryDirectory { directory in
-            let (_, profile) = try treeProfile([try TrackerTestPaths.fixture("process_tree"), "handoff"], in: directory)
+            let (_, profile) = try treeProfile(
+                [try TrackerTestPaths.fixture("process_tree"), "handoff"], in: directory)
             #expect(profile.peakBytes == 20 * mebibyte)
             #expect(profile.totalBytes == 35 * mebibyte)
             let child = try #require(profile.topSites().first { $0.key.function == "hold_in_child" })

@@ -147,7 +147,9 @@ struct TrackerRealProgramTests {
                 .native(arguments: ["/bin/sh", "-c", "exec \(staticProgram)"]), nativeFrames: true, in: directory)
             #expect(run.outcome.processEnd == .exited(code: 0), "output: \(run.outcome.outputTail)")
             let profile = try CaptureSet.profile(path: try #require(run.capturePaths.first))
-            #expect(profile.unmeasuredReason == "not measured: \(staticProgram) is statically linked; LD_PRELOAD cannot reach it")
+            #expect(
+                profile.unmeasuredReason
+                    == "not measured: \(staticProgram) is statically linked; LD_PRELOAD cannot reach it")
         }
     }
 

@@ -29,7 +29,8 @@ public enum ProcessTree {
     {
         var profile = root.profile
         if root.raw.untrackedChildren > 0 {
-            profile.captureNotices = (profile.captureNotices ?? [])
+            profile.captureNotices =
+                (profile.captureNotices ?? [])
                 + [
                     "\(root.raw.untrackedChildren) child process(es) ran untracked (children: false); "
                         + "their memory is not in these figures"

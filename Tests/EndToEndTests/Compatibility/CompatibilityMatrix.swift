@@ -28,7 +28,8 @@ enum CompatibilityMatrix {
             "## Runtimes",
             "",
         ]
-        lines += table(measurements.filter { $0.program.section == .runtime }, firstColumn: "Program", second: "Runtime")
+        lines += table(
+            measurements.filter { $0.program.section == .runtime }, firstColumn: "Program", second: "Runtime")
         lines += [
             "",
             "## Process behaviours",
