@@ -131,6 +131,13 @@ fixtures: $(TRACKER) $(TRACKER_LIBUNWIND_ONLY)
 	@# A statically linked program: LD_PRELOAD cannot reach it, so it is never measured.
 	@[ .build/fixtures/exact_peak_static -nt Tests/Fixtures/C/exact_peak.c ] || \
 		$(CC) -O0 -g -static -o .build/fixtures/exact_peak_static Tests/Fixtures/C/exact_peak.c
+	@# A dynamically linked program whose needed library is gone: the loader gives up before any
+	@# constructor runs, like a process killed while exec'ing (the tracker never starts in it).
+	@[ .build/fixtures/needs_missing_library -nt Tests/Fixtures/C/exact_peak.c ] || { \
+		mkdir -p .build/fixtures/gone && \
+		$(CC) -shared -fPIC -o .build/fixtures/gone/libmemgate_gone.so Tests/Fixtures/C/plugin/alloc_plugin.c && \
+		$(CC) -O0 -g -o .build/fixtures/needs_missing_library Tests/Fixtures/C/exact_peak.c \
+			-Wl,--no-as-needed -L.build/fixtures/gone -lmemgate_gone && rm -rf .build/fixtures/gone; }
 	@# The same churn built without frame pointers, as most distribution code is.
 	@[ .build/fixtures/deep_churn_omit_fp -nt Tests/Fixtures/C/deep_churn.c ] || \
 		$(CC) -O2 -g -fomit-frame-pointer -o .build/fixtures/deep_churn_omit_fp Tests/Fixtures/C/deep_churn.c

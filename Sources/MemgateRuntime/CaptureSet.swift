@@ -187,13 +187,24 @@ public enum CaptureSet {
         return profiles
     }
 
-    /// Symbolizes a decoded capture into a profile, refining an exec's "not measured" reason.
+    /// Symbolizes a decoded capture into a profile, refining an exec's "not measured" reason
+    /// by looking at the program: one the tracker reaches would have re-created the capture as
+    /// soon as it started, so a capture still marked "exec'd" means the process ended before
+    /// the new program ran (killed while exec'ing, e.g. a leftover ended with its target):
+    /// nothing went unmeasured.
     static func profile(raw: RawCapture, symbolizer: NativeSymbolizer) -> Profile {
         var profile = raw.profile(symbols: symbolizer.symbolize(raw))
-        if !raw.isFinished, let execPath = raw.execPath, !raw.execDroppedPreload,
-            let reason = ExecutableInspector.unreachableReason(program: execPath)
-        {
+        guard !raw.isFinished, let execPath = raw.execPath, !raw.execDroppedPreload else { return profile }
+        switch ExecutableInspector.reach(program: execPath) {
+        case .unreachable(let reason):
             profile.unmeasuredReason = "not measured: \(reason)"
+        case .reachable:
+            profile.unmeasuredReason = nil
+            profile.captureNotices =
+                (profile.captureNotices ?? [])
+                + ["process \(raw.pid) ended while starting \(execPath), before that program ran"]
+        case .unknown:
+            break
         }
         return profile
     }

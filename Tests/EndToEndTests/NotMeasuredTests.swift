@@ -41,4 +41,32 @@ import Testing
         let written = (try? FileManager.default.contentsOfDirectory(atPath: workspace.path("baselines").path)) ?? []
         #expect(written.isEmpty, "baselines written: \(written)")
     }
+
+    /// A child that exec'd a program the tracker reaches, but ended before that program ran
+    /// (the loader gave up; a leftover killed mid-exec looks the same): nothing went unmeasured,
+    /// so the case passes, with a notice. Before: "not measured … a statically linked or
+    /// setuid program?", which also made `setsid daemon &` targets fail at random.
+    @Test func aChildEndedWhileExecingAReachableProgramIsNotUnmeasured() throws {
+        let workspace = try Workspace("ended-in-exec")
+        let program = RepositoryLayout.root.appendingPathComponent(".build/fixtures/needs_missing_library").path
+        let config = try workspace.write(
+            """
+            version: 1
+            baselines: baselines
+            targets:
+              - name: background-child
+                command: ["/bin/sh", "-c", "\(program) & wait"]
+            """, to: "memgate.yml")
+        let json = workspace.path("results.json")
+
+        let run = try Memgate.run(["run", "--config", config.path, "--json", json.path], in: workspace.url)
+
+        #expect(run.exitCode == Memgate.Exit.passed, "stdout: \(run.standardOutput)\nstderr: \(run.standardError)")
+        let profile = try #require(try Memgate.suite(at: json).case("background-child")?.profile)
+        #expect(profile.unmeasuredReason == nil)
+        #expect(
+            profile.captureNotices?.contains {
+                $0.hasSuffix("ended while starting \(program), before that program ran")
+            } == true)
+    }
 }
