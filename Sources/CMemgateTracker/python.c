@@ -341,6 +341,7 @@ MG_EXPORT int memgate_python_install(void) {
     int saved_guard = mg_in_tracker;
     mg_in_tracker = 1;
     int status = resolve_python();
+    if (status == 0) mg_python_wrap_allocators();
     if (status == 0) {
         /* Frames already running are not on the shadow stack; start it empty. */
         shadow_depth = 0;
