@@ -52,6 +52,7 @@ static const char *(*py_unicode_utf8)(PyObject *);
 static void (*py_decref)(PyObject *);
 static void (*py_error_fetch)(PyObject **, PyObject **, PyObject **);
 static void (*py_error_restore)(PyObject *, PyObject *, PyObject *);
+static void (*py_error_clear)(void);
 static uintptr_t eval_start, eval_end;
 
 /* Python 3.11 gives every code object a line array the first time a profile function sees it
@@ -79,7 +80,8 @@ static MG_TLS int ignored_frames; /* ignored entries currently on the shadow sta
 
 /* A region armed on this thread (memgate_python_region_arm): the hook opens it when a frame
  * running `region_code` is entered and closes it when that frame returns, so the region holds
- * exactly the function's body: no caller frames, no argument passing, no hook set-up. */
+ * exactly the function's body: no caller frames, no argument passing, no hook set-up. (A
+ * walking thread opens it at once and counts its own allocations only under that frame.) */
 /* The region closes at the first profile event of the frame's caller after the frame returned
  * (a C call, a return or an exception there, at shadow depth 0): the return event comes before
  * the frame drops its locals, which must not count as leaked, and dropping them may run Python
@@ -317,6 +319,7 @@ static int (*py_gil_held)(void);
 static int (*py_code_line)(void *, int);
 static void (*py_incref)(PyObject *);
 static PyObject *(*py_current_frame)(void);
+static int (*py_finalizing)(void); /* _Py_IsFinalizing: other threads' states may be freed */
 
 /* The frame the thread was in when it installed Python frames: stacks stop below it, so the
  * bootstrap's and pytest's own frames are in none (see memgate_python_install). */
@@ -330,7 +333,17 @@ static MG_TLS void *root_code;
 #define LINE_CACHE_INDEX_BITS 24
 static uint64_t *line_cache;
 
+/* The last walks' frame words by position from the innermost frame, keyed by the instruction
+ * each frame was at. An instruction address names one code object (a registered code is kept
+ * alive, so its bytecode's address is never reused) and so one function and line: a hit needs
+ * neither the code table nor the line cache. Callers' frames repeat from one allocation to the
+ * next, and a loop's allocating instruction too. */
+#define WALK_MEMO_FRAMES 32
+static MG_TLS const char *memo_instruction[WALK_MEMO_FRAMES];
+static MG_TLS uint64_t memo_word[WALK_MEMO_FRAMES];
+
 static void *innermost_frame(void) {
+    if (MG_UNLIKELY(py_finalizing())) return NULL;
     void *thread = py_this_thread_state();
     if (!thread) return NULL;
     void *cframe = FIELD(thread, THREAD_CFRAME_311, void *);
@@ -407,15 +420,27 @@ static uint64_t code_function_id(void *code) {
 static int walked_frames(uint64_t *frames, int capacity) {
     int bounded = region_state == REGION_OPEN && region_code;
     int count = 0;
+    int position = 0; /* complete frames seen, from the innermost */
     for (void *frame = innermost_frame(); frame; frame = FIELD(frame, FRAME_PREVIOUS_311, void *)) {
         void *code = FIELD(frame, FRAME_CODE_311, void *);
         if (frame_incomplete(frame, code)) continue;
         int region_root = bounded && code == region_code && (!region_frame || region_frame == frame);
         if (!region_root && frame == root_frame && code == root_code) break;
-        uint64_t id = code_function_id(code);
-        if (id && functions[id].ignored) return -1;
-        if (count < capacity)
-            frames[count++] = MG_PYFRAME_BIT | (id << MG_PYLINE_BITS) | (frame_line(frame, code, id) & MG_PYLINE_MASK);
+        const char *instruction = FIELD(frame, FRAME_PREV_INSTR_311, const char *);
+        uint64_t word;
+        if (position < WALK_MEMO_FRAMES && memo_instruction[position] == instruction) {
+            word = memo_word[position];
+        } else {
+            uint64_t id = code_function_id(code);
+            if (id && functions[id].ignored) return -1;
+            word = MG_PYFRAME_BIT | (id << MG_PYLINE_BITS) | (frame_line(frame, code, id) & MG_PYLINE_MASK);
+            if (id && position < WALK_MEMO_FRAMES) {
+                memo_instruction[position] = instruction;
+                memo_word[position] = word;
+            }
+        }
+        position++;
+        if (count < capacity) frames[count++] = word;
         if (region_root) {
             region_frame = frame; /* the first allocation in the test's body finds it */
             return count;
@@ -430,7 +455,8 @@ static int confirm_frame_layout(void) {
     const char *(*version)(void) = (const char *(*)(void))dlsym(RTLD_DEFAULT, "Py_GetVersion");
     const char *choice = getenv("MEMGATE_PYTHON_FRAMES");
     if (!version || strncmp(version(), "3.11.", 5) != 0 || (choice && strcmp(choice, "profile") == 0)) return 0;
-    if (!py_this_thread_state || !py_gil_held || !py_code_line || !py_incref || !py_current_frame) return 0;
+    if (!py_this_thread_state || !py_gil_held || !py_code_line || !py_incref || !py_current_frame || !py_finalizing)
+        return 0;
     PyObject *frame_object = py_current_frame(); /* borrowed */
     void *thread = py_this_thread_state();
     if (!frame_object || !thread) return 0;
@@ -520,14 +546,16 @@ static int resolve_python(void) {
     py_decref = dlsym(RTLD_DEFAULT, "Py_DecRef");
     py_error_fetch = dlsym(RTLD_DEFAULT, "PyErr_Fetch");
     py_error_restore = dlsym(RTLD_DEFAULT, "PyErr_Restore");
+    py_error_clear = dlsym(RTLD_DEFAULT, "PyErr_Clear");
     py_this_thread_state = dlsym(RTLD_DEFAULT, "PyGILState_GetThisThreadState");
     py_gil_held = dlsym(RTLD_DEFAULT, "PyGILState_Check");
     py_code_line = dlsym(RTLD_DEFAULT, "PyCode_Addr2Line");
     py_incref = dlsym(RTLD_DEFAULT, "Py_IncRef");
     py_current_frame = dlsym(RTLD_DEFAULT, "PyEval_GetFrame");
+    py_finalizing = dlsym(RTLD_DEFAULT, "_Py_IsFinalizing");
     void *set_profile = dlsym(RTLD_DEFAULT, "PyEval_SetProfile");
     if (!py_frame_get_code || !py_frame_get_line || !py_get_attribute || !py_unicode_utf8 || !py_decref ||
-        !py_error_fetch || !py_error_restore || !set_profile)
+        !py_error_fetch || !py_error_restore || !py_error_clear || !set_profile)
         return -1;
     functions = mg_os_alloc(FUNCTION_CAPACITY * sizeof(function_info));
     code_keys = mg_os_alloc(CODE_SLOTS * sizeof(uintptr_t));
@@ -548,11 +576,24 @@ static int resolve_python(void) {
     return 0;
 }
 
-/* Stacks on this thread stop below the frame that called the Python function calling this
- * (the bootstrap's `measure`, `run_whole`, pytest's hook): only what it calls from now on. */
+static const char *code_filename(void *code) {
+    return py_unicode_utf8(FIELD(code, CODE_FILENAME_OFFSET_311, PyObject *));
+}
+
+/* Stacks on this thread stop below the first frame outside the module that calls this (the
+ * bootstrap's `measure` or `run_whole`, pytest's hook, for memgate_tracker's begin, begin_in
+ * and track_python_frames): they hold only what that frame calls from now on. */
 static void set_root_frame(void) {
     void *installer = complete_frame(innermost_frame());
-    void *root = installer ? complete_frame(FIELD(installer, FRAME_PREVIOUS_311, void *)) : NULL;
+    const char *module = installer ? code_filename(FIELD(installer, FRAME_CODE_311, void *)) : NULL;
+    void *root = installer;
+    while (root && module) {
+        const char *file = code_filename(FIELD(root, FRAME_CODE_311, void *));
+        if (!file) py_error_clear(); /* a name that is not UTF-8: not this module */
+        if (!file || strcmp(file, module) != 0) break;
+        root = complete_frame(FIELD(root, FRAME_PREVIOUS_311, void *));
+    }
+    if (installer && !module) py_error_clear();
     root_frame = root;
     root_code = root ? FIELD(root, FRAME_CODE_311, void *) : NULL;
 }

@@ -110,10 +110,11 @@ void *mg_track_python_realloc(mg_reallocator reallocate, void *context, void *ol
 int mg_python_wrap_allocators(void);
 
 /* ---- python (python.c) ---- */
-/* Python frames of the calling thread, innermost first, written as frame words. Returns
- * the count, or -1 when an ignored frame is on the stack. Sets *innermost_python to 1
- * when Python frames exist. */
+/* Python frames of the calling thread, innermost first (a deeper stack keeps its innermost),
+ * written as frame words. Returns the count, or -1 when the allocation is not counted: an
+ * ignored frame is on the stack, or the thread's frame-bounded region does not hold it. */
 int mg_python_frames(uint64_t *frames, int capacity);
+/* Whether the calling thread has Python frames (or a frame-bounded region to check). */
 int mg_python_active(void);
 /* Whether the Python function table or name arena filled up (some frames unnamed). */
 int mg_python_tables_overflowed(void);
