@@ -166,12 +166,14 @@ MG_EXPORT void *calloc(size_t count, size_t size) {
 }
 
 /* Reallocation runs under the capture lock while tracking, so no other thread can be
- * handed the old address and record it before we have removed the old entry. */
-static __attribute__((noinline)) void *tracked_realloc_into(uint64_t *frames, void *old, size_t bytes) {
+ * handed the old address and record it before we have removed the old entry. `reallocate` is
+ * libc's realloc (libc_realloc) or one of Python's allocator domains (mg_track_python_realloc). */
+static __attribute__((noinline)) void *tracked_realloc_into(uint64_t *frames, mg_reallocator reallocate,
+                                                            void *context, void *old, size_t bytes) {
     int counts = allocating_thread_counts();
     int depth = counts ? mg_collect_stack(frames) : -1;
     mg_capture_lock();
-    void *address = real_realloc(old, bytes);
+    void *address = reallocate(context, old, bytes);
     if (address || bytes == 0) {
         if (old) mg_record_free_locked(old, 0);
         if (address && depth >= 0) mg_record_alloc_locked(address, bytes, frames, depth, 0);
@@ -180,17 +182,39 @@ static __attribute__((noinline)) void *tracked_realloc_into(uint64_t *frames, vo
     return address;
 }
 
-static __attribute__((noinline)) void *tracked_realloc_on_stack(void *old, size_t bytes) {
+static __attribute__((noinline)) void *tracked_realloc_on_stack(mg_reallocator reallocate, void *context, void *old,
+                                                                size_t bytes) {
     uint64_t frames[MG_MAX_FRAMES];
-    return tracked_realloc_into(frames, old, bytes);
+    return tracked_realloc_into(frames, reallocate, context, old, bytes);
 }
 
-static void *tracked_realloc(void *old, size_t bytes) {
+static void *tracked_realloc_with(mg_reallocator reallocate, void *context, void *old, size_t bytes) {
     mg_in_tracker = 1;
-    void *address = thread_frames ? tracked_realloc_into(thread_frames, old, bytes)
-                                  : tracked_realloc_on_stack(old, bytes);
+    void *address = thread_frames ? tracked_realloc_into(thread_frames, reallocate, context, old, bytes)
+                                  : tracked_realloc_on_stack(reallocate, context, old, bytes);
     mg_in_tracker = 0;
     return address;
+}
+
+static void *libc_realloc(void *unused, void *old, size_t bytes) {
+    (void)unused;
+    return real_realloc(old, bytes);
+}
+
+static void *tracked_realloc(void *old, size_t bytes) { return tracked_realloc_with(libc_realloc, NULL, old, bytes); }
+
+/* ---- Python's allocator domains (python_allocators.c): the wrappers call these with the
+ * guard set around the wrapped allocator, so whatever pymalloc takes from malloc or mmap
+ * underneath is not recorded a second time. ---- */
+
+int mg_python_allocation_tracked(void) { return should_track_allocation(); }
+
+void mg_track_python_alloc(void *address, size_t bytes) {
+    if (allocating_thread_counts()) track_alloc(address, bytes, 0);
+}
+
+void *mg_track_python_realloc(mg_reallocator reallocate, void *context, void *old, size_t bytes) {
+    return tracked_realloc_with(reallocate, context, old, bytes);
 }
 
 MG_EXPORT void *realloc(void *old, size_t bytes) {
@@ -555,6 +579,7 @@ static const char *absolute_output(void) {
 __attribute__((constructor)) static void memgate_initialize(void) {
     resolve_real_functions();
     mg_in_tracker = 1;
+    mg_python_wrap_allocators(); /* before the interpreter (if this is one) allocates anything */
     mg_unwind_learn_thread_stack(); /* the main thread's; other threads learn theirs at start */
     const char *output = absolute_output();
     children_tracked = environment_flag("MEMGATE_CHILDREN", 1);

@@ -1,12 +1,21 @@
 /*
- * Python frames: a C profile hook installed through the Python C API, resolved with
- * dlsym at run time (no link-time dependency on libpython), keeps a per-thread shadow
- * stack of (frame, function id, call-site line). The allocation hot path reads only the
- * calling thread's shadow stack plus the current line of the innermost frame.
+ * Python frames. Two ways, chosen when the first thread installs them:
  *
- * Function ids index an append-only table written only from the profile hook, which
- * runs with the GIL held; readers (any thread's malloc) see only published entries.
- * Code objects are kept alive (one reference each) so their addresses stay unique.
+ * - Walking (CPython 3.11, the default there): at each allocation the calling thread's frame
+ *   chain is read from the interpreter's own frames (PyThreadState -> _PyCFrame ->
+ *   _PyInterpreterFrame, field offsets confirmed against the C API on a live frame before
+ *   use), innermost first, so deep stacks keep their innermost frames. Nothing runs on calls
+ *   and returns, so the interpreter keeps its specialized instructions (a profile function
+ *   turns them off in 3.11), and no frame objects or line arrays are made. Code objects map to
+ *   function ids through a hash table, instruction offsets to lines through a shared cache.
+ * - Profiling (any other version, or MEMGATE_PYTHON_FRAMES=profile): a C profile hook,
+ *   installed through the C API, keeps a per-thread shadow stack of (frame, function id,
+ *   call-site line).
+ *
+ * Symbols are resolved with dlsym at run time (no link-time dependency on libpython).
+ * Function ids index an append-only table written only with the GIL held; readers (any
+ * thread's malloc) see only published entries. Code objects are kept alive (one reference
+ * each) so their addresses stay unique.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -25,7 +34,10 @@ typedef int (*trace_function)(PyObject *, void *, int, PyObject *);
 
 #define TRACE_CALL 0
 #define TRACE_RETURN 3
-#define SHADOW_CAPACITY 512
+/* Python's default recursion limit is 1000, so the shadow stack of a profiled thread holds
+ * every frame of a program that keeps it; past this depth a profiled thread keeps only the
+ * outermost (a walking thread always has the innermost). */
+#define SHADOW_CAPACITY 1024
 #define FUNCTION_CAPACITY (1u << 20)
 #define CODE_SLOTS (1u << 21)
 #define NAME_ARENA_BYTES (16ull << 20)
@@ -40,6 +52,7 @@ static const char *(*py_unicode_utf8)(PyObject *);
 static void (*py_decref)(PyObject *);
 static void (*py_error_fetch)(PyObject **, PyObject **, PyObject **);
 static void (*py_error_restore)(PyObject *, PyObject *, PyObject *);
+static void (*py_error_clear)(void);
 static uintptr_t eval_start, eval_end;
 
 /* Python 3.11 gives every code object a line array the first time a profile function sees it
@@ -67,7 +80,8 @@ static MG_TLS int ignored_frames; /* ignored entries currently on the shadow sta
 
 /* A region armed on this thread (memgate_python_region_arm): the hook opens it when a frame
  * running `region_code` is entered and closes it when that frame returns, so the region holds
- * exactly the function's body: no caller frames, no argument passing, no hook set-up. */
+ * exactly the function's body: no caller frames, no argument passing, no hook set-up. (A
+ * walking thread opens it at once and counts its own allocations only under that frame.) */
 /* The region closes at the first profile event of the frame's caller after the frame returned
  * (a C call, a return or an exception there, at shadow depth 0): the return event comes before
  * the frame drops its locals, which must not count as leaked, and dropping them may run Python
@@ -87,6 +101,7 @@ typedef struct function_info {
     const char *name;
     const char *file;
     int ignored;
+    int profiled; /* the profile hook has seen the code (and forgotten its line array) */
 } function_info;
 
 static function_info *functions;
@@ -149,16 +164,40 @@ static void check_code_layout(PyObject *code) {
     py_decref(filename);
 }
 
-/* Id of the frame's function, registering its code object on first sight. */
+/* The slot of code object `key` in the code table: its own, or the empty one it would take. */
+static uint32_t code_slot(uintptr_t key) {
+    uint32_t slot = (uint32_t)((key >> 4) * 0x9E3779B97F4A7C15ull >> 40) & (CODE_SLOTS - 1);
+    for (;;) {
+        uintptr_t found = __atomic_load_n(&code_keys[slot], __ATOMIC_ACQUIRE);
+        if (!found || found == key) return slot;
+        slot = (slot + 1) & (CODE_SLOTS - 1);
+    }
+}
+
+/* Makes `id` the function of the code object at `slot`: the id is written before the key is
+ * published, so a reader that finds the key (acquire) reads the id too. */
+static void publish_code(uint32_t slot, uintptr_t key, uint64_t id) {
+    __atomic_store_n(&function_count, id + 1, __ATOMIC_RELEASE);
+    code_ids[slot] = (uint32_t)id;
+    __atomic_store_n(&code_keys[slot], key, __ATOMIC_RELEASE);
+}
+
+/* Id of the frame's function, registering its code object on first sight (profiling). */
 static uint64_t function_id(void *frame) {
     PyObject *code = py_frame_get_code(frame); /* a new reference */
     if (!code) return 0;
     uintptr_t key = (uintptr_t)code;
-    uint32_t slot = (uint32_t)((key >> 4) * 0x9E3779B97F4A7C15ull >> 40) & (CODE_SLOTS - 1);
-    while (code_keys[slot] && code_keys[slot] != key) slot = (slot + 1) & (CODE_SLOTS - 1);
+    uint32_t slot = code_slot(key);
     if (code_keys[slot]) {
+        uint64_t id = code_ids[slot];
+        if (MG_UNLIKELY(!functions[id].profiled)) {
+            /* Registered by a walk: the hook sees it called for the first time now. */
+            functions[id].profiled = 1;
+            check_code_layout(code);
+            forget_line_array(code);
+        }
         py_decref(code);
-        return code_ids[slot];
+        return id;
     }
     if (function_count >= FUNCTION_CAPACITY) {
         tables_overflowed = 1; /* reported as a capture notice: some frames are unnamed */
@@ -172,11 +211,10 @@ static uint64_t function_id(void *frame) {
     functions[id].name = attribute_text(code, "co_qualname", "co_name");
     functions[id].file = attribute_text(code, "co_filename", NULL);
     functions[id].ignored = matches_ignore(functions[id].name, functions[id].file);
+    functions[id].profiled = 1;
     forget_line_array(code);
     py_error_restore(type, value, traceback);
-    __atomic_store_n(&function_count, id + 1, __ATOMIC_RELEASE);
-    code_keys[slot] = key; /* the reference from PyFrame_GetCode is kept on purpose */
-    code_ids[slot] = (uint32_t)id;
+    publish_code(slot, key, id); /* the reference from PyFrame_GetCode is kept on purpose */
     return id;
 }
 
@@ -251,7 +289,198 @@ done:
     return 0;
 }
 
-int mg_python_active(void) { return shadow_depth > 0; }
+/* ---- walking the interpreter's frames (CPython 3.11) ---- */
+
+/* Field offsets of CPython 3.11 (x86-64): PyThreadState.cframe, _PyCFrame.current_frame,
+ * _PyInterpreterFrame's f_code, frame_obj, previous, prev_instr and owner, PyCodeObject's
+ * co_filename, co_qualname, _co_firsttraceable and co_code_adaptive, PyFrameObject.f_frame.
+ * confirm_frame_layout checks them on a live frame before any is used. */
+#define THREAD_CFRAME_311 56
+#define CFRAME_CURRENT_FRAME_311 8
+#define FRAME_CODE_311 32
+#define FRAME_OBJECT_311 40
+#define FRAME_PREVIOUS_311 48
+#define FRAME_PREV_INSTR_311 56
+#define FRAME_OWNER_311 69
+#define FRAME_OWNED_BY_GENERATOR 1
+#define CODE_QUALNAME_OFFSET_311 128
+#define CODE_FIRSTTRACEABLE_OFFSET_311 168
+#define CODE_INSTRUCTIONS_OFFSET_311 184
+#define FRAMEOBJECT_FRAME_311 24
+#define FIELD(base, offset, type) (*(type *)((char *)(base) + (offset)))
+
+static int walking; /* the layout is confirmed; set once, with the GIL held, before any walk */
+/* This thread keeps a shadow stack with the profile hook (memgate_python_install_profile). */
+static MG_TLS int profiling;
+
+static int thread_walks(void) { return walking && !profiling; }
+static void *(*py_this_thread_state)(void); /* PyGILState_GetThisThreadState: this OS thread's */
+static int (*py_gil_held)(void);
+static int (*py_code_line)(void *, int);
+static void (*py_incref)(PyObject *);
+static PyObject *(*py_current_frame)(void);
+static int (*py_finalizing)(void); /* _Py_IsFinalizing: other threads' states may be freed */
+
+/* The frame the thread was in when it installed Python frames: stacks stop below it, so the
+ * bootstrap's and pytest's own frames are in none (see memgate_python_install). */
+static MG_TLS void *root_frame;
+static MG_TLS void *root_code;
+
+/* Instruction offset -> line, shared by all threads. One word per slot, written whole:
+ * function id (20 bits) | instruction index (24 bits) | line (20 bits). */
+#define LINE_CACHE_SLOTS (1u << 16)
+#define LINE_CACHE_LINE_BITS 20
+#define LINE_CACHE_INDEX_BITS 24
+static uint64_t *line_cache;
+
+/* The last walks' frame words by position from the innermost frame, keyed by the instruction
+ * each frame was at. An instruction address names one code object (a registered code is kept
+ * alive, so its bytecode's address is never reused) and so one function and line: a hit needs
+ * neither the code table nor the line cache. Callers' frames repeat from one allocation to the
+ * next, and a loop's allocating instruction too. */
+#define WALK_MEMO_FRAMES 32
+static MG_TLS const char *memo_instruction[WALK_MEMO_FRAMES];
+static MG_TLS uint64_t memo_word[WALK_MEMO_FRAMES];
+
+static void *innermost_frame(void) {
+    if (MG_UNLIKELY(py_finalizing())) return NULL;
+    void *thread = py_this_thread_state();
+    if (!thread) return NULL;
+    void *cframe = FIELD(thread, THREAD_CFRAME_311, void *);
+    return cframe ? FIELD(cframe, CFRAME_CURRENT_FRAME_311, void *) : NULL;
+}
+
+static char *code_instructions(void *code) { return (char *)code + CODE_INSTRUCTIONS_OFFSET_311; }
+
+/* A frame still copying its arguments into cells has no line yet; CPython skips it too. */
+static int frame_incomplete(void *frame, void *code) {
+    if (FIELD(frame, FRAME_OWNER_311, char) == FRAME_OWNED_BY_GENERATOR) return 0;
+    char *first = code_instructions(code) + 2 * (ptrdiff_t)FIELD(code, CODE_FIRSTTRACEABLE_OFFSET_311, int);
+    return FIELD(frame, FRAME_PREV_INSTR_311, char *) < first;
+}
+
+/* The first complete frame from `frame` outwards. */
+static void *complete_frame(void *frame) {
+    while (frame && frame_incomplete(frame, FIELD(frame, FRAME_CODE_311, void *)))
+        frame = FIELD(frame, FRAME_PREVIOUS_311, void *);
+    return frame;
+}
+
+/* The line of the instruction the frame runs (for callers: their call), as PyFrame_GetLineNumber. */
+static uint32_t frame_line(void *frame, void *code, uint64_t id) {
+    ptrdiff_t index = (FIELD(frame, FRAME_PREV_INSTR_311, char *) - code_instructions(code)) / 2;
+    int cacheable = id > 0 && id < (1u << (64 - LINE_CACHE_INDEX_BITS - LINE_CACHE_LINE_BITS)) && index >= 0 &&
+                    index < (1 << LINE_CACHE_INDEX_BITS);
+    uint64_t tag = (id << (LINE_CACHE_INDEX_BITS + LINE_CACHE_LINE_BITS)) | ((uint64_t)index << LINE_CACHE_LINE_BITS);
+    uint64_t *slot = &line_cache[(tag * 0x9E3779B97F4A7C15ull >> 40) & (LINE_CACHE_SLOTS - 1)];
+    if (cacheable) {
+        uint64_t entry = __atomic_load_n(slot, __ATOMIC_RELAXED);
+        if ((entry >> LINE_CACHE_LINE_BITS) == (tag >> LINE_CACHE_LINE_BITS))
+            return (uint32_t)(entry & ((1u << LINE_CACHE_LINE_BITS) - 1));
+    }
+    int line = py_code_line(code, (int)(index * 2));
+    if (cacheable && line >= 0 && line < (1 << LINE_CACHE_LINE_BITS))
+        __atomic_store_n(slot, tag | (uint64_t)line, __ATOMIC_RELAXED);
+    return (uint32_t)line;
+}
+
+static const char *unicode_text(PyObject *text) {
+    const char *utf8 = text ? py_unicode_utf8(text) : NULL;
+    return copy_name(utf8);
+}
+
+/* Id of a code object met on a walk, registering it on first sight. Registering needs the GIL;
+ * a thread allocating without it (in C code that released it) names a new function "?" (0). */
+static uint64_t code_function_id(void *code) {
+    uintptr_t key = (uintptr_t)code;
+    uint32_t slot = code_slot(key);
+    if (__atomic_load_n(&code_keys[slot], __ATOMIC_ACQUIRE)) return code_ids[slot];
+    if (!py_gil_held()) return 0;
+    if (function_count >= FUNCTION_CAPACITY) {
+        tables_overflowed = 1;
+        return 0;
+    }
+    PyObject *type, *value, *traceback;
+    py_error_fetch(&type, &value, &traceback);
+    uint64_t id = function_count;
+    functions[id].name = unicode_text(FIELD(code, CODE_QUALNAME_OFFSET_311, PyObject *));
+    functions[id].file = unicode_text(FIELD(code, CODE_FILENAME_OFFSET_311, PyObject *));
+    functions[id].ignored = matches_ignore(functions[id].name, functions[id].file);
+    py_error_restore(type, value, traceback);
+    py_incref(code); /* kept, so the address names this code object for good */
+    publish_code(slot, key, id);
+    return id;
+}
+
+/* The calling thread's Python frames, innermost first, up to `capacity` (deeper stacks keep
+ * their innermost frames). The walk goes on past the capacity to the root, as an ignored frame
+ * or the region's frame may be further out. Returns -1 when the allocation is not counted: an
+ * ignored frame is on the stack, or this thread opened a region bounded by a frame
+ * (memgate_python_region_arm) and that frame is not on it. */
+static int walked_frames(uint64_t *frames, int capacity) {
+    int bounded = region_state == REGION_OPEN && region_code;
+    int count = 0;
+    int position = 0; /* complete frames seen, from the innermost */
+    for (void *frame = innermost_frame(); frame; frame = FIELD(frame, FRAME_PREVIOUS_311, void *)) {
+        void *code = FIELD(frame, FRAME_CODE_311, void *);
+        if (frame_incomplete(frame, code)) continue;
+        int region_root = bounded && code == region_code && (!region_frame || region_frame == frame);
+        if (!region_root && frame == root_frame && code == root_code) break;
+        const char *instruction = FIELD(frame, FRAME_PREV_INSTR_311, const char *);
+        uint64_t word;
+        if (position < WALK_MEMO_FRAMES && memo_instruction[position] == instruction) {
+            word = memo_word[position];
+        } else {
+            uint64_t id = code_function_id(code);
+            if (id && functions[id].ignored) return -1;
+            word = MG_PYFRAME_BIT | (id << MG_PYLINE_BITS) | (frame_line(frame, code, id) & MG_PYLINE_MASK);
+            if (id && position < WALK_MEMO_FRAMES) {
+                memo_instruction[position] = instruction;
+                memo_word[position] = word;
+            }
+        }
+        position++;
+        if (count < capacity) frames[count++] = word;
+        if (region_root) {
+            region_frame = frame; /* the first allocation in the test's body finds it */
+            return count;
+        }
+    }
+    return bounded ? -1 : count;
+}
+
+/* Checks the 3.11 offsets above on the calling thread's current frame (a safe point: called
+ * from Python, GIL held); walking is used only when every one holds. */
+static int confirm_frame_layout(void) {
+    const char *(*version)(void) = (const char *(*)(void))dlsym(RTLD_DEFAULT, "Py_GetVersion");
+    const char *choice = getenv("MEMGATE_PYTHON_FRAMES");
+    if (!version || strncmp(version(), "3.11.", 5) != 0 || (choice && strcmp(choice, "profile") == 0)) return 0;
+    if (!py_this_thread_state || !py_gil_held || !py_code_line || !py_incref || !py_current_frame || !py_finalizing)
+        return 0;
+    PyObject *frame_object = py_current_frame(); /* borrowed */
+    void *thread = py_this_thread_state();
+    if (!frame_object || !thread) return 0;
+    void *frame = FIELD(frame_object, FRAMEOBJECT_FRAME_311, void *);
+    PyObject *code = py_frame_get_code(frame_object); /* a new reference */
+    int confirmed = frame && innermost_frame() == frame && FIELD(frame, FRAME_OBJECT_311, PyObject *) == frame_object &&
+                    FIELD(frame, FRAME_CODE_311, PyObject *) == code;
+    if (confirmed) {
+        PyObject *filename = py_get_attribute(code, "co_filename");
+        PyObject *qualname = py_get_attribute(code, "co_qualname");
+        confirmed = filename == FIELD(code, CODE_FILENAME_OFFSET_311, PyObject *) &&
+                    qualname == FIELD(code, CODE_QUALNAME_OFFSET_311, PyObject *) && !frame_incomplete(frame, code) &&
+                    (int)frame_line(frame, code, 0) == py_frame_get_line(frame_object);
+        if (filename) py_decref(filename);
+        if (qualname) py_decref(qualname);
+    }
+    if (code) py_decref(code);
+    return confirmed;
+}
+
+int mg_python_active(void) {
+    if (!thread_walks()) return shadow_depth > 0;
+    return (region_state == REGION_OPEN && region_code) || innermost_frame() != NULL;
+}
 
 /* The innermost frame's current line. Mapping an instruction to a line scans the code's
  * line table, so loops that allocate on one instruction reuse the previous answer. */
@@ -265,6 +494,7 @@ static uint32_t current_line(shadow_entry *entry) {
 }
 
 int mg_python_frames(uint64_t *frames, int capacity) {
+    if (thread_walks()) return walked_frames(frames, capacity);
     if (ignored_frames > 0) return -1;
     int kept = shadow_depth < SHADOW_CAPACITY ? shadow_depth : SHADOW_CAPACITY;
     int count = 0;
@@ -316,16 +546,25 @@ static int resolve_python(void) {
     py_decref = dlsym(RTLD_DEFAULT, "Py_DecRef");
     py_error_fetch = dlsym(RTLD_DEFAULT, "PyErr_Fetch");
     py_error_restore = dlsym(RTLD_DEFAULT, "PyErr_Restore");
+    py_error_clear = dlsym(RTLD_DEFAULT, "PyErr_Clear");
+    py_this_thread_state = dlsym(RTLD_DEFAULT, "PyGILState_GetThisThreadState");
+    py_gil_held = dlsym(RTLD_DEFAULT, "PyGILState_Check");
+    py_code_line = dlsym(RTLD_DEFAULT, "PyCode_Addr2Line");
+    py_incref = dlsym(RTLD_DEFAULT, "Py_IncRef");
+    py_current_frame = dlsym(RTLD_DEFAULT, "PyEval_GetFrame");
+    py_finalizing = dlsym(RTLD_DEFAULT, "_Py_IsFinalizing");
     void *set_profile = dlsym(RTLD_DEFAULT, "PyEval_SetProfile");
     if (!py_frame_get_code || !py_frame_get_line || !py_get_attribute || !py_unicode_utf8 || !py_decref ||
-        !py_error_fetch || !py_error_restore || !set_profile)
+        !py_error_fetch || !py_error_restore || !py_error_clear || !set_profile)
         return -1;
     functions = mg_os_alloc(FUNCTION_CAPACITY * sizeof(function_info));
     code_keys = mg_os_alloc(CODE_SLOTS * sizeof(uintptr_t));
     code_ids = mg_os_alloc(CODE_SLOTS * sizeof(uint32_t));
     name_arena = mg_os_alloc(NAME_ARENA_BYTES);
-    if (!functions || !code_keys || !code_ids || !name_arena) return -1;
+    line_cache = mg_os_alloc(LINE_CACHE_SLOTS * sizeof(uint64_t));
+    if (!functions || !code_keys || !code_ids || !name_arena || !line_cache) return -1;
     load_ignore_patterns();
+    walking = confirm_frame_layout();
     void *eval = dlsym(RTLD_DEFAULT, "_PyEval_EvalFrameDefault");
     Dl_info info;
     const ElfW(Sym) *symbol = NULL;
@@ -337,20 +576,61 @@ static int resolve_python(void) {
     return 0;
 }
 
-MG_EXPORT int memgate_python_install(void) {
+static const char *code_filename(void *code) {
+    return py_unicode_utf8(FIELD(code, CODE_FILENAME_OFFSET_311, PyObject *));
+}
+
+/* Stacks on this thread stop below the first frame outside the module that calls this (the
+ * bootstrap's `measure` or `run_whole`, pytest's hook, for memgate_tracker's begin, begin_in
+ * and track_python_frames): they hold only what that frame calls from now on. */
+static void set_root_frame(void) {
+    void *installer = complete_frame(innermost_frame());
+    const char *module = installer ? code_filename(FIELD(installer, FRAME_CODE_311, void *)) : NULL;
+    void *root = installer;
+    while (root && module) {
+        const char *file = code_filename(FIELD(root, FRAME_CODE_311, void *));
+        if (!file) py_error_clear(); /* a name that is not UTF-8: not this module */
+        if (!file || strcmp(file, module) != 0) break;
+        root = complete_frame(FIELD(root, FRAME_PREVIOUS_311, void *));
+    }
+    if (installer && !module) py_error_clear();
+    root_frame = root;
+    root_code = root ? FIELD(root, FRAME_CODE_311, void *) : NULL;
+}
+
+/* Installs Python frames on the calling thread: walked when the interpreter allows it and
+ * `profile` is 0, else kept by the profile hook. */
+static int install(int profile) {
     int saved_guard = mg_in_tracker;
     mg_in_tracker = 1;
     int status = resolve_python();
-    if (status == 0) {
+    if (status == 0) mg_python_wrap_allocators();
+    if (status == 0 && walking && !profile) {
+        if (profiling) py_set_profile(NULL, NULL);
+        profiling = 0;
+        set_root_frame();
+    } else if (status == 0) {
         /* Frames already running are not on the shadow stack; start it empty. */
         shadow_depth = 0;
         ignored_frames = 0;
+        profiling = 1;
         py_set_profile(profile_hook, NULL);
     }
     mg_in_tracker = saved_guard;
     return status;
 }
 
+MG_EXPORT int memgate_python_install(void) { return install(0); }
+
+/* With a profile hook the interpreter runs as under pytest-memray's (3.11 turns instruction
+ * specialization off for it), so native frames under the Python ones are the ones memray sees:
+ * limit_leaks' filter_fn gets the same hybrid stacks. */
+MG_EXPORT int memgate_python_install_profile(void) { return install(1); }
+
+/* Profiling: the hook opens the region when this thread enters a frame running `code`.
+ * Walking: the region opens now, and this thread's allocations count only while a frame
+ * running `code` is on its stack (the first one the region meets is the frame); nothing
+ * before the frame starts or after it returns is counted, as with profiling. */
 MG_EXPORT int memgate_python_region_arm(const char *name, const void *code, int current_thread_only) {
     if (!code || !py_set_profile) return -1;
     snprintf(region_name, sizeof region_name, "%s", name ? name : "region");
@@ -359,8 +639,15 @@ MG_EXPORT int memgate_python_region_arm(const char *name, const void *code, int 
     region_frame = NULL;
     region_current_thread_only = current_thread_only;
     region_state = REGION_ARMED;
+    if (thread_walks()) {
+        int saved_guard = mg_in_tracker;
+        open_region();
+        mg_in_tracker = saved_guard;
+    }
     return 0;
 }
+
+MG_EXPORT int memgate_python_walks_frames(void) { return thread_walks(); }
 
 MG_EXPORT int memgate_python_region_disarm(void) {
     int state = region_state;
@@ -387,7 +674,10 @@ MG_EXPORT int memgate_python_uninstall(void) {
     if (!py_set_profile) return -1;
     int saved_guard = mg_in_tracker;
     mg_in_tracker = 1;
-    py_set_profile(NULL, NULL);
+    root_frame = NULL;
+    root_code = NULL;
+    if (profiling) py_set_profile(NULL, NULL);
+    profiling = 0;
     shadow_depth = 0;
     ignored_frames = 0;
     mg_in_tracker = saved_guard;

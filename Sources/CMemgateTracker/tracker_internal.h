@@ -104,11 +104,25 @@ int mg_unwind(uint64_t *frames, int capacity);
 /* Walks so far (process-wide) and whether the fast path is still on. */
 void mg_unwind_counters(uint64_t *fast, uint64_t *slow, uint64_t *shallow, int *fast_enabled);
 
+/* ---- Python's allocator domains (hooks.c, for python_allocators.c) ---- */
+typedef void *(*mg_reallocator)(void *context, void *old, size_t bytes);
+/* Whether an allocation by this thread is recorded now (tracking on, not inside the tracker,
+ * the region counts this thread). */
+int mg_python_allocation_tracked(void);
+/* Records a block a wrapped domain handed out; the caller holds the guard. */
+void mg_track_python_alloc(void *address, size_t bytes);
+/* Reallocates through `reallocate` and records the move, under the capture lock. */
+void *mg_track_python_realloc(mg_reallocator reallocate, void *context, void *old, size_t bytes);
+/* Wraps the interpreter's MEM and OBJ allocator domains once (python_allocators.c); a no-op
+ * in a process without libpython. Returns 0 when they are wrapped. */
+int mg_python_wrap_allocators(void);
+
 /* ---- python (python.c) ---- */
-/* Python frames of the calling thread, innermost first, written as frame words. Returns
- * the count, or -1 when an ignored frame is on the stack. Sets *innermost_python to 1
- * when Python frames exist. */
+/* Python frames of the calling thread, innermost first (a deeper stack keeps its innermost),
+ * written as frame words. Returns the count, or -1 when the allocation is not counted: an
+ * ignored frame is on the stack, or the thread's frame-bounded region does not hold it. */
 int mg_python_frames(uint64_t *frames, int capacity);
+/* Whether the calling thread has Python frames (or a frame-bounded region to check). */
 int mg_python_active(void);
 /* Whether the Python function table or name arena filled up (some frames unnamed). */
 int mg_python_tables_overflowed(void);

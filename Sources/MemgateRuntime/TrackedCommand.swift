@@ -78,8 +78,8 @@ public struct TrackedCommand: Sendable {
     }
 
     private func setPythonDefaults(_ environment: inout [String: String]) {
-        // Every object allocation must reach malloc, and requested sizes are exact that way.
-        environment["PYTHONMALLOC"] = "malloc"
+        // PYTHONMALLOC is left as it is: the tracker wraps the interpreter's allocator domains,
+        // so pymalloc keeps its speed and every object is still seen at its requested size.
         if extraEnvironment["PYTHONHASHSEED"] == nil { environment["PYTHONHASHSEED"] = "0" }
         environment["PYTHONDONTWRITEBYTECODE"] = "1"
     }

@@ -52,6 +52,9 @@ base=$(best "$PYTHON" ci/bench/python_churn.py)
 row "untracked (pymalloc)" "$base" "$base"
 row "untracked, PYTHONMALLOC=malloc" "$(best env PYTHONMALLOC=malloc "$PYTHON" ci/bench/python_churn.py)" "$base"
 compare "memgate record (Python frames)" "$base" "$MEMGATE" record -o "$scratch/c.mgc" -- "$PYTHON" ci/bench/python_churn.py
+# The frames kept by a profile hook instead (the way on Pythons other than 3.11).
+compare "memgate record, MEMGATE_PYTHON_FRAMES=profile" "$base" \
+    env MEMGATE_PYTHON_FRAMES=profile "$MEMGATE" record -o "$scratch/e.mgc" -- "$PYTHON" ci/bench/python_churn.py
 compare "memgate record --native (Python + native)" "$base" \
     "$MEMGATE" record --native -o "$scratch/d.mgc" -- "$PYTHON" ci/bench/python_churn.py
 echo "capture sizes: python $(stat -c %s "$scratch/c.mgc") B, python --native $(stat -c %s "$scratch/d.mgc") B"

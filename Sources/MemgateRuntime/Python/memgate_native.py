@@ -13,9 +13,9 @@ native frames as return addresses; this module names them as memray does:
 - Without llvm-symbolizer, the dynamic linker's `dladdr` names a frame `(exported symbol
   containing the address or "<unknown>", "<unknown>", 0)`.
 
-The frames of Python's own allocator wrappers (PyObject_Malloc and friends, which reach malloc
-under PYTHONMALLOC=malloc) are dropped from the inner end: memray intercepts those functions
-themselves, so its innermost frame is their caller.
+The frames of Python's own allocator entry points (PyObject_Malloc and friends, whose allocator
+domains the tracker wraps, and the raw wrappers they reach malloc through) are dropped from the
+inner end: memray intercepts those functions themselves, so its innermost frame is their caller.
 """
 
 import ctypes

@@ -33,6 +33,7 @@ import inspect
 import json
 import os
 import re
+import sys
 import types
 from dataclasses import dataclass
 
@@ -157,12 +158,15 @@ def pytest_pyfunc_call(pyfuncitem):
         return
     settings = marker_settings(pyfuncitem)
     # limit_leaks locations are hybrid native + Python stacks, as pytest-memray's; only tests
-    # with that marker pay for native unwinding.
+    # with that marker pay for native unwinding, and for the profile hook that makes the
+    # interpreter run (and so allocate through the same native frames) as under pytest-memray.
     native_before = set_native_frames(True) if settings.limit_leaks is not None else None
     code = _plain_code(pyfuncitem.obj)
     test_function = pyfuncitem.obj
     if settings.leaked_objects and code is not None:
         pyfuncitem.obj = _counting_leaked_objects(pyfuncitem, test_function, settings.objects_filter_fn)
+    elif code is not None:
+        pyfuncitem.obj = _called_from_a_frame_object(test_function)
     elif settings.leaked_objects:
         # Never silently unenforced: the counting wraps a plain function's call.
         pyfuncitem._memgate_leaked_objects = {
@@ -173,7 +177,8 @@ def pytest_pyfunc_call(pyfuncitem):
             # Only the test function's body is measured, as pytest-memray does (fixtures are
             # not): the region opens inside its frame, so pytest's frames, the argument passing
             # and the profile hook's set-up are not in it, and the function is the root frame.
-            begin_in(region_name(pyfuncitem.nodeid), code, current_thread_only=settings.current_thread_only)
+            begin_in(region_name(pyfuncitem.nodeid), code, current_thread_only=settings.current_thread_only,
+                     profile=settings.limit_leaks is not None)
             try:
                 yield
             finally:
@@ -188,12 +193,25 @@ def pytest_pyfunc_call(pyfuncitem):
             set_native_frames(native_before)
 
 
+def _called_from_a_frame_object(function):
+    """`function` called from a frame that has its frame object before the test's region opens
+    (see memgate_tracker.make_frame_objects): pytest's own caller frame is made after it."""
+
+    @functools.wraps(function)
+    def call(*args, **kwargs):
+        sys._getframe()
+        return function(*args, **kwargs)
+
+    return call
+
+
 def _counting_leaked_objects(item, function, filter_fn):
     """`function` wrapped to count, as it returns, the Python objects it created that survive
     (limit_leaked_objects; see memgate_objects). Its own frame is outside the test's region."""
 
     @functools.wraps(function)
     def counting(*args, **kwargs):
+        sys._getframe()  # see _called_from_a_frame_object
         item._memgate_leaked_objects = {}
         before = snapshot()
         result = function(*args, **kwargs)  # a test that raises is not counted, as pytest-memray
@@ -220,7 +238,8 @@ def _measure_whole_call(pyfuncitem, settings):
     wants_capture_path = _READ_CAPTURE_PATH is not None and (
         settings.filter_fn is not None)
     _CAPTURE_PATH.value = b""
-    begin(region_name(pyfuncitem.nodeid), current_thread_only=settings.current_thread_only)
+    begin(region_name(pyfuncitem.nodeid), current_thread_only=settings.current_thread_only,
+          profile=settings.limit_leaks is not None)
     if wants_capture_path:
         # First, while the region holds next to nothing (see _CAPTURE_PATH); inline, as a
         # Python call would add the frame object the profile hook materializes.

@@ -5,6 +5,7 @@ preloaded, so both keep working (untracked) outside memgate.
 """
 
 import ctypes
+import sys
 import threading
 
 
@@ -20,8 +21,10 @@ def _load():
         # Resolved now: a first lookup inside a region would be charged to the measured code.
         library.memgate_region_end
         library.memgate_python_install
+        library.memgate_python_install_profile
         library.memgate_python_uninstall
         library.memgate_python_region_disarm
+        library.memgate_python_walks_frames
     except AttributeError:
         return None
     return library
@@ -34,7 +37,7 @@ def _install_on_new_thread(*_):
     # Runs as the first profile event of a thread; the C hook replaces it on this thread only.
     # threading's hook for threads started later must stay: clearing it here (as once done)
     # left every thread after the first without Python frames and out of reach of ignore globs.
-    TRACKER.memgate_python_install()
+    TRACKER.memgate_python_install_profile()
 
 
 # The same install as a C profile function, for threads already running (Python 3.11 has no
@@ -74,31 +77,58 @@ def _install_on_running_threads():
         state = api.PyThreadState_Next(state)
 
 
-def begin(region, current_thread_only=False):
+def _install(profile):
+    """Tracks Python frames on this thread. The tracker reads them from the interpreter at each
+    allocation, on every thread, when it can (CPython 3.11) and `profile` is false; else a
+    profile hook keeps them, and every thread needs one: returns True then."""
+    if profile:
+        TRACKER.memgate_python_install_profile()
+    else:
+        TRACKER.memgate_python_install()
+    return not TRACKER.memgate_python_walks_frames()
+
+
+def make_frame_objects():
+    """Gives the caller's frame and every frame above it a frame object now, before a region.
+
+    The interpreter makes a frame's object the first time the frame is inspected (logging's
+    findCaller, inspect.stack(), C code calling PyFrame_GetBack). Made inside a region for a
+    frame outside it, the object is freed only after the region and would count as its leak;
+    a profile hook (and so pytest-memray) makes one for every call, so they never counted.
+    """
+    frame = sys._getframe(1)
+    while frame is not None:
+        frame = frame.f_back
+
+
+def begin(region, current_thread_only=False, profile=False):
     """Tracks Python frames on every thread (running or started from now on) and opens a region.
 
-    With current_thread_only, only this thread's allocations count in the region.
+    With current_thread_only, only this thread's allocations count in the region. With profile,
+    frames are kept by a profile hook (see memgate_python_install_profile).
     """
     name = region.encode("utf-8", "replace")
+    make_frame_objects()
+    hooked = _install(profile)
     if current_thread_only:
-        TRACKER.memgate_python_install()
         TRACKER.memgate_region_begin_current_thread(name)
         return
-    _install_on_running_threads()
-    TRACKER.memgate_python_install()
+    if hooked:
+        _install_on_running_threads()
     TRACKER.memgate_region_begin(name)
 
 
-def begin_in(region, code, current_thread_only=False):
+def begin_in(region, code, current_thread_only=False, profile=False):
     """Like begin, but the region opens only when this thread enters a frame running `code`
     (a plain function's code object, kept alive by the caller) and closes when it returns.
 
     Nothing before that frame starts (callers, argument passing, the hook's set-up) is in the
-    region, and that frame is the root of this thread's Python stacks.
+    region, and that frame is the root of this thread's Python stacks. The frame that calls
+    `code` must have its frame object already (see make_frame_objects).
     """
-    if not current_thread_only:
+    make_frame_objects()
+    if _install(profile) and not current_thread_only:
         _install_on_running_threads()
-    TRACKER.memgate_python_install()
     TRACKER.memgate_python_region_arm(region.encode("utf-8", "replace"), code, 1 if current_thread_only else 0)
 
 
@@ -128,5 +158,5 @@ def end():
 
 def track_python_frames():
     """Tracks Python frames for the rest of the process (whole-process measurement)."""
-    threading.setprofile(_install_on_new_thread)
-    TRACKER.memgate_python_install()
+    if _install(False):
+        threading.setprofile(_install_on_new_thread)

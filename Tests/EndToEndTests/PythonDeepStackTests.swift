@@ -1,0 +1,32 @@
+import Foundation
+import MemgateCore
+import Testing
+
+/// Issue 15 point 11: a Python stack deeper than memgate keeps (128 frame words per stack) keeps
+/// its innermost frames, so the allocation is charged to the function and line that made it,
+/// whether the frames are read from the interpreter (the default on CPython 3.11) or kept by the
+/// profile hook (MEMGATE_PYTHON_FRAMES=profile, the way on other versions).
+@Suite struct PythonDeepStackTests {
+    static let fixture = "Tests/Fixtures/EndToEnd/deep_stack.py"
+    /// `bytearray(1 MiB)`: 1 MiB + 1 B of buffer plus a 56 B object.
+    static let blockBytes: Int64 = (1 << 20) + 1 + 56
+
+    @Test(arguments: ["walk", "profile"])
+    func aDeepStackKeepsItsInnermostFrames(frames: String) throws {
+        let workspace = try Workspace("deep-stack-\(frames)")
+        let script = try workspace.copyFixture("deep_stack.py")
+        let recording = try Memgate.record(
+            ["python3", script.path], pythonCall: "hold_deep(900)", in: workspace,
+            environment: ["MEMGATE_PYTHON_FRAMES": frames])
+        #expect(recording.run.exitCode == 0, "\(recording.run.standardError)")
+        let profile = try #require(recording.profile, "\(recording.run.standardError)")
+        let blockLine = try RepositoryLayout.lineNumber(of: "return bytearray(BLOCK_BYTES)", in: Self.fixture)
+        // The block, and at most the call's argument tuple when the tuple free list is empty.
+        let atBlockLine = profile.bytesAtPeak(innermost: "descend", line: blockLine)
+        #expect(atBlockLine >= Self.blockBytes && atBlockLine <= Self.blockBytes + 64, "\(atBlockLine) B")
+        let block = try #require(profile.stacks.max { $0.bytesAtPeak < $1.bytesAtPeak })
+        // Frames are outermost first: 900 calls deep, even the outermost kept is `descend`.
+        #expect(block.frames.count >= 100, "\(block.frames.count) frames")
+        #expect(block.frames.allSatisfy { $0.function == "descend" }, "\(block.frames.prefix(3))")
+    }
+}
