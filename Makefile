@@ -42,7 +42,20 @@ ARTIFACTS ?= artifacts
 CI_TOOLS := .build/ci-tools
 CHECK_JSONSCHEMA := $(CI_TOOLS)/bin/check-jsonschema
 
-.PHONY: deps tracker build release test gate bench baselines lint clean fixtures ci-targets compat compat-doc real-suites test-compat
+# The wheel (`make wheel`): memgate built in release with the Swift standard library and
+# Foundation linked in, and libxml2 (with ICU, liblzma and zlib, as Debian builds it) linked in
+# from the -dev packages' static archives: SwiftPM reads libxml-2.0 from a .pc of our own whose
+# directory has a linker script named libxml2.so pulling the archives in. The tracker keeps
+# libunwind shared (Debian's libunwind.a is not position-independent); the wheel's launcher
+# checks for it. The wheel may need no library beyond these (checked with ldd).
+WHEEL_BUILD := .build/wheel
+WHEEL_LIBS := $(CURDIR)/.build/wheel-libs
+WHEEL_STATIC_ARCHIVES := libxml2.a:libxml2-dev libicuuc.a:libicu-dev libicudata.a:libicu-dev liblzma.a:liblzma-dev libz.a:zlib1g-dev
+WHEEL_ALLOWED_LIBRARIES := linux-vdso libc libm libdl libpthread librt libstdc++ libgcc_s ld-linux-x86-64 libunwind liblzma
+MULTIARCH_LIB := /usr/lib/$(shell gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)
+DIST := dist
+
+.PHONY: deps tracker build release test gate bench baselines lint clean fixtures ci-targets compat compat-doc real-suites test-compat wheel
 
 ## deps: apt packages (libunwind, libxml2, chromium, the compatibility suite's rustc, g++, JDK and
 ## node when missing), a Python venv with pytest and numpy, Jenkins' junit-10.xsd, check-jsonschema.
@@ -174,6 +187,24 @@ release: $(TRACKER)
 	$(SWIFT) build -c release
 	@cp $(TRACKER) .build/release/
 
+## wheel: dist/memgate-<version>-py3-none-manylinux_<glibc>_<arch>.whl (pip install it; see README).
+wheel: $(TRACKER) | $(DEPS_STAMP)
+	@mkdir -p $(WHEEL_LIBS)/pkgconfig; archives=""; \
+	for pair in $(WHEEL_STATIC_ARCHIVES); do \
+		archive=$(MULTIARCH_LIB)/$${pair%%:*}; \
+		[ -f $$archive ] || { echo "make wheel: $$archive missing; install the Debian package $${pair#*:}"; exit 1; }; \
+		archives="$$archives $$archive"; \
+	done; \
+	echo "GROUP ($$archives -lstdc++ -lm )" > $(WHEEL_LIBS)/libxml2.so; \
+	printf 'Name: libXML\nVersion: static\nDescription: libxml2 linked in, for the wheel\nCflags: -I/usr/include/libxml2\nLibs: -L%s -lxml2\n' \
+		$(WHEEL_LIBS) > $(WHEEL_LIBS)/pkgconfig/libxml-2.0.pc
+	PKG_CONFIG_PATH=$(WHEEL_LIBS)/pkgconfig $(SWIFT) build -c release --static-swift-stdlib \
+		--scratch-path $(WHEEL_BUILD) --product memgate
+	@mkdir -p $(WHEEL_BUILD)/stage && strip -o $(WHEEL_BUILD)/stage/memgate $(WHEEL_BUILD)/release/memgate
+	python3 packaging/build_wheel.py --binary $(WHEEL_BUILD)/stage/memgate --tracker $(TRACKER) \
+		--resources $(WHEEL_BUILD)/release/memgate_MemgateRuntime.resources $(WHEEL_BUILD)/release/memgate_MemgateReports.resources \
+		--allowed-libraries $(WHEEL_ALLOWED_LIBRARIES) --out $(DIST)
+
 ## test: everything under `swift test` (unit, tracker ground truth, end-to-end, browser).
 test: deps build fixtures compat real-suites
 	$(SWIFT) build --product swift-alloc-fixture
@@ -198,4 +229,4 @@ lint:
 	swift-format lint --strict --recursive Sources Tests Package.swift
 
 clean:
-	rm -rf .build $(ARTIFACTS)
+	rm -rf .build $(ARTIFACTS) $(DIST)
