@@ -54,8 +54,9 @@ WHEEL_STATIC_ARCHIVES := libxml2.a:libxml2-dev libicuuc.a:libicu-dev libicudata.
 WHEEL_ALLOWED_LIBRARIES := linux-vdso libc libm libdl libpthread librt libstdc++ libgcc_s ld-linux-x86-64 libunwind liblzma
 MULTIARCH_LIB := /usr/lib/$(shell gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)
 DIST := dist
+WHEEL_TEST_DEPS := .build/wheel-test-deps
 
-.PHONY: deps tracker build release test gate bench baselines lint clean fixtures ci-targets compat compat-doc real-suites test-compat wheel
+.PHONY: deps tracker build release test gate bench baselines lint clean fixtures ci-targets compat compat-doc real-suites test-compat wheel wheel-test-deps
 
 ## deps: apt packages (libunwind, libxml2, chromium, the compatibility suite's rustc, g++, JDK and
 ## node when missing), a Python venv with pytest and numpy, Jenkins' junit-10.xsd, check-jsonschema.
@@ -205,8 +206,18 @@ wheel: $(TRACKER) | $(DEPS_STAMP)
 		--resources $(WHEEL_BUILD)/release/memgate_MemgateRuntime.resources $(WHEEL_BUILD)/release/memgate_MemgateReports.resources \
 		--allowed-libraries $(WHEEL_ALLOWED_LIBRARIES) --out $(DIST)
 
+## wheel-test-deps: pytest as wheels, which WheelInstallTests installs beside memgate's wheel
+## into a fresh venv without asking an index.
+wheel-test-deps: $(WHEEL_TEST_DEPS)/stamp
+
+$(WHEEL_TEST_DEPS)/stamp: ci/requirements.txt | $(DEPS_STAMP)
+	@rm -rf $(WHEEL_TEST_DEPS) && mkdir -p $(WHEEL_TEST_DEPS)
+	@$(PYTHON) -m pip download -q --disable-pip-version-check --only-binary :all: -d $(WHEEL_TEST_DEPS) \
+		"$$(grep '^pytest==' ci/requirements.txt)"
+	@touch $@
+
 ## test: everything under `swift test` (unit, tracker ground truth, end-to-end, browser).
-test: deps build fixtures compat real-suites
+test: deps build fixtures compat real-suites wheel wheel-test-deps
 	$(SWIFT) build --product swift-alloc-fixture
 	MEMGATE_TRACKER=$(CURDIR)/$(TRACKER) MEMGATE_PYTHON=$(CURDIR)/$(PYTHON) \
 		$(SWIFT) test --no-parallel
