@@ -29,18 +29,7 @@ import Testing
 
     @Test func pythonTargetNeedsNoSymbolizer() throws {
         let workspace = try Workspace("no-symbolizer-python")
-        try FileManager.default.copyItem(
-            at: RepositoryLayout.root.appendingPathComponent("ci/targets/fibonacci.py"),
-            to: workspace.path("fibonacci.py"))
-        try workspace.write(
-            """
-            version: 1
-            targets:
-              - name: fibonacci-generator
-                python: fibonacci.py
-                call: "fibonacci_hash_generator(33333, 30000, 34567)"
-                limit: 100 KB
-            """, to: "memgate.yml")
+        try workspace.writeFibonacciSuite(["generator"])
 
         let run = try runWithoutSymbolizer(in: workspace)
 

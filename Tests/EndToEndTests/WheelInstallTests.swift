@@ -7,41 +7,33 @@ import Testing
     @Test func fibonacciListFailsAndGeneratorPassesFromTheWheel() throws {
         let workspace = try Workspace("wheel-fibonacci")
         let wheel = try InstalledWheel(in: workspace)
-        try FileManager.default.copyItem(
-            at: RepositoryLayout.root.appendingPathComponent("ci/targets/fibonacci.py"),
-            to: workspace.path("fibonacci.py"))
-        try workspace.write(
-            """
-            version: 1
-            targets:
-              - name: fibonacci-list
-                python: fibonacci.py
-                call: "fibonacci_hash_list(33333, 30000, 34567)"
-                limit: 100 KB
-              - name: fibonacci-generator
-                python: fibonacci.py
-                call: "fibonacci_hash_generator(33333, 30000, 34567)"
-                limit: 100 KB
-            """, to: "memgate.yml")
+        try workspace.writeFibonacciSuite(["list", "generator"])
         let run = try wheel.run("memgate", ["run", "--config", "memgate.yml", "--artifacts", "artifacts"])
         #expect(run.exitCode == Memgate.Exit.gateFailed, "\(run.standardOutput)\n\(run.standardError)")
-        let suite = try Memgate.suite(at: workspace.path("artifacts/results.json"))
-        let list = try #require(suite.case("fibonacci-list"))
-        let generator = try #require(suite.case("fibonacci-generator"))
-        #expect(list.failures.map(\.kind) == [.limitExceeded])
-        #expect(list.topSite?.key.function == "fibonacci_list")
-        #expect(generator.status == .passed)
+        try Memgate.suite(at: workspace.path("artifacts/results.json")).expectListFailsGeneratorPasses(
+            failing: "fibonacci-list", topSite: "fibonacci_list", passing: "fibonacci-generator")
         #expect(workspace.exists("artifacts/flamegraphs/fibonacci-list.html"))
         #expect(workspace.exists("artifacts/junit.xml"))
     }
 
-    @Test func versionMatchesTheWheelName() throws {
+    @Test func versionMatchesTheWheelNameAndAMissingLibraryIsNamed() throws {
         let workspace = try Workspace("wheel-version")
         let wheel = try InstalledWheel(in: workspace)
         let run = try wheel.run("memgate", ["--version"])
         let version = run.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(run.exitCode == 0)
         #expect(try InstalledWheel.wheel().lastPathComponent.hasPrefix("memgate-\(version)-py3-none-manylinux_"))
+
+        // The check the launcher makes for libunwind, asked about a library no system has.
+        let check = try wheel.run(
+            "python",
+            [
+                "-c",
+                "from memgate import _launcher; _launcher.check_runtime_libraries((('libmemgate-absent.so.1', 'libmemgate-absent1'),))",
+            ])
+        #expect(check.exitCode == Memgate.Exit.internalFailure)
+        #expect(check.standardError.contains("libmemgate-absent.so.1 not found"), "\(check.standardError)")
+        #expect(check.standardError.contains("apt-get install libmemgate-absent1"))
     }
 
     @Test func pytestMemgateEnforcesLimitMemoryMarkers() throws {
@@ -71,12 +63,8 @@ import Testing
         #expect(plain.exitCode == 0, "without --memgate the session runs as usual: \(plain.standardOutput)")
         let gated = try wheel.run("pytest", ["tests", "--memgate", "--memgate-artifacts", "artifacts"])
         #expect(gated.exitCode == Memgate.Exit.gateFailed, "\(gated.standardOutput)\n\(gated.standardError)")
-        let suite = try Memgate.suite(at: workspace.path("artifacts/results.json"))
-        let list = try #require(suite.case("test_list_breaks_budget"))
-        let generator = try #require(suite.case("test_generator_fits_budget"))
-        #expect(list.failures.map(\.kind) == [.limitExceeded])
-        #expect(list.topSite?.key.function == "test_list_breaks_budget")
-        #expect(generator.status == .passed)
+        try Memgate.suite(at: workspace.path("artifacts/results.json")).expectListFailsGeneratorPasses(
+            failing: "test_list_breaks_budget", topSite: "test_list_breaks_budget", passing: "test_generator_fits_budget")
         #expect(workspace.exists("artifacts/junit.xml"))
     }
 }
