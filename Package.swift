@@ -71,10 +71,10 @@ let package = Package(
             capability: .command(
                 intent: .custom(
                     verb: "memgate",
-                    description: "Build the executables and the tracker in release, then run memgate with these arguments"),
+                    description: "Build the executables and the tracker in release, then run memgate"),
                 permissions: [
                     .writeToPackageDirectory(
-                        reason: "memgate writes its artifacts and, with --update-baselines, the baselines inside the package")
+                        reason: "memgate writes artifacts and, with --update-baselines, baselines in the package")
                 ]),
             dependencies: ["memgate"]
         ),

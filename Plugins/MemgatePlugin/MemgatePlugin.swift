@@ -54,7 +54,8 @@ struct MemgatePlugin: CommandPlugin {
         process.currentDirectoryURL = directory
         try process.run()
         process.waitUntilExit()
-        return process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+        return process.terminationReason == .uncaughtSignal
+            ? 128 + process.terminationStatus : process.terminationStatus
     }
 
     /// Builds `subset` in release; throws with the build log when it fails.

@@ -64,7 +64,8 @@ import Testing
         let gated = try wheel.run("pytest", ["tests", "--memgate", "--memgate-artifacts", "artifacts"])
         #expect(gated.exitCode == Memgate.Exit.gateFailed, "\(gated.standardOutput)\n\(gated.standardError)")
         try Memgate.suite(at: workspace.path("artifacts/results.json")).expectListFailsGeneratorPasses(
-            failing: "test_list_breaks_budget", topSite: "test_list_breaks_budget", passing: "test_generator_fits_budget")
+            failing: "test_list_breaks_budget", topSite: "test_list_breaks_budget",
+            passing: "test_generator_fits_budget")
         #expect(workspace.exists("artifacts/junit.xml"))
     }
 }
