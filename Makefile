@@ -43,14 +43,12 @@ CI_TOOLS := .build/ci-tools
 CHECK_JSONSCHEMA := $(CI_TOOLS)/bin/check-jsonschema
 
 # The wheel (`make wheel`): memgate built in release with the Swift standard library and
-# Foundation linked in, and libxml2 (with ICU, liblzma and zlib, as Debian builds it) linked in
-# from the -dev packages' static archives: SwiftPM reads libxml-2.0 from a .pc of our own whose
-# directory has a linker script named libxml2.so pulling the archives in. The tracker keeps
-# libunwind shared (Debian's libunwind.a is not position-independent); the wheel's launcher
-# checks for it. The wheel may need no library beyond these (checked with ldd).
+# Foundation linked in, and libxml2 linked in from the -dev packages' static archives
+# (packaging/static_libxml2.sh says how). The tracker keeps libunwind shared (Debian's
+# libunwind.a is not position-independent); the wheel's launcher checks for it. The wheel may
+# need no library beyond WHEEL_ALLOWED_LIBRARIES (checked with ldd).
 WHEEL_BUILD := .build/wheel
 WHEEL_LIBS := $(CURDIR)/.build/wheel-libs
-WHEEL_STATIC_ARCHIVES := libxml2.a:libxml2-dev libicuuc.a:libicu-dev libicudata.a:libicu-dev liblzma.a:liblzma-dev libz.a:zlib1g-dev
 WHEEL_ALLOWED_LIBRARIES := linux-vdso libc libm libdl libpthread librt libstdc++ libgcc_s ld-linux-x86-64 libunwind liblzma
 MULTIARCH_LIB := /usr/lib/$(shell gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)
 DIST := dist
@@ -190,15 +188,7 @@ release: $(TRACKER)
 
 ## wheel: dist/memgate-<version>-py3-none-manylinux_<glibc>_<arch>.whl (pip install it; see README).
 wheel: $(TRACKER) | $(DEPS_STAMP)
-	@mkdir -p $(WHEEL_LIBS)/pkgconfig; archives=""; \
-	for pair in $(WHEEL_STATIC_ARCHIVES); do \
-		archive=$(MULTIARCH_LIB)/$${pair%%:*}; \
-		[ -f $$archive ] || { echo "make wheel: $$archive missing; install the Debian package $${pair#*:}"; exit 1; }; \
-		archives="$$archives $$archive"; \
-	done; \
-	echo "GROUP ($$archives -lstdc++ -lm )" > $(WHEEL_LIBS)/libxml2.so; \
-	printf 'Name: libXML\nVersion: static\nDescription: libxml2 linked in, for the wheel\nCflags: -I/usr/include/libxml2\nLibs: -L%s -lxml2\n' \
-		$(WHEEL_LIBS) > $(WHEEL_LIBS)/pkgconfig/libxml-2.0.pc
+	@packaging/static_libxml2.sh $(WHEEL_LIBS) $(MULTIARCH_LIB) $(WHEEL_BUILD)/release/memgate
 	PKG_CONFIG_PATH=$(WHEEL_LIBS)/pkgconfig $(SWIFT) build -c release --static-swift-stdlib \
 		--scratch-path $(WHEEL_BUILD) --product memgate
 	@mkdir -p $(WHEEL_BUILD)/stage && strip -o $(WHEEL_BUILD)/stage/memgate $(WHEEL_BUILD)/release/memgate

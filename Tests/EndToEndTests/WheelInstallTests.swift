@@ -13,7 +13,9 @@ import Testing
         try Memgate.suite(at: workspace.path("artifacts/results.json")).expectListFailsGeneratorPasses(
             failing: "fibonacci-list", topSite: "fibonacci_list", passing: "fibonacci-generator")
         #expect(workspace.exists("artifacts/flamegraphs/fibonacci-list.html"))
-        #expect(workspace.exists("artifacts/junit.xml"))
+        // Written by the libxml2 linked into the binary.
+        let junit = try String(contentsOf: workspace.path("artifacts/junit.xml"), encoding: .utf8)
+        #expect(junit.contains("<testcase classname=\"fibonacci-list\" name=\"fibonacci-list\""), "\(junit)")
     }
 
     @Test func versionMatchesTheWheelNameAndAMissingLibraryIsNamed() throws {
