@@ -139,6 +139,10 @@ def main():
     files.append((dist_info + "/RECORD", record.encode(), False))
     os.makedirs(options.out, exist_ok=True)
     wheel = os.path.join(options.out, "memgate-%s-%s.whl" % (version, tag))
+    # One wheel in the output directory: an older version's would be installed by `dist/*.whl`.
+    for name in os.listdir(options.out):
+        if name.startswith("memgate-") and name.endswith(".whl") and name != os.path.basename(wheel):
+            os.remove(os.path.join(options.out, name))
     write_wheel(wheel, files)
     print(wheel)
 
