@@ -69,5 +69,12 @@ import Testing
             failing: "test_list_breaks_budget", topSite: "test_list_breaks_budget",
             passing: "test_generator_fits_budget")
         #expect(workspace.exists("artifacts/junit.xml"))
+
+        // pytest's own options reach the session memgate runs: only the selected test runs.
+        let selected = try wheel.run(
+            "pytest", ["--memgate", "-k", "generator", "--memgate-artifacts=selected", "tests"])
+        #expect(selected.exitCode == Memgate.Exit.passed, "\(selected.standardOutput)\n\(selected.standardError)")
+        let selectedSuite = try Memgate.suite(at: workspace.path("selected/results.json"))
+        #expect(selectedSuite.cases.map(\.name) == ["tests/test_budget.py::test_generator_fits_budget"])
     }
 }
