@@ -56,7 +56,19 @@ ARTIFACTS ?= artifacts
 CI_TOOLS := .build/ci-tools
 CHECK_JSONSCHEMA := $(CI_TOOLS)/bin/check-jsonschema
 
-.PHONY: deps tracker tracker-aarch64 build release test gate bench baselines lint clean fixtures ci-targets compat compat-doc real-suites test-compat
+# The wheel (`make wheel`): memgate built in release with the Swift standard library and
+# Foundation linked in, and libxml2 linked in from the -dev packages' static archives
+# (packaging/static_libxml2.sh says how). The tracker keeps libunwind shared (Debian's
+# libunwind.a is not position-independent); the wheel's launcher checks for it. The wheel may
+# need no library beyond WHEEL_ALLOWED_LIBRARIES (checked with ldd).
+WHEEL_BUILD := .build/wheel
+WHEEL_LIBS := $(CURDIR)/.build/wheel-libs
+WHEEL_ALLOWED_LIBRARIES := linux-vdso libc libm libdl libpthread librt libstdc++ libgcc_s ld-linux-x86-64 libunwind liblzma
+MULTIARCH_LIB := /usr/lib/$(shell gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)
+DIST := dist
+WHEEL_TEST_DEPS := .build/wheel-test-deps
+
+.PHONY: deps tracker tracker-aarch64 build release test gate bench baselines lint clean fixtures ci-targets compat compat-doc real-suites test-compat wheel wheel-test-deps
 
 ## deps: apt packages (libunwind, libxml2, chromium, the compatibility suite's rustc, g++, JDK and
 ## node when missing), a Python venv with pytest and numpy, Jenkins' junit-10.xsd, check-jsonschema.
@@ -213,9 +225,29 @@ release: $(TRACKER)
 	$(SWIFT) build -c release
 	@cp $(TRACKER) .build/release/
 
+## wheel: dist/memgate-<version>-py3-none-manylinux_<glibc>_<arch>.whl (pip install it; see README).
+wheel: $(TRACKER) | $(DEPS_STAMP)
+	@packaging/static_libxml2.sh $(WHEEL_LIBS) $(MULTIARCH_LIB) $(WHEEL_BUILD)/release/memgate
+	PKG_CONFIG_PATH=$(WHEEL_LIBS)/pkgconfig $(SWIFT) build -c release --static-swift-stdlib \
+		--scratch-path $(WHEEL_BUILD) --product memgate
+	@mkdir -p $(WHEEL_BUILD)/stage && strip -o $(WHEEL_BUILD)/stage/memgate $(WHEEL_BUILD)/release/memgate
+	python3 packaging/build_wheel.py --binary $(WHEEL_BUILD)/stage/memgate --tracker $(TRACKER) \
+		--resources $(WHEEL_BUILD)/release/memgate_MemgateRuntime.resources $(WHEEL_BUILD)/release/memgate_MemgateReports.resources \
+		--allowed-libraries $(WHEEL_ALLOWED_LIBRARIES) --out $(DIST)
+
+## wheel-test-deps: pytest as wheels, which WheelInstallTests installs beside memgate's wheel
+## into a fresh venv without asking an index.
+wheel-test-deps: $(WHEEL_TEST_DEPS)/stamp
+
+$(WHEEL_TEST_DEPS)/stamp: ci/requirements.txt | $(DEPS_STAMP)
+	@rm -rf $(WHEEL_TEST_DEPS) && mkdir -p $(WHEEL_TEST_DEPS)
+	@$(PYTHON) -m pip download -q --disable-pip-version-check --only-binary :all: -d $(WHEEL_TEST_DEPS) \
+		"$$(grep '^pytest==' ci/requirements.txt)"
+	@touch $@
+
 ## test: everything under `swift test` (unit, tracker ground truth, end-to-end, browser); the
 ## tracker is also cross-compiled for aarch64 so that its build there stays checked.
-test: deps build fixtures compat real-suites tracker-aarch64
+test: deps build fixtures compat real-suites tracker-aarch64 wheel wheel-test-deps
 	$(SWIFT) build --product swift-alloc-fixture
 	MEMGATE_TRACKER=$(CURDIR)/$(TRACKER) MEMGATE_PYTHON=$(CURDIR)/$(PYTHON) \
 		$(SWIFT) test --no-parallel
@@ -238,4 +270,4 @@ lint:
 	swift-format lint --strict --recursive Sources Tests Package.swift
 
 clean:
-	rm -rf .build $(ARTIFACTS)
+	rm -rf .build $(ARTIFACTS) $(DIST)

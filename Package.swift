@@ -9,6 +9,12 @@ let package = Package(
     products: [
         .executable(name: "memgate", targets: ["memgate"]),
         .library(name: "MemgateCore", targets: ["MemgateCore"]),
+        // The preload library's objects, for packages that gate their executables with the plugin
+        // below, which links them into libmemgate_tracker.so with the C compiler: a dynamic product
+        // would be linked by swiftc, which adds the Swift runtime to any library it links.
+        .library(name: "memgate_tracker", type: .static, targets: ["CMemgateTracker"]),
+        // `swift package --allow-writing-to-package-directory memgate run [--config memgate.yml]`
+        .plugin(name: "MemgatePlugin", targets: ["MemgatePlugin"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -24,6 +30,18 @@ let package = Package(
         // The capture file's layout, header only: the tracker (built by `make tracker`) and the
         // Swift reader both take it from include/memgate_capture_format.h.
         .target(name: "CMemgateCaptureFormat"),
+        // The preload library as SwiftPM builds it (the memgate_tracker product, for the command
+        // plugin). `make tracker` builds the same sources with the Makefile's flags for the tests
+        // and the wheel. It links only libc, libdl, pthread and libunwind (Debian: libunwind-dev).
+        // Only the Makefile's exported symbols are public (memgate_*, the allocation hooks).
+        .target(
+            name: "CMemgateTracker",
+            dependencies: ["CMemgateCaptureFormat"],
+            cSettings: [.unsafeFlags(["-fvisibility=hidden", "-fno-omit-frame-pointer"])],
+            linkerSettings: [
+                .linkedLibrary("unwind"), .linkedLibrary("dl"), .linkedLibrary("pthread"),
+            ]
+        ),
         // Pure logic: config, units, capture decoding, analysis, baselines, verdicts.
         .target(
             name: "MemgateCore",
@@ -50,6 +68,20 @@ let package = Package(
                 "MemgateCore", "MemgateRuntime", "MemgateReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        // Builds the package's executables and the tracker in release, runs memgate on them and
+        // exits with memgate's status; writes baselines and artifacts inside the package.
+        .plugin(
+            name: "MemgatePlugin",
+            capability: .command(
+                intent: .custom(
+                    verb: "memgate",
+                    description: "Build the executables and the tracker in release, then run memgate"),
+                permissions: [
+                    .writeToPackageDirectory(
+                        reason: "memgate writes artifacts and, with --update-baselines, baselines in the package")
+                ]),
+            dependencies: ["memgate"]
         ),
         // A Swift program with known allocations, for the demangling test.
         .executableTarget(name: "swift-alloc-fixture", path: "Tests/Fixtures/SwiftAllocFixture"),

@@ -35,9 +35,8 @@ public struct NativeSymbolizer: Sendable {
     /// For every native address of the capture that could be resolved, its frames innermost
     /// first: the functions inlined at the address, then the function they were compiled into.
     public func symbolize(_ capture: RawCapture) -> [UInt64: [Frame]] {
-        guard executable != nil else { return [:] }
         let queries = NativeSymbolizer.queries(capture)
-        guard learn(queries.map(\.key)) else { return [:] }
+        guard !queries.isEmpty, learn(queries.map(\.key)) else { return [:] }
         var chains: [(address: UInt64, module: String, locations: [Location])] = []
         for query in queries {
             let locations = answers.locations(query.key)
@@ -61,7 +60,6 @@ public struct NativeSymbolizer: Sendable {
     /// yet, so symbolizing each of them afterwards starts no process (a pytest target's captures
     /// share most addresses, and each start rereads libpython's debug information).
     public func prefetch(_ captures: [RawCapture]) {
-        guard executable != nil else { return }
         _ = learn(captures.flatMap { NativeSymbolizer.queries($0).map(\.key) })
     }
 
@@ -81,16 +79,23 @@ public struct NativeSymbolizer: Sendable {
 
     /// Answers the keys not answered yet with one llvm-symbolizer run; false when it failed.
     private func learn(_ keys: [AnswerCache.Key]) -> Bool {
-        guard let executable else { return false }
         let unknown = answers.missing(keys)
         guard !unknown.isEmpty else { return true }
+        guard let executable else {
+            SymbolizerNotice.shared.say(
+                "llvm-symbolizer was not found ($MEMGATE_SYMBOLIZER, PATH, next to swift)")
+            return false
+        }
         let input = unknown.map { "CODE \(NativeSymbolizer.quoted(modulePath: $0.module)!) \($0.linkAddress)\n" }
         guard
             let result = CommandOutput.run(
                 executable, arguments: ["--output-style=JSON", "--relativenames", "--inlines"],
                 input: Data(input.joined().utf8)),
             result.status == 0
-        else { return false }
+        else {
+            SymbolizerNotice.shared.say("\(executable) could not be run")
+            return false
+        }
         let lines = result.output.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
         var learned: [AnswerCache.Key: [Location]] = [:]
         for (key, line) in zip(unknown, lines) {
