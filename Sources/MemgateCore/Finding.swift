@@ -35,6 +35,9 @@ public struct Finding: Hashable, Codable, Sendable {
         /// A pytest-memray marker memgate cannot honour: an unknown or ill-typed argument, a
         /// size that does not parse, or two memray markers on one test.
         case markerInvalid
+        /// With `--ratchet` (`ratchet: true`): the peak shrank beyond tolerance and noise floor, so
+        /// the baseline must be refreshed in the same change to lock the improvement in.
+        case ratchetStale
         /// Notice: the peak shrank beyond tolerance; the baseline should be refreshed.
         case staleBaseline
         /// Notice: no baseline exists for this case yet.

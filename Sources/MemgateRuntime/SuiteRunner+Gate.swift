@@ -13,7 +13,8 @@ extension SuiteRunner {
                 caseName: measured.name, profile: measured.profile, processEnd: measured.processEnd,
                 missingCaptureReason: measured.missingCaptureReason, test: measured.test, baseline: baseline,
                 environment: environment, budget: target.budget, tolerance: target.tolerance,
-                updateBaselines: options.updateBaselines, durationSeconds: measured.durationSeconds))
+                updateBaselines: options.updateBaselines, durationSeconds: measured.durationSeconds,
+                ratchet: options.ratchet || target.ratchet))
         if let fresh = verdict.baselineToWrite {
             do {
                 try store.save(fresh, target: target.name, caseName: measured.test != nil ? measured.name : nil)

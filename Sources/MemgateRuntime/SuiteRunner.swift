@@ -7,9 +7,12 @@ public struct SuiteRunOptions: Sendable {
     public var failFast: Bool
     /// Targets run concurrently (measurements count requested bytes, so they do not disturb each other).
     public var jobs: Int
+    /// `--ratchet`: every target's stale baseline fails, whatever its `ratchet:` says.
+    public var ratchet: Bool
 
-    public init(updateBaselines: Bool = false, failFast: Bool = false, jobs: Int = 1) {
+    public init(updateBaselines: Bool = false, failFast: Bool = false, jobs: Int = 1, ratchet: Bool = false) {
         self.updateBaselines = updateBaselines
+        self.ratchet = ratchet
         self.failFast = failFast
         self.jobs = max(1, jobs)
     }

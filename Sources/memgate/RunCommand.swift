@@ -19,6 +19,7 @@ struct RunCommand: ParsableCommand {
               memgate run fibonacci-generator      # only this target
               memgate run --artifacts artifacts --jobs 2
               memgate run --update-baselines       # rewrite baselines, then commit
+              memgate run --ratchet                # a stale baseline fails: budgets only move down
               memgate run --config ci/exercises/fibonacci-list.yml
               memgate run --shard 2/4 --artifacts shard-2   # a quarter of the suite; see `memgate merge`
 
@@ -48,6 +49,12 @@ struct RunCommand: ParsableCommand {
 
     @Option(help: "Write the Markdown summary here (default: $GITHUB_STEP_SUMMARY when set, appended).")
     var markdown: String?
+
+    @Flag(
+        help: ArgumentHelp(
+            "Fail every case whose peak shrank below its baseline beyond tolerance and noise floor "
+                + "(as `ratchet: true`), so improvements are locked in by updating the baseline."))
+    var ratchet = false
 
     @Flag(help: "Stop starting targets after the first failure (the rest are reported as skipped).")
     var failFast = false
@@ -100,7 +107,8 @@ struct RunCommand: ParsableCommand {
         let start = Date()
         let runner = SuiteRunner(
             config: suite, trackerPath: tracker, environment: environment,
-            options: SuiteRunOptions(updateBaselines: updateBaselines, failFast: failFast, jobs: jobs),
+            options: SuiteRunOptions(
+                updateBaselines: updateBaselines, failFast: failFast, jobs: jobs, ratchet: ratchet),
             baselines: baselines)
         let writer = ArtifactWriter(
             artifactsDirectory: artifacts, junitPath: junit, jsonPath: jsonOutput.file,

@@ -43,12 +43,12 @@ import Testing
     static func evidence(
         profile: Profile? = profile(), end: CaseResult.ProcessEnd? = .exited(code: 0), baseline: Baseline? = baseline(),
         budget: Budget = Budget(), test: PytestOutcome? = nil, missing: String? = nil, launchFailure: String? = nil,
-        update: Bool = false
+        update: Bool = false, ratchet: Bool = false
     ) -> CaseEvidence {
         CaseEvidence(
             caseName: "case", profile: profile, processEnd: end, missingCaptureReason: missing,
             launchFailure: launchFailure, test: test, baseline: baseline, environment: linux, budget: budget,
-            tolerance: Tolerance(), updateBaselines: update)
+            tolerance: Tolerance(), updateBaselines: update, ratchet: ratchet)
     }
 
     static func test(
@@ -97,6 +97,18 @@ import Testing
         Row(
             name: "stale baseline", evidence: evidence(baseline: baseline(peak: 2 * mib, sites: ["build": mib])),
             status: .passed, kinds: [.staleBaseline]),
+        Row(
+            name: "stale baseline under the ratchet",
+            evidence: evidence(baseline: baseline(peak: 2 * mib, sites: ["build": mib]), ratchet: true),
+            status: .failed, kinds: [.ratchetStale]),
+        Row(
+            name: "ratchet within tolerance",
+            evidence: evidence(baseline: baseline(peak: mib + 52_428, sites: ["build": mib]), ratchet: true),
+            status: .passed, kinds: []),
+        Row(
+            name: "ratchet with --update-baselines",
+            evidence: evidence(baseline: baseline(peak: 2 * mib, sites: ["build": mib]), update: true, ratchet: true),
+            status: .passed, kinds: [.baselineUpdated]),
         Row(name: "no baseline yet", evidence: evidence(baseline: nil), status: .passed, kinds: [.missingBaseline]),
         Row(
             name: "other environment",
@@ -180,6 +192,32 @@ import Testing
     @Test func theTableCoversEveryFindingKind() {
         let covered = Set(Self.table.flatMap(\.kinds))
         #expect(Set(Finding.Kind.allCases).subtracting(covered) == [])
+    }
+
+    @Test func theRatchetSaysByHowMuchAndWhatToRun() {
+        let verdict = Verdict.decide(
+            Self.evidence(baseline: Self.baseline(peak: 2 * Self.mib, sites: ["build": Self.mib]), ratchet: true))
+        #expect(
+            verdict.findings == [
+                Finding(
+                    kind: .ratchetStale,
+                    message: "ratchet: peak shrank 2.0 MiB → 1.0 MiB (-1.0 MiB, -50%) beyond tolerance 5% and noise "
+                        + "floor 4.0 KiB; the baseline is stale: run `memgate run --update-baselines` and commit it to "
+                        + "lock the improvement in",
+                    bytes: -Self.mib)
+            ])
+        // A baseline of 1 103 764 B is 55 188 B above the 1 MiB peak, exactly 5% of it rounded
+        // down: within tolerance. One byte more is beyond it.
+        let base: Int64 = 1_103_764
+        #expect(
+            Verdict.decide(
+                Self.evidence(baseline: Self.baseline(peak: base, sites: ["build": Self.mib]), ratchet: true)
+            )
+            .status == .passed)
+        #expect(
+            Verdict.decide(
+                Self.evidence(baseline: Self.baseline(peak: base + 1, sites: ["build": Self.mib]), ratchet: true)
+            ).status == .failed)
     }
 
     @Test func onlyAFullyMeasuredNormalEndIsWrittenAsABaseline() {

@@ -32,7 +32,8 @@ extension ConfigLoader {
             tolerance: settings.tolerance, timeoutSeconds: settings.timeoutSeconds ?? 120,
             env: settings.env ?? [:], cwd: cwd, interpreter: settings.interpreter,
             native: settings.native ?? false, ignore: settings.ignore ?? [],
-            repeatCount: settings.repeatCount ?? 1, trackChildren: settings.children ?? true, line: node.line)
+            repeatCount: settings.repeatCount ?? 1, trackChildren: settings.children ?? true,
+            ratchet: settings.ratchet ?? false, line: node.line)
         return (target, nameNode)
     }
 

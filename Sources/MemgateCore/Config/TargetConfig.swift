@@ -43,6 +43,8 @@ public struct TargetConfig: Hashable, Sendable {
     public var repeatCount: Int
     /// `children`: measure the processes the target starts as part of it (default true).
     public var trackChildren: Bool
+    /// `ratchet`: a baseline the peak has shrunk below beyond tolerance fails (default false).
+    public var ratchet: Bool
     /// 1-based line of the target in the YAML, for messages.
     public var line: Int
 
@@ -52,7 +54,7 @@ public struct TargetConfig: Hashable, Sendable {
         maxAllocations: Int64? = nil, tolerance: Tolerance = Tolerance(),
         timeoutSeconds: Double = 120, env: [String: String] = [:], cwd: String? = nil,
         interpreter: String? = nil, native: Bool = false, ignore: [String] = [],
-        repeatCount: Int = 1, trackChildren: Bool = true, line: Int = 0
+        repeatCount: Int = 1, trackChildren: Bool = true, ratchet: Bool = false, line: Int = 0
     ) {
         precondition(repeatCount >= 1, "repeat must be at least 1")
         precondition(timeoutSeconds > 0, "timeout must be positive")
@@ -70,6 +72,7 @@ public struct TargetConfig: Hashable, Sendable {
         self.ignore = ignore
         self.repeatCount = repeatCount
         self.trackChildren = trackChildren
+        self.ratchet = ratchet
         self.line = line
     }
 

@@ -6,7 +6,7 @@ struct TargetSettings {
     /// Keys allowed both in `defaults` and in a target, in the order messages list them.
     static let keys = [
         "tolerance", "noise-floor", "top-sites", "timeout", "limit", "limit-leaks",
-        "max-allocations", "env", "interpreter", "native", "ignore", "repeat", "children",
+        "max-allocations", "env", "interpreter", "native", "ignore", "repeat", "children", "ratchet",
     ]
 
     var growthFraction: Double?
@@ -22,6 +22,7 @@ struct TargetSettings {
     var ignore: [String]?
     var repeatCount: Int?
     var children: Bool?
+    var ratchet: Bool?
     /// More runs than this only multiply CI time: the median of 3 or 5 already ignores outliers.
     static let maximumRepeatCount = 100
 
@@ -50,6 +51,7 @@ struct TargetSettings {
         case "interpreter": interpreter = try value.string(expected: "a path such as \".venv/bin/python\"")
         case "native": native = try value.bool()
         case "children": children = try value.bool()
+        case "ratchet": ratchet = try value.bool()
         case "ignore":
             ignore = try value.stringList(expected: "a list of patterns such as [\"*/ddtrace/*\"]", allowEmpty: true)
         case "repeat":
@@ -78,6 +80,7 @@ struct TargetSettings {
         merged.ignore = target.ignore ?? ignore
         merged.repeatCount = target.repeatCount ?? repeatCount
         merged.children = target.children ?? children
+        merged.ratchet = target.ratchet ?? ratchet
         return merged
     }
 

@@ -23,14 +23,18 @@ public struct CaseEvidence: Sendable {
     public var updateBaselines: Bool
     /// How long the case took, recorded coarsely in a fresh baseline to balance shards.
     public var durationSeconds: Double?
+    /// `--ratchet` or `ratchet: true`: a stale baseline fails instead of passing with a notice.
+    public var ratchet: Bool
 
     public init(
         caseName: String, profile: Profile? = nil, processEnd: CaseResult.ProcessEnd? = nil,
         missingCaptureReason: String? = nil, launchFailure: String? = nil, test: PytestOutcome? = nil,
         baseline: Baseline? = nil, environment: EnvironmentFingerprint? = nil, budget: Budget = Budget(),
-        tolerance: Tolerance = Tolerance(), updateBaselines: Bool = false, durationSeconds: Double? = nil
+        tolerance: Tolerance = Tolerance(), updateBaselines: Bool = false, durationSeconds: Double? = nil,
+        ratchet: Bool = false
     ) {
         self.durationSeconds = durationSeconds
+        self.ratchet = ratchet
         self.caseName = caseName
         self.profile = profile
         self.processEnd = processEnd
@@ -98,6 +102,9 @@ public struct Verdict: Sendable, Equatable {
             caseName: evidence.caseName, profile: evidence.profile, budget: evidence.budget,
             tolerance: evidence.tolerance, baseline: baseline, processEnd: evidence.processEnd,
             environment: evidence.environment, missingCaptureReason: evidence.missingCaptureReason)
+        if evidence.ratchet {
+            findings = findings.map { ratcheted($0, baseline: baseline, tolerance: evidence.tolerance) }
+        }
         var skipped = false
         if let test = evidence.test, let markers {
             if test.outcome == "failed" && test.phase == "setup" {
@@ -124,6 +131,20 @@ public struct Verdict: Sendable, Equatable {
         return Verdict(
             status: status, findings: ordered, budget: budget, baseline: baseline, baselineToWrite: fresh,
             baselineChanges: changes)
+    }
+
+    /// Under the ratchet a stale baseline is a failure: budgets only move down, so an improvement
+    /// must be locked in by updating the baseline in the same change. Other findings are kept.
+    static func ratcheted(_ finding: Finding, baseline: Baseline?, tolerance: Tolerance) -> Finding {
+        guard finding.kind == .staleBaseline, let baseline, let deltaBytes = finding.bytes else { return finding }
+        return Finding(
+            kind: .ratchetStale,
+            message:
+                "ratchet: peak shrank \(Gate.change(from: baseline.peakBytes, to: baseline.peakBytes + deltaBytes)) "
+                + "beyond tolerance \(BytesText.percent(tolerance.growthFraction)) and noise floor "
+                + "\(BytesText.format(tolerance.noiseFloorBytes)); the baseline is stale: run "
+                + "`memgate run --update-baselines` and commit it to lock the improvement in",
+            bytes: deltaBytes)
     }
 
     /// A profile the tracker did not see to its end, of a process that did not end normally, or
