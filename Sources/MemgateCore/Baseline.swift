@@ -33,10 +33,12 @@ public struct Baseline: Hashable, Codable, Sendable {
     public var environment: EnvironmentFingerprint
     /// Wall time of the case when recorded (`ShardDurations`), used only to balance shards.
     public var durationSeconds: Double?
+    /// The last regression accepted on purpose (`memgate accept`); absent from files written before.
+    public var accepted: BaselineAcceptance?
 
     enum CodingKeys: String, CodingKey {
         case formatVersion, name, peakBytes, totalBytes, allocationCount, bytesAtEnd, sites, environment
-        case durationSeconds
+        case durationSeconds, accepted
     }
 
     public init(

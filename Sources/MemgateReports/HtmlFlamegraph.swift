@@ -64,6 +64,11 @@ public enum HtmlFlamegraph {
             figures.append(HtmlPage.figure("Process", HtmlEscape.text(processEndText(end)), valueClass: "bad"))
         }
         var notes = result.findings.map(findingItem)
+        if gated, let accepted = result.baseline?.accepted {
+            notes.append(
+                "<li class=\"finding notice accepted\"><span class=\"finding-kind\">last accepted</span>"
+                    + "\(HtmlEscape.text(accepted.reportText))</li>")
+        }
         if result.profile?.completion == .interrupted {
             notes.append(
                 "<li class=\"finding notice\"><span class=\"finding-kind\">interrupted</span>"

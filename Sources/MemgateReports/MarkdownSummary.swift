@@ -48,6 +48,15 @@ public enum MarkdownSummary {
                 }
             }
         }
+        let accepted = suite.cases.compactMap { result in result.baseline?.accepted.map { (result.name, $0) } }
+        if !accepted.isEmpty {
+            lines.append("")
+            lines.append("### Accepted changes")
+            lines.append("")
+            for (name, acceptance) in accepted {
+                lines.append("- **\(escape(name))**: \(escape(acceptance.reportText))")
+            }
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 

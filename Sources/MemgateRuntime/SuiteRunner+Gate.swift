@@ -14,7 +14,7 @@ extension SuiteRunner {
                 missingCaptureReason: measured.missingCaptureReason, test: measured.test, baseline: baseline,
                 environment: environment, budget: target.budget, tolerance: target.tolerance,
                 updateBaselines: options.updateBaselines, durationSeconds: measured.durationSeconds,
-                ratchet: options.ratchet || target.ratchet))
+                ratchet: options.ratchet || target.ratchet, acceptance: options.acceptance))
         if let fresh = verdict.baselineToWrite {
             do {
                 try store.save(fresh, target: target.name, caseName: measured.test != nil ? measured.name : nil)

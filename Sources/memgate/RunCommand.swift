@@ -75,79 +75,18 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let suite = try ConfigLoader.load(path: config)
-        var selected = try selectTargets(suite)
+        var selected = try SuiteSession.select(targets, from: suite, configPath: config)
         let sharding = try shardSelection(suite: suite, selected: selected)
         if let sharding { selected = sharding.targets }
         if let timeout = timeoutOptions.timeout {
             for index in selected.indices { selected[index].timeoutSeconds = timeout.seconds }
         }
-        // Every input is validated before anything runs, so exit 2 means nothing ran or was written.
-        let baselines: LoadedBaselines
-        do { baselines = try SuiteRunner.loadBaselines(config: suite, targets: selected) } catch {
-            throw MemgateFailure(description: "invalid baseline:\n\(error)", code: ExitStatus.usage)
-        }
-        try ArtifactWriter.validate(
-            directory: artifacts,
-            files: [junit, jsonOutput.file, markdown ?? ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"]])
-        let tracker: String
-        do { tracker = try TrackerLocator.locate() } catch {
-            throw MemgateFailure(description: "\(error)", code: ExitStatus.internalFailure)
-        }
-        RunningTargets.shared.terminateTargetsOnInterrupt()
-        let environment = ProcessInfo.processInfo.environment
-        let style = ConsoleStyle.detect(environment: environment, isTTY: isatty(STDOUT_FILENO) == 1)
-        let name = URL(fileURLWithPath: config).deletingPathExtension().lastPathComponent
-        // With `--json -` the JSON owns standard output; people read the rest on stderr.
-        let toStandardError = jsonOutput.toStandardOutput
-        let say: @Sendable (String) -> Void = { text in
-            if toStandardError { printError(text) } else { print(text) }
-        }
-        say("memgate: running \(selected.count) target(s) from \(config)")
-        let counter = ProgressCounter(total: selected.count)
-        let start = Date()
-        let runner = SuiteRunner(
-            config: suite, trackerPath: tracker, environment: environment,
+        try SuiteSession(
+            configPath: config, suite: suite, selected: selected, sharding: sharding,
             options: SuiteRunOptions(
                 updateBaselines: updateBaselines, failFast: failFast, jobs: jobs, ratchet: ratchet),
-            baselines: baselines)
-        let writer = ArtifactWriter(
-            artifactsDirectory: artifacts, junitPath: junit, jsonPath: jsonOutput.file,
-            markdownPath: markdown ?? environment["GITHUB_STEP_SUMMARY"])
-        if let artifacts {
-            try? FileManager.default.removeItem(atPath: artifacts + "/" + ArtifactWriter.partialResultsName)
-        }
-        let (reports, problems) = runner.run(targets: selected) { report in
-            writer.appendPartial(report.result)
-            say(
-                ConsoleReport.progressLine(
-                    index: counter.index(of: report.result.target), count: counter.total,
-                    result: report.result, style: style))
-            for change in report.baselineChanges { say("      baseline: \(change)") }
-        }
-        var result = SuiteResult(
-            name: name, cases: reports.map(\.result), durationSeconds: Date().timeIntervalSince(start))
-        result.shard = sharding?.record(cases: result.cases, problems: problems)
-        try writer.write(result)
-        say("")
-        say(ConsoleReport.table(result, style: style))
-        if jsonOutput.toStandardOutput { FileHandle.standardOutput.write(try ReportFormat.json.render(result)) }
-        for message in problems.internalErrors { printError("memgate: could not run: \(message)") }
-        for message in problems.inputErrors { printError("memgate: \(message)") }
-        if !problems.inputErrors.isEmpty { throw ExitCode(ExitStatus.usage) }
-        if !problems.internalErrors.isEmpty { throw ExitCode(ExitStatus.internalFailure) }
-        if result.failedCount > 0 { throw ExitCode(ExitStatus.gateFailed) }
-    }
-
-    private func selectTargets(_ suite: SuiteConfig) throws -> [TargetConfig] {
-        guard !targets.isEmpty else { return suite.targets }
-        let known = Set(suite.targets.map(\.name))
-        for name in targets where !known.contains(name) {
-            throw MemgateFailure(
-                description:
-                    "\(config): no target named '\(name)'; targets are: \(suite.targets.map(\.name).joined(separator: ", "))",
-                code: ExitStatus.usage)
-        }
-        return suite.targets.filter { targets.contains($0.name) }
+            artifacts: artifacts, junit: junit, jsonOutput: jsonOutput, markdown: markdown
+        ).run()
     }
 }
 

@@ -220,6 +220,33 @@ import Testing
             ).status == .failed)
     }
 
+    @Test func anAcceptedRegressionRecordsReasonDateAndBothFigures() throws {
+        var evidence = Self.evidence(profile: Self.profile(peak: 3 * Self.mib), baseline: Self.baseline())
+        evidence.acceptance = AcceptanceRequest(reason: "cache the index", date: "2026-11-26")
+        let verdict = Verdict.decide(evidence)
+        #expect(verdict.status == .passed)
+        let written = try #require(verdict.baselineToWrite)
+        #expect(written.peakBytes == 3 * Self.mib)
+        #expect(
+            written.accepted
+                == BaselineAcceptance(
+                    reason: "cache the index", date: "2026-11-26",
+                    old: .init(peakBytes: Self.mib, totalBytes: Self.mib, allocationCount: 10, bytesAtEnd: 0),
+                    new: .init(peakBytes: 3 * Self.mib, totalBytes: 3 * Self.mib, allocationCount: 10, bytesAtEnd: 0)))
+        #expect(verdict.findings.map(\.kind) == [.baselineUpdated])
+        #expect(
+            verdict.findings.first?.message.hasPrefix("baseline accepted (cache the index): peak 1.0 MiB → 3.0 MiB")
+                == true)
+
+        // A later routine update keeps the last acceptance; a crashed run is never accepted.
+        var later = Self.evidence(profile: Self.profile(peak: 4 * Self.mib), baseline: written, update: true)
+        #expect(Verdict.decide(later).baselineToWrite?.accepted == written.accepted)
+        later.processEnd = .signalled(signal: 9)
+        later.acceptance = AcceptanceRequest(reason: "again", date: "2026-11-27")
+        #expect(Verdict.decide(later).baselineToWrite == nil)
+        #expect(Verdict.decide(later).status == .failed)
+    }
+
     @Test func onlyAFullyMeasuredNormalEndIsWrittenAsABaseline() {
         #expect(Verdict.decide(Self.evidence(baseline: nil, update: true)).baselineToWrite != nil)
         #expect(Verdict.decide(Self.evidence(baseline: Self.baseline(), update: true)).baselineToWrite == nil)

@@ -25,14 +25,18 @@ public struct CaseEvidence: Sendable {
     public var durationSeconds: Double?
     /// `--ratchet` or `ratchet: true`: a stale baseline fails instead of passing with a notice.
     public var ratchet: Bool
+    /// `memgate accept`: a fully measured case gets a fresh baseline recording this reason and
+    /// the old and new figures (implies `updateBaselines`).
+    public var acceptance: AcceptanceRequest?
 
     public init(
         caseName: String, profile: Profile? = nil, processEnd: CaseResult.ProcessEnd? = nil,
         missingCaptureReason: String? = nil, launchFailure: String? = nil, test: PytestOutcome? = nil,
         baseline: Baseline? = nil, environment: EnvironmentFingerprint? = nil, budget: Budget = Budget(),
         tolerance: Tolerance = Tolerance(), updateBaselines: Bool = false, durationSeconds: Double? = nil,
-        ratchet: Bool = false
+        ratchet: Bool = false, acceptance: AcceptanceRequest? = nil
     ) {
+        self.acceptance = acceptance
         self.durationSeconds = durationSeconds
         self.ratchet = ratchet
         self.caseName = caseName
@@ -81,7 +85,8 @@ public struct Verdict: Sendable, Equatable {
         var fresh: Baseline?
         var changes: [String] = []
         var updated = false
-        if evidence.updateBaselines, let profile = evidence.profile, isBaselineCandidate(evidence),
+        if evidence.updateBaselines || evidence.acceptance != nil, let profile = evidence.profile,
+            isBaselineCandidate(evidence),
             let environment = evidence.environment
         {
             // Twice the compared sites are recorded, so a site that was just below the top N
@@ -93,6 +98,14 @@ public struct Verdict: Sendable, Equatable {
                 candidate.durationSeconds = ShardDurations.toRecord(
                     previous: baseline?.durationSeconds, measuredSeconds: seconds)
             }
+            // The last acceptance stays with the baseline until the next one, so the reason a budget
+            // grew is still in the file after later routine updates.
+            candidate.accepted =
+                evidence.acceptance.map {
+                    BaselineAcceptance(
+                        reason: $0.reason, date: $0.date, old: baseline.map(BaselineAcceptance.Figures.init),
+                        new: BaselineAcceptance.Figures(candidate))
+                } ?? baseline?.accepted
             changes = BaselineChange.describeChanges(old: baseline, new: candidate)
             fresh = baseline == candidate ? nil : candidate
             baseline = candidate
@@ -119,11 +132,12 @@ public struct Verdict: Sendable, Equatable {
             }
         }
         if updated {
+            let figures = changes.isEmpty ? "figures unchanged" : changes.joined(separator: "; ")
             findings.append(
                 Finding(
                     kind: .baselineUpdated,
-                    message: changes.isEmpty
-                        ? "baseline unchanged" : "baseline updated: " + changes.joined(separator: "; ")))
+                    message: evidence.acceptance.map { "baseline accepted (\($0.reason)): \(figures)" }
+                        ?? (changes.isEmpty ? "baseline unchanged" : "baseline updated: \(figures)")))
         }
         let ordered = findings.filter(\.isFailure) + findings.filter { !$0.isFailure }
         let status: CaseResult.Status =
