@@ -48,6 +48,17 @@ public enum MarkdownSummary {
                 }
             }
         }
+        let suppressed = suite.cases.filter { !($0.profile?.suppressions ?? []).isEmpty }
+        if !suppressed.isEmpty {
+            lines.append("")
+            lines.append("### Suppressed")
+            lines.append("")
+            for result in suppressed {
+                for effect in result.profile?.suppressions ?? [] {
+                    lines.append("- **\(escape(result.name))**: \(escape(effect.reportText))")
+                }
+            }
+        }
         let accepted = suite.cases.compactMap { result in result.baseline?.accepted.map { (result.name, $0) } }
         if !accepted.isEmpty {
             lines.append("")

@@ -96,7 +96,8 @@ public struct TargetExecution: Sendable {
         if profile == nil {
             measured.missingCaptureReason = CaptureSet.missingCaptureReason(
                 basePath: capture, program: command.arguments().first,
-                searchPath: command.environment(base: baseEnvironment, trackerPath: trackerPath, capturePath: "")["PATH"])
+                searchPath: command.environment(base: baseEnvironment, trackerPath: trackerPath, capturePath: "")[
+                    "PATH"])
         }
         return [measured]
     }
@@ -106,9 +107,12 @@ public struct TargetExecution: Sendable {
         relativized(try CaptureSet.treeProfile(path: path, basePath: basePath, symbolizer: symbolizer))
     }
 
+    /// The profile without what `ignore:` and `suppressions:` take out (matched against absolute
+    /// file paths, as the tracker matches Python frames), with files under the source root relative.
     private func relativized(_ profile: Profile) -> Profile {
-        guard let sourceRoot else { return profile }
-        return profile.relativizingFiles(to: sourceRoot)
+        let suppressed = profile.suppressing(target.suppressionRules)
+        guard let sourceRoot else { return suppressed }
+        return suppressed.relativizingFiles(to: sourceRoot)
     }
 
     private func named(_ profile: Profile) -> Profile {

@@ -33,7 +33,7 @@ extension ConfigLoader {
             env: settings.env ?? [:], cwd: cwd, interpreter: settings.interpreter,
             native: settings.native ?? false, ignore: settings.ignore ?? [],
             repeatCount: settings.repeatCount ?? 1, trackChildren: settings.children ?? true,
-            ratchet: settings.ratchet ?? false, line: node.line)
+            ratchet: settings.ratchet ?? false, suppressions: settings.suppressions ?? [], line: node.line)
         return (target, nameNode)
     }
 

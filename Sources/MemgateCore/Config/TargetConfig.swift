@@ -43,6 +43,9 @@ public struct TargetConfig: Hashable, Sendable {
     public var repeatCount: Int
     /// `children`: measure the processes the target starts as part of it (default true).
     public var trackChildren: Bool
+    /// `suppressions:`: the rules of the suppression files, in file and line order. A target's
+    /// list replaces the defaults' list, as `ignore` does.
+    public var suppressions: [SuppressionRule]
     /// `ratchet`: a baseline the peak has shrunk below beyond tolerance fails (default false).
     public var ratchet: Bool
     /// 1-based line of the target in the YAML, for messages.
@@ -54,7 +57,8 @@ public struct TargetConfig: Hashable, Sendable {
         maxAllocations: Int64? = nil, tolerance: Tolerance = Tolerance(),
         timeoutSeconds: Double = 120, env: [String: String] = [:], cwd: String? = nil,
         interpreter: String? = nil, native: Bool = false, ignore: [String] = [],
-        repeatCount: Int = 1, trackChildren: Bool = true, ratchet: Bool = false, line: Int = 0
+        repeatCount: Int = 1, trackChildren: Bool = true, ratchet: Bool = false,
+        suppressions: [SuppressionRule] = [], line: Int = 0
     ) {
         precondition(repeatCount >= 1, "repeat must be at least 1")
         precondition(timeoutSeconds > 0, "timeout must be positive")
@@ -73,7 +77,14 @@ public struct TargetConfig: Hashable, Sendable {
         self.repeatCount = repeatCount
         self.trackChildren = trackChildren
         self.ratchet = ratchet
+        self.suppressions = suppressions
         self.line = line
+    }
+
+    /// Every rule applied to the measured stacks (``Profile/suppressing(_:)``): the `ignore:` globs
+    /// (which the tracker also applies to Python frames while recording), then the files' rules.
+    public var suppressionRules: [SuppressionRule] {
+        ignore.map { SuppressionRule(kind: .ignore, pattern: $0, origin: "ignore") } + suppressions
     }
 
     /// The absolute limits (`limit`, `limit-leaks`, `max-allocations`) as a ``Budget``.

@@ -7,6 +7,7 @@ struct TargetSettings {
     static let keys = [
         "tolerance", "noise-floor", "top-sites", "timeout", "limit", "limit-leaks",
         "max-allocations", "env", "interpreter", "native", "ignore", "repeat", "children", "ratchet",
+        "suppressions",
     ]
 
     var growthFraction: Double?
@@ -20,6 +21,8 @@ struct TargetSettings {
     var interpreter: String?
     var native: Bool?
     var ignore: [String]?
+    /// The rules of the `suppressions:` files, read and checked.
+    var suppressions: [SuppressionRule]?
     var repeatCount: Int?
     var children: Bool?
     var ratchet: Bool?
@@ -54,6 +57,7 @@ struct TargetSettings {
         case "ratchet": ratchet = try value.bool()
         case "ignore":
             ignore = try value.stringList(expected: "a list of patterns such as [\"*/ddtrace/*\"]", allowEmpty: true)
+        case "suppressions": suppressions = try SuppressionFile.load(value)
         case "repeat":
             repeatCount = Int(
                 try value.integer(
@@ -78,6 +82,7 @@ struct TargetSettings {
         merged.interpreter = target.interpreter ?? interpreter
         merged.native = target.native ?? native
         merged.ignore = target.ignore ?? ignore
+        merged.suppressions = target.suppressions ?? suppressions
         merged.repeatCount = target.repeatCount ?? repeatCount
         merged.children = target.children ?? children
         merged.ratchet = target.ratchet ?? ratchet
