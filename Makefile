@@ -11,7 +11,7 @@ TRACKER_CFLAGS := -O2 -g -fPIC -shared -fvisibility=hidden -fno-omit-frame-point
 	-Wall -Wextra -Werror -ISources/CMemgateTracker/include -I/usr/include/x86_64-linux-gnu
 TRACKER_LIBS := -ldl -lpthread -lunwind
 TRACKER := .build/tracker/libmemgate_tracker.so
-APT_PACKAGES := libunwind-dev libxml2-dev chromium python3-venv
+APT_PACKAGES := libunwind-dev libxml2-dev zlib1g-dev chromium python3-venv
 # The compatibility suite's toolchains, as command:Debian package; installed only when the
 # command is missing (rustc from rustup and a JDK outside apt count as present).
 COMPAT_TOOLS := rustc:rustc g++:g++ javac:default-jdk-headless node:nodejs
@@ -44,7 +44,7 @@ CHECK_JSONSCHEMA := $(CI_TOOLS)/bin/check-jsonschema
 
 .PHONY: deps tracker build release test gate bench baselines lint clean fixtures ci-targets compat compat-doc real-suites test-compat
 
-## deps: apt packages (libunwind, libxml2, chromium, the compatibility suite's rustc, g++, JDK and
+## deps: apt packages (libunwind, libxml2, zlib, chromium, the compatibility suite's rustc, g++, JDK and
 ## node when missing), a Python venv with pytest and numpy, Jenkins' junit-10.xsd, check-jsonschema.
 deps: $(DEPS_STAMP) $(JUNIT_XSDS) $(CHECK_JSONSCHEMA)
 

@@ -12,6 +12,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+        // pprof export (profile.proto); the runtime library only, no code generation plugin.
+        .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
     ],
     targets: [
         // libxml2 through pkg-config; Debian package libxml2-dev.
@@ -19,6 +21,12 @@ let package = Package(
             name: "CLibXML2",
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
+        ),
+        // zlib through pkg-config, for gzipped pprof files; Debian package zlib1g-dev.
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
         ),
         // Pure logic: config, units, capture decoding, analysis, baselines, verdicts.
         .target(
@@ -34,10 +42,13 @@ let package = Package(
             dependencies: ["MemgateCore", "CMemgateSpawn"],
             resources: [.copy("Python")]
         ),
-        // Renderers from results to bytes (JUnit via libxml2, HTML, Markdown, JSON, console).
+        // Renderers from results to bytes (JUnit via libxml2, HTML, Markdown, JSON, console) and
+        // profile exports (pprof via swift-protobuf and zlib, speedscope).
         .target(
             name: "MemgateReports",
-            dependencies: ["MemgateCore", "CLibXML2"],
+            dependencies: [
+                "MemgateCore", "CLibXML2", "CZlib", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
             resources: [.copy("Assets")]
         ),
         .executableTarget(
@@ -56,7 +67,9 @@ let package = Package(
         ),
         .testTarget(
             name: "MemgateReportsTests",
-            dependencies: ["MemgateCore", "MemgateReports", "CLibXML2"],
+            dependencies: [
+                "MemgateCore", "MemgateReports", "CLibXML2", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
             resources: [.copy("Resources")]
         ),
         .testTarget(name: "EndToEndTests", dependencies: ["MemgateCore", "MemgateReports"]),

@@ -18,6 +18,7 @@ struct RunCommand: ParsableCommand {
               memgate run                          # all targets of ci/memgate.yml
               memgate run fibonacci-generator      # only this target
               memgate run --artifacts artifacts --jobs 2
+              memgate run --artifacts artifacts --export pprof,speedscope
               memgate run --update-baselines       # rewrite baselines, then commit
               memgate run --ratchet                # a stale baseline fails: budgets only move down
               memgate run --config ci/exercises/fibonacci-list.yml
@@ -39,6 +40,13 @@ struct RunCommand: ParsableCommand {
 
     @Option(help: "Directory for junit.xml, results.json, summary.md, index.html and flamegraphs/.")
     var artifacts: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Also write each case's profile under <artifacts>/profiles/ in these formats, comma-separated: "
+                + "pprof (<case>.pb.gz), speedscope (<case>.speedscope.json).", valueName: "formats"),
+        transform: ExportFormats.parse)
+    var export: ExportFormats?
 
     @Option(help: "Write JUnit XML here (default: <artifacts>/junit.xml).")
     var junit: String?
@@ -71,6 +79,9 @@ struct RunCommand: ParsableCommand {
 
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
+        guard export == nil || artifacts != nil else {
+            throw ValidationError("--export writes under the artifacts directory; add --artifacts DIR")
+        }
     }
 
     func run() throws {
@@ -85,7 +96,8 @@ struct RunCommand: ParsableCommand {
             configPath: config, suite: suite, selected: selected, sharding: sharding,
             options: SuiteRunOptions(
                 updateBaselines: updateBaselines, failFast: failFast, jobs: jobs, ratchet: ratchet),
-            artifacts: artifacts, junit: junit, jsonOutput: jsonOutput, markdown: markdown
+            artifacts: artifacts, junit: junit, jsonOutput: jsonOutput, markdown: markdown,
+            exports: export?.formats ?? []
         ).run()
     }
 }

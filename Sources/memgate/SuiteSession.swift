@@ -18,6 +18,8 @@ struct SuiteSession {
     var junit: String?
     var jsonOutput: JSONOutputOptions
     var markdown: String?
+    /// `--export`: profile formats written per case under `<artifacts>/profiles/`.
+    var exports: [ProfileExport] = []
 
     /// The targets named on the command line (all when none is), or a usage error naming the
     /// unknown one and listing the known ones.
@@ -58,7 +60,8 @@ struct SuiteSession {
         let runner = SuiteRunner(
             config: suite, trackerPath: tracker, environment: environment, options: options, baselines: baselines)
         let writer = ArtifactWriter(
-            artifactsDirectory: artifacts, junitPath: junit, jsonPath: jsonOutput.file, markdownPath: markdownPath)
+            artifactsDirectory: artifacts, junitPath: junit, jsonPath: jsonOutput.file, markdownPath: markdownPath,
+            exports: exports)
         if let artifacts {
             try? FileManager.default.removeItem(atPath: artifacts + "/" + ArtifactWriter.partialResultsName)
         }
