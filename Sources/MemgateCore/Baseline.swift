@@ -35,10 +35,13 @@ public struct Baseline: Hashable, Codable, Sendable {
     public var durationSeconds: Double?
     /// The last regression accepted on purpose (`memgate accept`); absent from files written before.
     public var accepted: BaselineAcceptance?
+    /// Peak resident memory of the process tree when recorded; absent from older files and for
+    /// pytest tests.
+    public var residentPeakBytes: Int64?
 
     enum CodingKeys: String, CodingKey {
         case formatVersion, name, peakBytes, totalBytes, allocationCount, bytesAtEnd, sites, environment
-        case durationSeconds, accepted
+        case durationSeconds, accepted, residentPeakBytes
     }
 
     public init(

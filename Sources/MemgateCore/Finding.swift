@@ -8,6 +8,13 @@ public struct Finding: Hashable, Codable, Sendable {
         case leakLimitExceeded
         /// Allocation count exceeded `max-allocations`.
         case allocationLimitExceeded
+        /// Peak resident memory (RSS) of the process tree exceeded `limit-rss`, or could not be
+        /// measured for a case that has `limit-rss`.
+        case residentLimitExceeded
+        /// Peak resident memory grew beyond `rss-tolerance` and the noise floor against the baseline.
+        case residentRegression
+        /// The kernel's OOM killer ended the target.
+        case targetOutOfMemory
         /// Peak grew beyond tolerance and noise floor against the baseline.
         case peakRegression
         /// A baselined top site grew beyond tolerance and noise floor.

@@ -40,6 +40,13 @@ public enum HtmlFlamegraph {
         var figures: [String] = []
         let peak = result.profile?.peakBytes
         figures.append(HtmlPage.figure("Peak", peak.map(HtmlFormat.bytes) ?? "not measured"))
+        if let resident = result.residentPeakBytes {
+            var text = HtmlFormat.bytes(resident)
+            if let limit = result.budget.limitResidentBytes {
+                text += " <span class=\"sub\">(limit \(HtmlFormat.bytes(limit)))</span>"
+            }
+            figures.append(HtmlPage.figure("Peak RSS", text))
+        }
         // A bare capture was never gated: it has no budget or baseline to show.
         let gated = result.status != nil
         if gated { figures.append(HtmlPage.figure("Budget", budgetText(result.budget, peakBytes: peak))) }

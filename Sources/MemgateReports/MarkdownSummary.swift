@@ -20,10 +20,14 @@ public enum MarkdownSummary {
             lines.append("No cases ran.")
             return lines.joined(separator: "\n") + "\n"
         }
-        lines.append("| Target | Verdict | Peak | Budget | Baseline | Δ |")
-        lines.append("|---|:---:|---:|---:|---:|---:|")
+        // Resident memory gets a column only when some case has it, so suites without stay as they were.
+        let showsResident = suite.cases.contains { $0.residentPeakBytes != nil }
+        lines.append("| Target | Verdict | Peak | Budget | Baseline | Δ |" + (showsResident ? " Peak RSS |" : ""))
+        lines.append("|---|:---:|---:|---:|---:|---:|" + (showsResident ? "---:|" : ""))
         for result in suite.cases {
-            lines.append("| " + row(for: result).joined(separator: " | ") + " |")
+            var cells = row(for: result)
+            if showsResident { cells.append(result.residentPeakBytes.map(ReportFigures.bytes) ?? "—") }
+            lines.append("| " + cells.joined(separator: " | ") + " |")
         }
         let failed = suite.cases.filter { $0.status == .failed }
         if !failed.isEmpty {

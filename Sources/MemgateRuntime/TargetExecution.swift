@@ -93,6 +93,8 @@ public struct TargetExecution: Sendable {
         var measured = MeasuredCase(
             name: target.name, profile: profile.map { named($0) }, processEnd: outcome.processEnd,
             outputTail: outcome.outputTail, durationSeconds: outcome.durationSeconds)
+        measured.residentPeakBytes = outcome.residentPeakBytes
+        measured.killedOutOfMemory = outcome.killedOutOfMemory
         if profile == nil {
             measured.missingCaptureReason = CaptureSet.missingCaptureReason(
                 basePath: capture, program: command.arguments().first,
@@ -134,10 +136,12 @@ public struct TargetExecution: Sendable {
                 outputTail: test.longRepresentation ?? "", durationSeconds: test.durationSeconds, test: test)
         }
         if Verdict.pytestSessionFails(processEnd: outcome.processEnd, tests: tests) {
-            cases.append(
-                MeasuredCase(
-                    name: target.name, profile: nil, processEnd: outcome.processEnd,
-                    outputTail: outcome.outputTail, durationSeconds: outcome.durationSeconds))
+            var session = MeasuredCase(
+                name: target.name, profile: nil, processEnd: outcome.processEnd,
+                outputTail: outcome.outputTail, durationSeconds: outcome.durationSeconds)
+            session.residentPeakBytes = outcome.residentPeakBytes
+            session.killedOutOfMemory = outcome.killedOutOfMemory
+            cases.append(session)
         }
         return cases
     }

@@ -8,6 +8,11 @@ import Testing
 @Suite struct NativeSuppressionTests {
     static let program = RepositoryLayout.root.appendingPathComponent(".build/fixtures/suppressed_allocations").path
 
+    /// Peak, total, allocation count and bytes at the end.
+    static func figures(of profile: Profile) -> [Int64] {
+        [profile.peakBytes, profile.totalBytes, profile.allocationCount, profile.bytesAtEnd]
+    }
+
     @discardableResult
     static func writeSuite(in workspace: Workspace, suppressions: String = "lsan.supp") throws -> String {
         try workspace.write("# LeakSanitizer file\nleak:cache_forever\n\nalloc:^vendor_\n", to: "lsan.supp")
@@ -38,17 +43,11 @@ import Testing
         let suite = try Memgate.suite(at: workspace.path("results.json"))
 
         let plain = try #require(suite.case("plain")?.profile)
-        #expect(
-            [plain.peakBytes, plain.totalBytes, plain.allocationCount, plain.bytesAtEnd] == [
-                1_672_864, 1_672_864, 4, 1_048_576,
-            ])
+        #expect(Self.figures(of: plain) == [1_672_864, 1_672_864, 4, 1_048_576])
         #expect(plain.suppressions == nil)
 
         let globbed = try #require(suite.case("globbed")?.profile)
-        #expect(
-            [globbed.peakBytes, globbed.totalBytes, globbed.allocationCount, globbed.bytesAtEnd] == [
-                1_148_576, 1_148_576, 2, 1_048_576,
-            ])
+        #expect(Self.figures(of: globbed) == [1_148_576, 1_148_576, 2, 1_048_576])
         #expect(
             globbed.suppressions == [
                 SuppressionEffect(
@@ -59,10 +58,7 @@ import Testing
 
         // limit-leaks: 0 B passes because the cache's 1 MiB is a known leak.
         let suppressed = try #require(suite.case("suppressed")?.profile)
-        #expect(
-            [suppressed.peakBytes, suppressed.totalBytes, suppressed.allocationCount, suppressed.bytesAtEnd] == [
-                1_148_576, 1_148_576, 2, 0,
-            ])
+        #expect(Self.figures(of: suppressed) == [1_148_576, 1_148_576, 2, 0])
         #expect(
             suppressed.suppressions == [
                 SuppressionEffect(

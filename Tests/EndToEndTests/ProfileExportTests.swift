@@ -75,14 +75,7 @@ import Testing
 
     @Test func runExportsEachCaseUnderTheArtifactsDirectory() throws {
         let workspace = try Workspace("export-run")
-        try workspace.write(
-            """
-            version: 1
-            baselines: baselines
-            targets:
-              - name: allocations
-                command: ["\(Self.program)"]
-            """, to: "memgate.yml")
+        try workspace.writeConfig(targets: "  - name: allocations\n    command: [\"\(Self.program)\"]\n")
         let run = try Memgate.run(
             ["run", "--config", "memgate.yml", "--artifacts", "artifacts", "--export", "pprof,speedscope"],
             in: workspace.url)
@@ -102,9 +95,7 @@ import Testing
         ])
     func badExport(arguments: [String], message: String) throws {
         let workspace = try Workspace("export-usage")
-        try workspace.write(
-            "version: 1\nbaselines: baselines\ntargets:\n  - name: a\n    command: [\"\(Self.program)\"]\n",
-            to: "memgate.yml")
+        try workspace.writeConfig(targets: "  - name: a\n    command: [\"\(Self.program)\"]\n")
         let run = try Memgate.run(["run", "--config", "memgate.yml"] + arguments, in: workspace.url)
         #expect(run.exitCode == Memgate.Exit.usage)
         #expect(run.standardError.contains(message), "\(run.standardError)")

@@ -40,6 +40,15 @@ private let expectedJSON = """
 
     """
 
+private let acceptedSample: Baseline = {
+    var accepted = sample
+    accepted.accepted = BaselineAcceptance(
+        reason: "cache the index", date: "2026-11-26",
+        old: .init(peakBytes: 524_288, totalBytes: 600_000, allocationCount: 7, bytesAtEnd: 0),
+        new: .init(sample))
+    return accepted
+}()
+
 private func decode(_ text: String) throws -> Baseline {
     try BaselineCodec.decode(Data(text.utf8), path: "Baselines/x.json")
 }
@@ -132,11 +141,7 @@ private func decodingError(_ text: String) -> BaselineError? {
     }
 
     @Test func anAcceptanceRoundTripsWithItsReasonDateAndFigures() throws {
-        var accepted = sample
-        accepted.accepted = BaselineAcceptance(
-            reason: "cache the index", date: "2026-11-26",
-            old: .init(peakBytes: 524_288, totalBytes: 600_000, allocationCount: 7, bytesAtEnd: 0),
-            new: .init(sample))
+        let accepted = acceptedSample
         let text = String(decoding: try BaselineCodec.encode(accepted), as: UTF8.self)
         #expect(
             text.hasPrefix(
@@ -174,11 +179,7 @@ private func decodingError(_ text: String) -> BaselineError? {
             (#""peakBytes" : 524288"#, #""peakBytes" : -5"#, "accepted.old.peakBytes", "-5 is negative"),
         ])
     func invalidAcceptance(original: String, replacement: String, key: String, detail: String) throws {
-        var accepted = sample
-        accepted.accepted = BaselineAcceptance(
-            reason: "cache the index", date: "2026-11-26",
-            old: .init(peakBytes: 524_288, totalBytes: 600_000, allocationCount: 7, bytesAtEnd: 0),
-            new: .init(sample))
+        let accepted = acceptedSample
         let text = String(decoding: try BaselineCodec.encode(accepted), as: UTF8.self)
             .replacingOccurrences(of: original, with: replacement)
         #expect(decodingError(text) == .invalidValue(path: "Baselines/x.json", key: key, detail: detail))

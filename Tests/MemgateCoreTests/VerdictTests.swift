@@ -43,12 +43,13 @@ import Testing
     static func evidence(
         profile: Profile? = profile(), end: CaseResult.ProcessEnd? = .exited(code: 0), baseline: Baseline? = baseline(),
         budget: Budget = Budget(), test: PytestOutcome? = nil, missing: String? = nil, launchFailure: String? = nil,
-        update: Bool = false, ratchet: Bool = false
+        update: Bool = false, ratchet: Bool = false, resident: Int64? = nil, outOfMemory: Bool = false
     ) -> CaseEvidence {
         CaseEvidence(
             caseName: "case", profile: profile, processEnd: end, missingCaptureReason: missing,
             launchFailure: launchFailure, test: test, baseline: baseline, environment: linux, budget: budget,
-            tolerance: Tolerance(), updateBaselines: update, ratchet: ratchet)
+            tolerance: Tolerance(), updateBaselines: update, ratchet: ratchet, residentPeakBytes: resident,
+            killedOutOfMemory: outOfMemory)
     }
 
     static func test(
@@ -58,6 +59,12 @@ import Testing
         PytestOutcome(
             nodeID: "t.py::test_a", outcome: outcome, phase: phase, longRepresentation: text, limitMemory: limitMemory,
             limitLeaks: limitLeaks, markerProblems: problems)
+    }
+
+    static func residentBaseline(_ bytes: Int64) -> Baseline {
+        var recorded = baseline()
+        recorded.residentPeakBytes = bytes
+        return recorded
     }
 
     struct Row: CustomTestStringConvertible, Sendable {
@@ -109,6 +116,28 @@ import Testing
             name: "ratchet with --update-baselines",
             evidence: evidence(baseline: baseline(peak: 2 * mib, sites: ["build": mib]), update: true, ratchet: true),
             status: .passed, kinds: [.baselineUpdated]),
+        Row(
+            name: "RSS over limit-rss",
+            evidence: evidence(budget: Budget(limitResidentBytes: 32 * mib), resident: 64 * mib),
+            status: .failed, kinds: [.residentLimitExceeded]),
+        Row(
+            name: "RSS under limit-rss",
+            evidence: evidence(budget: Budget(limitResidentBytes: 32 * mib), resident: 32 * mib), status: .passed,
+            kinds: []),
+        Row(
+            name: "limit-rss without an RSS figure", evidence: evidence(budget: Budget(limitResidentBytes: mib)),
+            status: .failed, kinds: [.residentLimitExceeded]),
+        Row(
+            name: "RSS regression",
+            evidence: evidence(baseline: residentBaseline(40 * mib), resident: 50 * mib + 1), status: .failed,
+            kinds: [.residentRegression]),
+        Row(
+            name: "RSS within rss-tolerance",
+            evidence: evidence(baseline: residentBaseline(40 * mib), resident: 50 * mib), status: .passed, kinds: []),
+        Row(
+            name: "killed by the OOM killer",
+            evidence: evidence(end: .signalled(signal: 9), resident: 2 * mib, outOfMemory: true), status: .failed,
+            kinds: [.targetOutOfMemory]),
         Row(name: "no baseline yet", evidence: evidence(baseline: nil), status: .passed, kinds: [.missingBaseline]),
         Row(
             name: "other environment",
@@ -245,6 +274,38 @@ import Testing
         later.acceptance = AcceptanceRequest(reason: "again", date: "2026-11-27")
         #expect(Verdict.decide(later).baselineToWrite == nil)
         #expect(Verdict.decide(later).status == .failed)
+    }
+
+    @Test func residentMemoryFindingsSayTheFigures() {
+        let over = Verdict.decide(
+            Self.evidence(budget: Budget(limitResidentBytes: 32 * Self.mib), resident: 64 * Self.mib))
+        #expect(
+            over.findings == [
+                Finding(
+                    kind: .residentLimitExceeded, message: "peak RSS 64.0 MiB exceeds limit-rss 32.0 MiB",
+                    bytes: 32 * Self.mib)
+            ])
+        let grown = Verdict.decide(
+            Self.evidence(baseline: Self.residentBaseline(40 * Self.mib), resident: 60 * Self.mib))
+        #expect(
+            grown.findings.first?.message
+                == "peak RSS grew 40.0 MiB → 60.0 MiB (+20.0 MiB, +50%) beyond rss-tolerance 25% and noise floor 4.0 KiB"
+        )
+        let killed = Verdict.decide(
+            Self.evidence(end: .signalled(signal: 9), resident: 1_992_294_400, outOfMemory: true))
+        #expect(
+            killed.findings.first?.message
+                == "killed: out of memory at 1.9 GiB RSS (SIGKILL from the OOM killer); requested-bytes peak so far 1.0 MiB"
+        )
+    }
+
+    @Test func aFreshBaselineKeepsItsRSSUntilItMovesBeyondRSSTolerance() throws {
+        let previous = Self.residentBaseline(40 * Self.mib)
+        let within = Verdict.decide(Self.evidence(baseline: previous, update: true, resident: 45 * Self.mib))
+        #expect(within.baselineToWrite == nil)
+        #expect(within.baseline?.residentPeakBytes == 40 * Self.mib)
+        let beyond = Verdict.decide(Self.evidence(baseline: previous, update: true, resident: 60 * Self.mib))
+        #expect(try #require(beyond.baselineToWrite).residentPeakBytes == 60 * Self.mib)
     }
 
     @Test func onlyAFullyMeasuredNormalEndIsWrittenAsABaseline() {

@@ -23,6 +23,8 @@ public struct TargetConfig: Hashable, Sendable {
     public var leakLimitBytes: Int64?
     /// `max-allocations`: allocations allowed.
     public var maxAllocations: Int64?
+    /// `limit-rss`: peak resident memory of the process tree allowed.
+    public var limitResidentBytes: Int64?
     /// `tolerance`, `noise-floor` and `top-sites`: how far the target may move from its baseline.
     public var tolerance: Tolerance
     /// `timeout`: seconds before the target is killed and fails (default 120).
@@ -58,8 +60,9 @@ public struct TargetConfig: Hashable, Sendable {
         timeoutSeconds: Double = 120, env: [String: String] = [:], cwd: String? = nil,
         interpreter: String? = nil, native: Bool = false, ignore: [String] = [],
         repeatCount: Int = 1, trackChildren: Bool = true, ratchet: Bool = false,
-        suppressions: [SuppressionRule] = [], line: Int = 0
+        suppressions: [SuppressionRule] = [], limitResidentBytes: Int64? = nil, line: Int = 0
     ) {
+        self.limitResidentBytes = limitResidentBytes
         precondition(repeatCount >= 1, "repeat must be at least 1")
         precondition(timeoutSeconds > 0, "timeout must be positive")
         self.name = name
@@ -89,6 +92,8 @@ public struct TargetConfig: Hashable, Sendable {
 
     /// The absolute limits (`limit`, `limit-leaks`, `max-allocations`) as a ``Budget``.
     public var budget: Budget {
-        Budget(limitBytes: limitBytes, leakLimitBytes: leakLimitBytes, maxAllocations: maxAllocations)
+        Budget(
+            limitBytes: limitBytes, leakLimitBytes: leakLimitBytes, maxAllocations: maxAllocations,
+            limitResidentBytes: limitResidentBytes)
     }
 }

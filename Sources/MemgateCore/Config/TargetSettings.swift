@@ -7,7 +7,7 @@ struct TargetSettings {
     static let keys = [
         "tolerance", "noise-floor", "top-sites", "timeout", "limit", "limit-leaks",
         "max-allocations", "env", "interpreter", "native", "ignore", "repeat", "children", "ratchet",
-        "suppressions",
+        "suppressions", "limit-rss", "rss-tolerance",
     ]
 
     var growthFraction: Double?
@@ -26,6 +26,10 @@ struct TargetSettings {
     var repeatCount: Int?
     var children: Bool?
     var ratchet: Bool?
+    var limitResidentBytes: Int64?
+    var residentGrowthFraction: Double?
+    /// Where `limit-rss` was written (`file:line`), for the error on a pytest target.
+    var limitResidentOrigin: String?
     /// More runs than this only multiply CI time: the median of 3 or 5 already ignores outliers.
     static let maximumRepeatCount = 100
 
@@ -55,6 +59,10 @@ struct TargetSettings {
         case "native": native = try value.bool()
         case "children": children = try value.bool()
         case "ratchet": ratchet = try value.bool()
+        case "limit-rss":
+            limitResidentBytes = try value.byteSize()
+            limitResidentOrigin = "\(value.file):\(value.line)"
+        case "rss-tolerance": residentGrowthFraction = try value.toleranceFraction()
         case "ignore":
             ignore = try value.stringList(expected: "a list of patterns such as [\"*/ddtrace/*\"]", allowEmpty: true)
         case "suppressions": suppressions = try SuppressionFile.load(value)
@@ -86,6 +94,9 @@ struct TargetSettings {
         merged.repeatCount = target.repeatCount ?? repeatCount
         merged.children = target.children ?? children
         merged.ratchet = target.ratchet ?? ratchet
+        merged.limitResidentBytes = target.limitResidentBytes ?? limitResidentBytes
+        merged.limitResidentOrigin = target.limitResidentBytes == nil ? limitResidentOrigin : target.limitResidentOrigin
+        merged.residentGrowthFraction = target.residentGrowthFraction ?? residentGrowthFraction
         return merged
     }
 
@@ -93,6 +104,7 @@ struct TargetSettings {
     var tolerance: Tolerance {
         Tolerance(
             growthFraction: growthFraction ?? 0.05, noiseFloorBytes: noiseFloorBytes ?? 4096,
-            topSites: topSites ?? 10)
+            topSites: topSites ?? 10,
+            residentGrowthFraction: residentGrowthFraction ?? Tolerance.defaultResidentGrowthFraction)
     }
 }

@@ -28,14 +28,21 @@ public struct CaseEvidence: Sendable {
     /// `memgate accept`: a fully measured case gets a fresh baseline recording this reason and
     /// the old and new figures (implies `updateBaselines`).
     public var acceptance: AcceptanceRequest?
+    /// Peak resident memory of the target's process tree (nil for pytest tests).
+    public var residentPeakBytes: Int64?
+    /// The kernel's OOM killer ended the target.
+    public var killedOutOfMemory: Bool
 
     public init(
         caseName: String, profile: Profile? = nil, processEnd: CaseResult.ProcessEnd? = nil,
         missingCaptureReason: String? = nil, launchFailure: String? = nil, test: PytestOutcome? = nil,
         baseline: Baseline? = nil, environment: EnvironmentFingerprint? = nil, budget: Budget = Budget(),
         tolerance: Tolerance = Tolerance(), updateBaselines: Bool = false, durationSeconds: Double? = nil,
-        ratchet: Bool = false, acceptance: AcceptanceRequest? = nil
+        ratchet: Bool = false, acceptance: AcceptanceRequest? = nil, residentPeakBytes: Int64? = nil,
+        killedOutOfMemory: Bool = false
     ) {
+        self.residentPeakBytes = residentPeakBytes
+        self.killedOutOfMemory = killedOutOfMemory
         self.acceptance = acceptance
         self.durationSeconds = durationSeconds
         self.ratchet = ratchet
@@ -94,6 +101,9 @@ public struct Verdict: Sendable, Equatable {
             var candidate = Baseline(
                 profile: profile, topSites: evidence.tolerance.topSites * 2, environment: environment,
                 name: evidence.caseName)
+            candidate.residentPeakBytes = Gate.residentToRecord(
+                previous: baseline?.residentPeakBytes, measured: evidence.residentPeakBytes,
+                tolerance: evidence.tolerance)
             if let seconds = evidence.durationSeconds {
                 candidate.durationSeconds = ShardDurations.toRecord(
                     previous: baseline?.durationSeconds, measuredSeconds: seconds)
@@ -115,6 +125,15 @@ public struct Verdict: Sendable, Equatable {
             caseName: evidence.caseName, profile: evidence.profile, budget: evidence.budget,
             tolerance: evidence.tolerance, baseline: baseline, processEnd: evidence.processEnd,
             environment: evidence.environment, missingCaptureReason: evidence.missingCaptureReason)
+        if evidence.killedOutOfMemory {
+            findings = findings.map {
+                Gate.outOfMemory(
+                    $0, residentPeakBytes: evidence.residentPeakBytes, peakBytes: evidence.profile?.peakBytes)
+            }
+        }
+        findings += Gate.residentFindings(
+            residentPeakBytes: evidence.residentPeakBytes, budget: budget, tolerance: evidence.tolerance,
+            baseline: baseline)
         if evidence.ratchet {
             findings = findings.map { ratcheted($0, baseline: baseline, tolerance: evidence.tolerance) }
         }
