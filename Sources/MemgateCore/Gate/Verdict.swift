@@ -76,9 +76,11 @@ public struct Verdict: Sendable, Equatable {
     public var baselineChanges: [String]
 
     /// **The** verdict: every rule that can pass, fail or skip a case is applied here, in order
-    /// — memgate's own launch failure, the process end, capture completeness, budgets, the
-    /// baseline, then the pytest outcome and its markers. Pure; the runner gathers the inputs
-    /// and writes `baselineToWrite` afterwards.
+    /// — memgate's own launch failure, the process end (an OOM kill said as such), capture
+    /// completeness, budgets (requested bytes, then resident memory), the baseline (failing a
+    /// stale one under the ratchet), then the pytest outcome and its markers — and the baseline
+    /// `--update-baselines` or `memgate accept` writes is made. Pure; the runner gathers the
+    /// inputs and writes `baselineToWrite` afterwards.
     public static func decide(_ evidence: CaseEvidence) -> Verdict {
         let markers = evidence.test.map(MarkerLimits.init)
         let budget = markers?.applied(to: evidence.budget) ?? evidence.budget
@@ -91,52 +93,13 @@ public struct Verdict: Sendable, Equatable {
         var baseline = evidence.baseline
         var fresh: Baseline?
         var changes: [String] = []
-        var updated = false
-        if evidence.updateBaselines || evidence.acceptance != nil, let profile = evidence.profile,
-            isBaselineCandidate(evidence),
-            let environment = evidence.environment
-        {
-            // Twice the compared sites are recorded, so a site that was just below the top N
-            // and moves up a rank is compared with its figure instead of being reported as new.
-            var candidate = Baseline(
-                profile: profile, topSites: evidence.tolerance.topSites * 2, environment: environment,
-                name: evidence.caseName)
-            candidate.residentPeakBytes = Gate.residentToRecord(
-                previous: baseline?.residentPeakBytes, measured: evidence.residentPeakBytes,
-                tolerance: evidence.tolerance)
-            if let seconds = evidence.durationSeconds {
-                candidate.durationSeconds = ShardDurations.toRecord(
-                    previous: baseline?.durationSeconds, measuredSeconds: seconds)
-            }
-            // The last acceptance stays with the baseline until the next one, so the reason a budget
-            // grew is still in the file after later routine updates.
-            candidate.accepted =
-                evidence.acceptance.map {
-                    BaselineAcceptance(
-                        reason: $0.reason, date: $0.date, old: baseline.map(BaselineAcceptance.Figures.init),
-                        new: BaselineAcceptance.Figures(candidate))
-                } ?? baseline?.accepted
+        let candidate = freshBaseline(evidence)
+        if let candidate {
             changes = BaselineChange.describeChanges(old: baseline, new: candidate)
             fresh = baseline == candidate ? nil : candidate
             baseline = candidate
-            updated = true
         }
-        var (_, findings) = Gate.evaluate(
-            caseName: evidence.caseName, profile: evidence.profile, budget: evidence.budget,
-            tolerance: evidence.tolerance, baseline: baseline, processEnd: evidence.processEnd,
-            environment: evidence.environment, missingCaptureReason: evidence.missingCaptureReason)
-        if evidence.killedOutOfMemory {
-            findings = findings.map {
-                Gate.outOfMemory(
-                    $0, residentPeakBytes: evidence.residentPeakBytes, peakBytes: evidence.profile?.peakBytes)
-            }
-        }
-        findings += Gate.residentFindings(
-            residentPeakBytes: evidence.residentPeakBytes, budget: budget, tolerance: evidence.tolerance,
-            baseline: baseline)
-        if evidence.ratchet {
-            findings = findings.map { ratcheted($0, baseline: baseline, tolerance: evidence.tolerance) }
-        }
+        var findings = measurementFindings(evidence, budget: budget, baseline: baseline)
         var skipped = false
         if let test = evidence.test, let markers {
             if test.outcome == "failed" && test.phase == "setup" {
@@ -150,13 +113,8 @@ public struct Verdict: Sendable, Equatable {
                 skipped = true
             }
         }
-        if updated {
-            let figures = changes.isEmpty ? "figures unchanged" : changes.joined(separator: "; ")
-            findings.append(
-                Finding(
-                    kind: .baselineUpdated,
-                    message: evidence.acceptance.map { "baseline accepted (\($0.reason)): \(figures)" }
-                        ?? (changes.isEmpty ? "baseline unchanged" : "baseline updated: \(figures)")))
+        if candidate != nil {
+            findings.append(baselineUpdatedFinding(changes: changes, acceptance: evidence.acceptance))
         }
         let ordered = findings.filter(\.isFailure) + findings.filter { !$0.isFailure }
         let status: CaseResult.Status =
