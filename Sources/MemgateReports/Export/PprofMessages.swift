@@ -59,8 +59,9 @@ struct PprofProfile: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementation
 }
 
 /// `perftools.profiles.ValueType`: a sample value's type and unit, as string-table indices.
-struct PprofValueType: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase {
+struct PprofValueType: PprofScalarMessage {
     static let protoMessageName = "perftools.profiles.ValueType"
+    static var signedFields: [(Int, WritableKeyPath<Self, Int64>)] { [(1, \.type), (2, \.unit)] }
     var type: Int64 = 0
     var unit: Int64 = 0
     var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -70,22 +71,6 @@ struct PprofValueType: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementati
     init(type: Int64, unit: Int64) {
         self.type = type
         self.unit = unit
-    }
-
-    mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-        while let field = try decoder.nextFieldNumber() {
-            switch field {
-            case 1: try decoder.decodeSingularInt64Field(value: &type)
-            case 2: try decoder.decodeSingularInt64Field(value: &unit)
-            default: break
-            }
-        }
-    }
-
-    func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-        if type != 0 { try visitor.visitSingularInt64Field(value: type, fieldNumber: 1) }
-        if unit != 0 { try visitor.visitSingularInt64Field(value: unit, fieldNumber: 2) }
-        try unknownFields.traverse(visitor: &visitor)
     }
 }
 
@@ -145,34 +130,24 @@ struct PprofLocation: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementatio
 }
 
 /// `perftools.profiles.Line`: a function and a source line.
-struct PprofLine: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase {
+struct PprofLine: PprofScalarMessage {
     static let protoMessageName = "perftools.profiles.Line"
+    static var unsignedFields: [(Int, WritableKeyPath<Self, UInt64>)] { [(1, \.functionID)] }
+    static var signedFields: [(Int, WritableKeyPath<Self, Int64>)] { [(2, \.line)] }
     var functionID: UInt64 = 0
     var line: Int64 = 0
     var unknownFields = SwiftProtobuf.UnknownStorage()
 
     init() {}
-
-    mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-        while let field = try decoder.nextFieldNumber() {
-            switch field {
-            case 1: try decoder.decodeSingularUInt64Field(value: &functionID)
-            case 2: try decoder.decodeSingularInt64Field(value: &line)
-            default: break
-            }
-        }
-    }
-
-    func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-        if functionID != 0 { try visitor.visitSingularUInt64Field(value: functionID, fieldNumber: 1) }
-        if line != 0 { try visitor.visitSingularInt64Field(value: line, fieldNumber: 2) }
-        try unknownFields.traverse(visitor: &visitor)
-    }
 }
 
 /// `perftools.profiles.Function`: names and file as string-table indices.
-struct PprofFunction: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase {
+struct PprofFunction: PprofScalarMessage {
     static let protoMessageName = "perftools.profiles.Function"
+    static var unsignedFields: [(Int, WritableKeyPath<Self, UInt64>)] { [(1, \.id)] }
+    static var signedFields: [(Int, WritableKeyPath<Self, Int64>)] {
+        [(2, \.name), (3, \.systemName), (4, \.filename)]
+    }
     var id: UInt64 = 0
     var name: Int64 = 0
     var systemName: Int64 = 0
@@ -180,24 +155,40 @@ struct PprofFunction: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementatio
     var unknownFields = SwiftProtobuf.UnknownStorage()
 
     init() {}
+}
+
+/// A message whose fields are all singular 64-bit integers, decoded and encoded from one table
+/// of field numbers and key paths instead of a hand-written switch per message.
+protocol PprofScalarMessage: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase {
+    /// `int64` fields.
+    static var signedFields: [(Int, WritableKeyPath<Self, Int64>)] { get }
+    /// `uint64` fields.
+    static var unsignedFields: [(Int, WritableKeyPath<Self, UInt64>)] { get }
+}
+
+extension PprofScalarMessage {
+    static var unsignedFields: [(Int, WritableKeyPath<Self, UInt64>)] { [] }
 
     mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
         while let field = try decoder.nextFieldNumber() {
-            switch field {
-            case 1: try decoder.decodeSingularUInt64Field(value: &id)
-            case 2: try decoder.decodeSingularInt64Field(value: &name)
-            case 3: try decoder.decodeSingularInt64Field(value: &systemName)
-            case 4: try decoder.decodeSingularInt64Field(value: &filename)
-            default: break
+            if let path = Self.signedFields.first(where: { $0.0 == field })?.1 {
+                try decoder.decodeSingularInt64Field(value: &self[keyPath: path])
+            } else if let path = Self.unsignedFields.first(where: { $0.0 == field })?.1 {
+                try decoder.decodeSingularUInt64Field(value: &self[keyPath: path])
             }
         }
     }
 
+    /// Fields in field-number order, zeros left out (proto3 defaults).
     func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-        if id != 0 { try visitor.visitSingularUInt64Field(value: id, fieldNumber: 1) }
-        if name != 0 { try visitor.visitSingularInt64Field(value: name, fieldNumber: 2) }
-        if systemName != 0 { try visitor.visitSingularInt64Field(value: systemName, fieldNumber: 3) }
-        if filename != 0 { try visitor.visitSingularInt64Field(value: filename, fieldNumber: 4) }
+        let numbers = (Self.signedFields.map(\.0) + Self.unsignedFields.map(\.0)).sorted()
+        for number in numbers {
+            if let path = Self.signedFields.first(where: { $0.0 == number })?.1, self[keyPath: path] != 0 {
+                try visitor.visitSingularInt64Field(value: self[keyPath: path], fieldNumber: number)
+            } else if let path = Self.unsignedFields.first(where: { $0.0 == number })?.1, self[keyPath: path] != 0 {
+                try visitor.visitSingularUInt64Field(value: self[keyPath: path], fieldNumber: number)
+            }
+        }
         try unknownFields.traverse(visitor: &visitor)
     }
 }
