@@ -25,7 +25,7 @@ TRACKER_LIBUNWIND_ONLY := .build/tracker/libunwind-only/libmemgate_tracker.so
 # The tracker cross-compiled for aarch64 (`make tracker-aarch64`), to show it builds there.
 AARCH64_CC := aarch64-linux-gnu-gcc
 TRACKER_AARCH64 := .build/tracker/aarch64/libmemgate_tracker.so
-APT_PACKAGES := libunwind-dev libxml2-dev chromium python3-venv
+APT_PACKAGES := libunwind-dev libxml2-dev zlib1g-dev chromium python3-venv
 # The compatibility suite's toolchains, as command:Debian package; installed only when the
 # command is missing (rustc from rustup and a JDK outside apt count as present).
 COMPAT_TOOLS := rustc:rustc g++:g++ javac:default-jdk-headless node:nodejs
@@ -70,7 +70,7 @@ WHEEL_TEST_DEPS := .build/wheel-test-deps
 
 .PHONY: deps tracker tracker-aarch64 build release test gate bench baselines lint clean fixtures ci-targets compat compat-doc real-suites test-compat wheel wheel-test-deps
 
-## deps: apt packages (libunwind, libxml2, chromium, the compatibility suite's rustc, g++, JDK and
+## deps: apt packages (libunwind, libxml2, zlib, chromium, the compatibility suite's rustc, g++, JDK and
 ## node when missing), a Python venv with pytest and numpy, Jenkins' junit-10.xsd, check-jsonschema.
 deps: $(DEPS_STAMP) $(JUNIT_XSDS) $(CHECK_JSONSCHEMA)
 

@@ -19,6 +19,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+        // pprof export (profile.proto); the runtime library only, no code generation plugin.
+        .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
     ],
     targets: [
         // libxml2 through pkg-config; Debian package libxml2-dev.
@@ -42,6 +44,12 @@ let package = Package(
                 .linkedLibrary("unwind"), .linkedLibrary("dl"), .linkedLibrary("pthread"),
             ]
         ),
+        // zlib through pkg-config, for gzipped pprof files; Debian package zlib1g-dev.
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         // Pure logic: config, units, capture decoding, analysis, baselines, verdicts.
         .target(
             name: "MemgateCore",
@@ -56,10 +64,13 @@ let package = Package(
             dependencies: ["MemgateCore", "CMemgateSpawn"],
             resources: [.copy("Python")]
         ),
-        // Renderers from results to bytes (JUnit via libxml2, HTML, Markdown, JSON, console).
+        // Renderers from results to bytes (JUnit via libxml2, HTML, Markdown, JSON, console) and
+        // profile exports (pprof via swift-protobuf and zlib, speedscope).
         .target(
             name: "MemgateReports",
-            dependencies: ["MemgateCore", "CLibXML2"],
+            dependencies: [
+                "MemgateCore", "CLibXML2", "CZlib", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
             resources: [.copy("Assets")]
         ),
         .executableTarget(
@@ -92,7 +103,9 @@ let package = Package(
         ),
         .testTarget(
             name: "MemgateReportsTests",
-            dependencies: ["MemgateCore", "MemgateReports", "CLibXML2"],
+            dependencies: [
+                "MemgateCore", "MemgateReports", "CLibXML2", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
             resources: [.copy("Resources")]
         ),
         .testTarget(name: "EndToEndTests", dependencies: ["MemgateCore", "MemgateReports"]),

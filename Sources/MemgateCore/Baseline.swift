@@ -33,10 +33,15 @@ public struct Baseline: Hashable, Codable, Sendable {
     public var environment: EnvironmentFingerprint
     /// Wall time of the case when recorded (`ShardDurations`), used only to balance shards.
     public var durationSeconds: Double?
+    /// The last regression accepted on purpose (`memgate accept`); absent from files written before.
+    public var accepted: BaselineAcceptance?
+    /// Peak resident memory of the process tree when recorded; absent from older files and for
+    /// pytest tests.
+    public var residentPeakBytes: Int64?
 
     enum CodingKeys: String, CodingKey {
         case formatVersion, name, peakBytes, totalBytes, allocationCount, bytesAtEnd, sites, environment
-        case durationSeconds
+        case durationSeconds, accepted, residentPeakBytes
     }
 
     public init(

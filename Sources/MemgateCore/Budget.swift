@@ -6,12 +6,18 @@ public struct Budget: Hashable, Codable, Sendable {
     public var leakLimitBytes: Int64?
     /// Allocations allowed (`max-allocations`).
     public var maxAllocations: Int64?
+    /// Peak resident memory of the process tree allowed (`limit-rss`).
+    public var limitResidentBytes: Int64?
 
     enum CodingKeys: String, CodingKey {
-        case limitBytes, leakLimitBytes, maxAllocations
+        case limitBytes, leakLimitBytes, maxAllocations, limitResidentBytes
     }
 
-    public init(limitBytes: Int64? = nil, leakLimitBytes: Int64? = nil, maxAllocations: Int64? = nil) {
+    public init(
+        limitBytes: Int64? = nil, leakLimitBytes: Int64? = nil, maxAllocations: Int64? = nil,
+        limitResidentBytes: Int64? = nil
+    ) {
+        self.limitResidentBytes = limitResidentBytes
         self.limitBytes = limitBytes
         self.leakLimitBytes = leakLimitBytes
         self.maxAllocations = maxAllocations

@@ -37,18 +37,23 @@ public struct CaseResult: Hashable, Codable, Sendable {
     /// Last lines of the target's output (untrusted text).
     public var outputTail: String
     public var environment: EnvironmentFingerprint?
+    /// Peak resident memory (RSS) of the target's process tree in bytes, beside the requested
+    /// bytes' peak; nil for pytest tests and when it could not be read.
+    public var residentPeakBytes: Int64?
 
     enum CodingKeys: String, CodingKey {
         case target, name, status, findings, profile, budget, tolerance, baseline, durationSeconds
-        case repeatPeakBytes, processEnd, flamegraphPath, outputTail, environment
+        case repeatPeakBytes, processEnd, flamegraphPath, outputTail, environment, residentPeakBytes
     }
 
     public init(
         target: String, name: String, status: Status, findings: [Finding] = [], profile: Profile? = nil,
         budget: Budget = Budget(), tolerance: Tolerance = Tolerance(), baseline: Baseline? = nil,
         durationSeconds: Double = 0, repeatPeakBytes: [Int64] = [], processEnd: ProcessEnd? = nil,
-        flamegraphPath: String? = nil, outputTail: String = "", environment: EnvironmentFingerprint? = nil
+        flamegraphPath: String? = nil, outputTail: String = "", environment: EnvironmentFingerprint? = nil,
+        residentPeakBytes: Int64? = nil
     ) {
+        self.residentPeakBytes = residentPeakBytes
         self.target = target
         self.name = name
         self.status = status

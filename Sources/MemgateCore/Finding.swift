@@ -8,6 +8,13 @@ public struct Finding: Hashable, Codable, Sendable {
         case leakLimitExceeded
         /// Allocation count exceeded `max-allocations`.
         case allocationLimitExceeded
+        /// Peak resident memory (RSS) of the process tree exceeded `limit-rss`, or could not be
+        /// measured for a case that has `limit-rss`.
+        case residentLimitExceeded
+        /// Peak resident memory grew beyond `rss-tolerance` and the noise floor against the baseline.
+        case residentRegression
+        /// The kernel's OOM killer ended the target.
+        case targetOutOfMemory
         /// Peak grew beyond tolerance and noise floor against the baseline.
         case peakRegression
         /// A baselined top site grew beyond tolerance and noise floor.
@@ -35,6 +42,9 @@ public struct Finding: Hashable, Codable, Sendable {
         /// A pytest-memray marker memgate cannot honour: an unknown or ill-typed argument, a
         /// size that does not parse, or two memray markers on one test.
         case markerInvalid
+        /// With `--ratchet` (`ratchet: true`): the peak shrank beyond tolerance and noise floor, so
+        /// the baseline must be refreshed in the same change to lock the improvement in.
+        case ratchetStale
         /// Notice: the peak shrank beyond tolerance; the baseline should be refreshed.
         case staleBaseline
         /// Notice: no baseline exists for this case yet.

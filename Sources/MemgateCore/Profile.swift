@@ -36,11 +36,14 @@ public struct Profile: Hashable, Codable, Sendable {
     /// Capacity limits the tracker hit that leave the figures right but attribution coarser
     /// (a full stack or name table, stacks not walked for lack of stack space).
     public var captureNotices: [String]?
+    /// What each `ignore:` glob and suppression-file rule took out of the figures (in rule order),
+    /// nil when the case has no rules. See ``suppressing(_:)``.
+    public var suppressions: [SuppressionEffect]?
 
     enum CodingKeys: String, CodingKey {
         case regionName, peakBytes, totalBytes, allocationCount, bytesAtEnd
         case peakTimeNanoseconds, durationNanoseconds, completion, stacks, timeline
-        case unmeasuredReason, captureNotices
+        case unmeasuredReason, captureNotices, suppressions
     }
 
     /// True when the tracker saw the region to its end: the figures are the whole truth.

@@ -103,11 +103,14 @@ public enum ConsoleReport {
 
     /// `peak 1.6 KiB (limit 100.0 KiB)`, or against the baseline when there is no limit.
     private static func figures(of result: CaseResult) -> String {
-        guard let profile = result.profile else { return "not measured" }
+        let resident = result.residentPeakBytes.map { ", RSS " + ReportFigures.bytes($0) } ?? ""
+        guard let profile = result.profile else { return "not measured" + resident }
         let peak = "peak " + ReportFigures.bytes(profile.peakBytes)
-        if let limit = result.budget.limitBytes { return peak + " (limit \(ReportFigures.bytes(limit)))" }
-        if let baseline = result.baseline { return peak + " (baseline \(ReportFigures.bytes(baseline.peakBytes)))" }
-        return peak
+        if let limit = result.budget.limitBytes { return peak + " (limit \(ReportFigures.bytes(limit)))" + resident }
+        if let baseline = result.baseline {
+            return peak + " (baseline \(ReportFigures.bytes(baseline.peakBytes)))" + resident
+        }
+        return peak + resident
     }
 
     private static func paint(_ text: String, status: CaseResult.Status, style: ConsoleStyle) -> String {

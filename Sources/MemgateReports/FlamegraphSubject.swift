@@ -15,6 +15,8 @@ struct FlamegraphSubject {
     var durationSeconds: Double
     var processEnd: CaseResult.ProcessEnd?
     var outputTail: String
+    /// Peak resident memory of the process tree; nil for a bare capture.
+    var residentPeakBytes: Int64?
 
     init(_ result: CaseResult) {
         name = result.name
@@ -28,6 +30,7 @@ struct FlamegraphSubject {
         durationSeconds = result.durationSeconds
         processEnd = result.processEnd
         outputTail = result.outputTail
+        residentPeakBytes = result.residentPeakBytes
     }
 
     init(capture profile: Profile, topSites: Int) {

@@ -40,6 +40,13 @@ public enum HtmlFlamegraph {
         var figures: [String] = []
         let peak = result.profile?.peakBytes
         figures.append(HtmlPage.figure("Peak", peak.map(HtmlFormat.bytes) ?? "not measured"))
+        if let resident = result.residentPeakBytes {
+            var text = HtmlFormat.bytes(resident)
+            if let limit = result.budget.limitResidentBytes {
+                text += " <span class=\"sub\">(limit \(HtmlFormat.bytes(limit)))</span>"
+            }
+            figures.append(HtmlPage.figure("Peak RSS", text))
+        }
         // A bare capture was never gated: it has no budget or baseline to show.
         let gated = result.status != nil
         if gated { figures.append(HtmlPage.figure("Budget", budgetText(result.budget, peakBytes: peak))) }
@@ -64,6 +71,11 @@ public enum HtmlFlamegraph {
             figures.append(HtmlPage.figure("Process", HtmlEscape.text(processEndText(end)), valueClass: "bad"))
         }
         var notes = result.findings.map(findingItem)
+        if gated, let accepted = result.baseline?.accepted {
+            notes.append(
+                "<li class=\"finding notice accepted\"><span class=\"finding-kind\">last accepted</span>"
+                    + "\(HtmlEscape.text(accepted.reportText))</li>")
+        }
         if result.profile?.completion == .interrupted {
             notes.append(
                 "<li class=\"finding notice\"><span class=\"finding-kind\">interrupted</span>"

@@ -48,6 +48,8 @@ enum JUnitText {
         if let limit = result.budget.limitBytes { appendBytes("limit", limit) }
         if let leakLimit = result.budget.leakLimitBytes { appendBytes("leak limit", leakLimit) }
         if let baseline = result.baseline { appendBytes("baseline peak", baseline.peakBytes) }
+        if let resident = result.residentPeakBytes { appendBytes("peak RSS", resident) }
+        if let limit = result.budget.limitResidentBytes { appendBytes("RSS limit", limit) }
         if let profile = result.profile {
             appendBytes("total allocated", profile.totalBytes)
             lines.append("allocations: \(profile.allocationCount)")

@@ -20,10 +20,14 @@ public enum MarkdownSummary {
             lines.append("No cases ran.")
             return lines.joined(separator: "\n") + "\n"
         }
-        lines.append("| Target | Verdict | Peak | Budget | Baseline | Δ |")
-        lines.append("|---|:---:|---:|---:|---:|---:|")
+        // Resident memory gets a column only when some case has it, so suites without stay as they were.
+        let showsResident = suite.cases.contains { $0.residentPeakBytes != nil }
+        lines.append("| Target | Verdict | Peak | Budget | Baseline | Δ |" + (showsResident ? " Peak RSS |" : ""))
+        lines.append("|---|:---:|---:|---:|---:|---:|" + (showsResident ? "---:|" : ""))
         for result in suite.cases {
-            lines.append("| " + row(for: result).joined(separator: " | ") + " |")
+            var cells = row(for: result)
+            if showsResident { cells.append(result.residentPeakBytes.map(ReportFigures.bytes) ?? "—") }
+            lines.append("| " + cells.joined(separator: " | ") + " |")
         }
         let failed = suite.cases.filter { $0.status == .failed }
         if !failed.isEmpty {
@@ -46,6 +50,26 @@ public enum MarkdownSummary {
                 for notice in result.reportedNotices {
                     lines.append("- **\(escape(result.name))**: \(escape(TextSanitizer.firstLine(notice.message)))")
                 }
+            }
+        }
+        let suppressed = suite.cases.filter { !($0.profile?.suppressions ?? []).isEmpty }
+        if !suppressed.isEmpty {
+            lines.append("")
+            lines.append("### Suppressed")
+            lines.append("")
+            for result in suppressed {
+                for effect in result.profile?.suppressions ?? [] {
+                    lines.append("- **\(escape(result.name))**: \(escape(effect.reportText))")
+                }
+            }
+        }
+        let accepted = suite.cases.compactMap { result in result.baseline?.accepted.map { (result.name, $0) } }
+        if !accepted.isEmpty {
+            lines.append("")
+            lines.append("### Accepted changes")
+            lines.append("")
+            for (name, acceptance) in accepted {
+                lines.append("- **\(escape(name))**: \(escape(acceptance.reportText))")
             }
         }
         return lines.joined(separator: "\n") + "\n"

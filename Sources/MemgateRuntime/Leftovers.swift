@@ -16,7 +16,8 @@ enum Leftovers {
         }
     }
 
-    private static func processes() -> [pid_t] {
+    /// Every pid in /proc.
+    static func processes() -> [pid_t] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         return names.compactMap { pid_t($0) }
     }

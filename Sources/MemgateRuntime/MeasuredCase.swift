@@ -11,6 +11,11 @@ public struct MeasuredCase: Sendable {
     public var test: PytestOutcome?
     /// Why no capture exists although the target ran (e.g. a statically linked program), when known.
     public var missingCaptureReason: String?
+    /// Peak resident memory of the target's process tree (nil for a pytest test: its process
+    /// is shared with the other tests).
+    public var residentPeakBytes: Int64?
+    /// The kernel's OOM killer ended the target.
+    public var killedOutOfMemory = false
 
     public init(
         name: String, profile: Profile?, processEnd: CaseResult.ProcessEnd?, outputTail: String,

@@ -13,7 +13,9 @@ extension SuiteRunner {
                 caseName: measured.name, profile: measured.profile, processEnd: measured.processEnd,
                 missingCaptureReason: measured.missingCaptureReason, test: measured.test, baseline: baseline,
                 environment: environment, budget: target.budget, tolerance: target.tolerance,
-                updateBaselines: options.updateBaselines, durationSeconds: measured.durationSeconds))
+                updateBaselines: options.updateBaselines, durationSeconds: measured.durationSeconds,
+                ratchet: options.ratchet || target.ratchet, acceptance: options.acceptance,
+                residentPeakBytes: measured.residentPeakBytes, killedOutOfMemory: measured.killedOutOfMemory))
         if let fresh = verdict.baselineToWrite {
             do {
                 try store.save(fresh, target: target.name, caseName: measured.test != nil ? measured.name : nil)
@@ -25,7 +27,8 @@ extension SuiteRunner {
             target: target.name, name: measured.name, status: verdict.status, findings: verdict.findings,
             profile: measured.profile, budget: verdict.budget, tolerance: target.tolerance,
             baseline: verdict.baseline, durationSeconds: measured.durationSeconds, repeatPeakBytes: peaks,
-            processEnd: measured.processEnd, outputTail: measured.outputTail, environment: environment)
+            processEnd: measured.processEnd, outputTail: measured.outputTail, environment: environment,
+            residentPeakBytes: measured.residentPeakBytes)
         return CaseReport(result: result, baselineChanges: verdict.baselineChanges)
     }
 }

@@ -7,9 +7,18 @@ public struct SuiteRunOptions: Sendable {
     public var failFast: Bool
     /// Targets run concurrently (measurements count requested bytes, so they do not disturb each other).
     public var jobs: Int
+    /// `--ratchet`: every target's stale baseline fails, whatever its `ratchet:` says.
+    public var ratchet: Bool
+    /// `memgate accept`: every case's measurement becomes its baseline, with this reason recorded.
+    public var acceptance: AcceptanceRequest?
 
-    public init(updateBaselines: Bool = false, failFast: Bool = false, jobs: Int = 1) {
+    public init(
+        updateBaselines: Bool = false, failFast: Bool = false, jobs: Int = 1, ratchet: Bool = false,
+        acceptance: AcceptanceRequest? = nil
+    ) {
         self.updateBaselines = updateBaselines
+        self.acceptance = acceptance
+        self.ratchet = ratchet
         self.failFast = failFast
         self.jobs = max(1, jobs)
     }

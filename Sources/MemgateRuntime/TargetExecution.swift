@@ -93,6 +93,8 @@ public struct TargetExecution: Sendable {
         var measured = MeasuredCase(
             name: target.name, profile: profile.map { named($0) }, processEnd: outcome.processEnd,
             outputTail: outcome.outputTail, durationSeconds: outcome.durationSeconds)
+        measured.residentPeakBytes = outcome.residentPeakBytes
+        measured.killedOutOfMemory = outcome.killedOutOfMemory
         if profile == nil {
             measured.missingCaptureReason = CaptureSet.missingCaptureReason(
                 basePath: capture, program: command.arguments().first,
@@ -107,9 +109,12 @@ public struct TargetExecution: Sendable {
         relativized(try CaptureSet.treeProfile(path: path, basePath: basePath, symbolizer: symbolizer))
     }
 
+    /// The profile without what `ignore:` and `suppressions:` take out (matched against absolute
+    /// file paths, as the tracker matches Python frames), with files under the source root relative.
     private func relativized(_ profile: Profile) -> Profile {
-        guard let sourceRoot else { return profile }
-        return profile.relativizingFiles(to: sourceRoot)
+        let suppressed = profile.suppressing(target.suppressionRules)
+        guard let sourceRoot else { return suppressed }
+        return suppressed.relativizingFiles(to: sourceRoot)
     }
 
     private func named(_ profile: Profile) -> Profile {
@@ -131,10 +136,12 @@ public struct TargetExecution: Sendable {
                 outputTail: test.longRepresentation ?? "", durationSeconds: test.durationSeconds, test: test)
         }
         if Verdict.pytestSessionFails(processEnd: outcome.processEnd, tests: tests) {
-            cases.append(
-                MeasuredCase(
-                    name: target.name, profile: nil, processEnd: outcome.processEnd,
-                    outputTail: outcome.outputTail, durationSeconds: outcome.durationSeconds))
+            var session = MeasuredCase(
+                name: target.name, profile: nil, processEnd: outcome.processEnd,
+                outputTail: outcome.outputTail, durationSeconds: outcome.durationSeconds)
+            session.residentPeakBytes = outcome.residentPeakBytes
+            session.killedOutOfMemory = outcome.killedOutOfMemory
+            cases.append(session)
         }
         return cases
     }

@@ -34,6 +34,11 @@ public struct LaunchOutcome: Sendable {
     /// Last bytes of the target's combined output, decoded leniently (untrusted text).
     public var outputTail: String
     public var durationSeconds: Double
+    /// Peak resident memory of the target's process tree in bytes (see `ResidentMemorySampler`
+    /// for its precision); nil when it could not be read.
+    public var residentPeakBytes: Int64?
+    /// The target died of SIGKILL while the kernel's OOM-kill count rose: killed for memory.
+    public var killedOutOfMemory: Bool
 }
 
 /// Errors starting a target (not the target's own failures, which are outcomes).
@@ -98,17 +103,22 @@ public enum TargetLauncher {
                 tail.markEnd()
             }
         }
+        let outOfMemoryKillsBefore = ResidentMemorySampler.outOfMemoryKills()
+        let sampler = ResidentMemorySampler(rootPid: pid)
+        sampler.start()
         let watch = TimeoutWatch(pid: pid)
         if let timeout = request.timeoutSeconds {
             DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { watch.expire() }
         }
-        let status = waitForExit(pid)
+        let (status, rootMaxResidentKiB) = waitForExit(pid)
         watch.finish()
         RunningTargets.shared.waitIfInterrupted()
         // Whatever the target left behind (its group, daemons that called setsid) would outlive
         // the measurement and hold CI up: end it with the target.
         kill(-pid, SIGKILL)
         Leftovers.kill(token: token)
+        // Only now: waiting for the sampler first would give leftovers time to exec and fork.
+        let residentPeakBytes = sampler.finish(rootMaxResidentKiB: rootMaxResidentKiB)
         // A survivor out of reach may keep the pipe open; wait briefly for EOF, never indefinitely.
         if !request.passThroughOutput { tail.waitForEnd(seconds: 2) }
         let duration = Date().timeIntervalSince(start)
@@ -120,7 +130,15 @@ public enum TargetLauncher {
         } else {
             end = .exited(code: (status >> 8) & 0xff)
         }
-        return LaunchOutcome(processEnd: end, outputTail: tail.text, durationSeconds: duration)
+        var killedOutOfMemory = false
+        if case .signalled(SIGKILL) = end, let before = outOfMemoryKillsBefore,
+            let after = ResidentMemorySampler.outOfMemoryKills()
+        {
+            killedOutOfMemory = after > before
+        }
+        return LaunchOutcome(
+            processEnd: end, outputTail: tail.text, durationSeconds: duration, residentPeakBytes: residentPeakBytes,
+            killedOutOfMemory: killedOutOfMemory)
     }
 
     private static func spawn(
@@ -141,11 +159,13 @@ public enum TargetLauncher {
         return pid
     }
 
-    /// The raw wait status of `pid` once it has exited (retried across EINTR).
-    private static func waitForExit(_ pid: pid_t) -> Int32 {
+    /// The raw wait status of `pid` once it has exited (retried across EINTR), and its
+    /// `ru_maxrss` in KiB: the largest RSS the process (or a descendant it waited for) reached.
+    private static func waitForExit(_ pid: pid_t) -> (status: Int32, maxResidentKiB: Int64) {
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        return status
+        var usage = rusage()
+        while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
+        return (status, Int64(usage.ru_maxrss))
     }
 
     private static func resolveRelative(_ path: String, in directory: URL?) -> String? {

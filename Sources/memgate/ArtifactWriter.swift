@@ -9,6 +9,8 @@ struct ArtifactWriter {
     var junitPath: String?
     var jsonPath: String?
     var markdownPath: String?
+    /// Profile exports written per measured case under `<artifacts>/profiles/` (`--export`).
+    var exports: [ProfileExport] = []
 
     /// Name of the file that collects each case as it finishes, so an interrupted or crashed
     /// run keeps what it measured; removed once the full artifacts are written.
@@ -79,6 +81,11 @@ struct ArtifactWriter {
                 guard let path = result.flamegraphPath else { continue }
                 try atomicWrite(
                     Data(HtmlFlamegraph.render(result: result).utf8), to: directory.appendingPathComponent(path))
+                for export in exports {
+                    guard let profile = result.profile else { continue }
+                    try atomicWrite(
+                        try export.render(profile), to: directory.appendingPathComponent(export.path(of: result)))
+                }
             }
         }
         // The reports only read the suite, so they render side by side (a merge of 50 000 cases

@@ -1,5 +1,6 @@
 import ArgumentParser
 import MemgateCore
+import MemgateReports
 
 /// A duration on the command line, in the config's grammar: `90s`, `2m`, `1.5h`, `500ms`.
 struct DurationArgument: ExpressibleByArgument, Sendable {
@@ -35,4 +36,22 @@ struct TimeoutOptions: ParsableArguments {
             "Kill the target's process group after this long, e.g. 90s, 2m, 500ms (units ms, s, m, h).",
             valueName: "duration"))
     var timeout: DurationArgument?
+}
+
+/// `--export pprof,speedscope`: profile formats, comma-separated, each at most once.
+struct ExportFormats: Sendable {
+    var formats: [ProfileExport]
+
+    static func parse(_ text: String) throws -> ExportFormats {
+        var formats: [ProfileExport] = []
+        for name in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let trimmed = name.trimmingCharacters(in: .whitespaces)
+            guard let format = ProfileExport(rawValue: trimmed) else {
+                let known = ProfileExport.allCases.map(\.rawValue).joined(separator: ", ")
+                throw ValidationError("unknown export format '\(trimmed)'; known: \(known)")
+            }
+            if !formats.contains(format) { formats.append(format) }
+        }
+        return ExportFormats(formats: formats)
+    }
 }

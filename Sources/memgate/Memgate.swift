@@ -16,6 +16,7 @@ struct Memgate: ParsableCommand {
               memgate run                          # the suite in ci/memgate.yml
               memgate run --config ci/exercises/fibonacci-list.yml
               memgate run --update-baselines fibonacci-generator
+              memgate accept parser --reason "cache the index: +2 MiB, 10x faster"
               memgate record -o fib.mgc \\
                 --python-call "fibonacci_hash_list(33333, 30000, 34567)" \\
                 -- ci/targets/fibonacci.py
@@ -27,7 +28,7 @@ struct Memgate: ParsableCommand {
             3 memgate itself could not run (tracker missing, capture unreadable).
             """,
         version: "0.1.0",
-        subcommands: [RunCommand.self, RecordCommand.self, ReportCommand.self, MergeCommand.self]
+        subcommands: [RunCommand.self, AcceptCommand.self, RecordCommand.self, ReportCommand.self, MergeCommand.self]
     )
 
     /// Parsing errors (unknown options, bad values, `validate()` failures) are usage errors:

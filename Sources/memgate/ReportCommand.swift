@@ -16,6 +16,8 @@ struct ReportCommand: ParsableCommand {
               memgate report memgate.mgc --json - > profile.json
               memgate report memgate.mgc --json profile.json
               memgate report memgate.mgc --html flamegraph.html
+              memgate report memgate.mgc --pprof heap.pb.gz     # go tool pprof heap.pb.gz
+              memgate report memgate.mgc --speedscope heap.speedscope.json
             Captures of child processes beside it (<capture>-p<pid>) are joined in:
             the peak is the process tree's combined peak and sites name their process.
             A truncated or corrupt capture exits with status 3.
@@ -33,6 +35,17 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Also write a self-contained HTML flamegraph to this file.")
     var html: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Also write a gzipped pprof profile here: alloc_objects, alloc_space, inuse_objects and inuse_space "
+                + "(live at the peak, the default).", valueName: "file"))
+    var pprof: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Also write a speedscope profile here (live at peak, and allocated, in bytes).", valueName: "file"))
+    var speedscope: String?
+
     func validate() throws {
         guard top > 0 else { throw ValidationError("--top must be a positive number, got \(top)") }
     }
@@ -45,6 +58,10 @@ struct ReportCommand: ParsableCommand {
         if let html {
             try Data(HtmlFlamegraph.render(capture: profile, topSites: top).utf8).write(
                 to: URL(fileURLWithPath: html), options: .atomic)
+        }
+        for (export, file) in [(ProfileExport.pprof, pprof), (.speedscope, speedscope)] {
+            guard let file else { continue }
+            try export.render(profile).write(to: URL(fileURLWithPath: file), options: .atomic)
         }
         if jsonOutput.path != nil {
             let encoder = JSONEncoder()

@@ -18,7 +18,9 @@ struct RunCommand: ParsableCommand {
               memgate run                          # all targets of ci/memgate.yml
               memgate run fibonacci-generator      # only this target
               memgate run --artifacts artifacts --jobs 2
+              memgate run --artifacts artifacts --export pprof,speedscope
               memgate run --update-baselines       # rewrite baselines, then commit
+              memgate run --ratchet                # a stale baseline fails: budgets only move down
               memgate run --config ci/exercises/fibonacci-list.yml
               memgate run --shard 2/4 --artifacts shard-2   # a quarter of the suite; see `memgate merge`
 
@@ -39,6 +41,13 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Directory for junit.xml, results.json, summary.md, index.html and flamegraphs/.")
     var artifacts: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Also write each case's profile under <artifacts>/profiles/ in these formats, comma-separated: "
+                + "pprof (<case>.pb.gz), speedscope (<case>.speedscope.json).", valueName: "formats"),
+        transform: ExportFormats.parse)
+    var export: ExportFormats?
+
     @Option(help: "Write JUnit XML here (default: <artifacts>/junit.xml).")
     var junit: String?
 
@@ -48,6 +57,12 @@ struct RunCommand: ParsableCommand {
 
     @Option(help: "Write the Markdown summary here (default: $GITHUB_STEP_SUMMARY when set, appended).")
     var markdown: String?
+
+    @Flag(
+        help: ArgumentHelp(
+            "Fail every case whose peak shrank below its baseline beyond tolerance and noise floor "
+                + "(as `ratchet: true`), so improvements are locked in by updating the baseline."))
+    var ratchet = false
 
     @Flag(help: "Stop starting targets after the first failure (the rest are reported as skipped).")
     var failFast = false
@@ -64,82 +79,26 @@ struct RunCommand: ParsableCommand {
 
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
+        guard export == nil || artifacts != nil else {
+            throw ValidationError("--export writes under the artifacts directory; add --artifacts DIR")
+        }
     }
 
     func run() throws {
         let suite = try ConfigLoader.load(path: config)
-        var selected = try selectTargets(suite)
+        var selected = try SuiteSession.select(targets, from: suite, configPath: config)
         let sharding = try shardSelection(suite: suite, selected: selected)
         if let sharding { selected = sharding.targets }
         if let timeout = timeoutOptions.timeout {
             for index in selected.indices { selected[index].timeoutSeconds = timeout.seconds }
         }
-        // Every input is validated before anything runs, so exit 2 means nothing ran or was written.
-        let baselines: LoadedBaselines
-        do { baselines = try SuiteRunner.loadBaselines(config: suite, targets: selected) } catch {
-            throw MemgateFailure(description: "invalid baseline:\n\(error)", code: ExitStatus.usage)
-        }
-        try ArtifactWriter.validate(
-            directory: artifacts,
-            files: [junit, jsonOutput.file, markdown ?? ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"]])
-        let tracker: String
-        do { tracker = try TrackerLocator.locate() } catch {
-            throw MemgateFailure(description: "\(error)", code: ExitStatus.internalFailure)
-        }
-        RunningTargets.shared.terminateTargetsOnInterrupt()
-        let environment = ProcessInfo.processInfo.environment
-        let style = ConsoleStyle.detect(environment: environment, isTTY: isatty(STDOUT_FILENO) == 1)
-        let name = URL(fileURLWithPath: config).deletingPathExtension().lastPathComponent
-        // With `--json -` the JSON owns standard output; people read the rest on stderr.
-        let toStandardError = jsonOutput.toStandardOutput
-        let say: @Sendable (String) -> Void = { text in
-            if toStandardError { printError(text) } else { print(text) }
-        }
-        say("memgate: running \(selected.count) target(s) from \(config)")
-        let counter = ProgressCounter(total: selected.count)
-        let start = Date()
-        let runner = SuiteRunner(
-            config: suite, trackerPath: tracker, environment: environment,
-            options: SuiteRunOptions(updateBaselines: updateBaselines, failFast: failFast, jobs: jobs),
-            baselines: baselines)
-        let writer = ArtifactWriter(
-            artifactsDirectory: artifacts, junitPath: junit, jsonPath: jsonOutput.file,
-            markdownPath: markdown ?? environment["GITHUB_STEP_SUMMARY"])
-        if let artifacts {
-            try? FileManager.default.removeItem(atPath: artifacts + "/" + ArtifactWriter.partialResultsName)
-        }
-        let (reports, problems) = runner.run(targets: selected) { report in
-            writer.appendPartial(report.result)
-            say(
-                ConsoleReport.progressLine(
-                    index: counter.index(of: report.result.target), count: counter.total,
-                    result: report.result, style: style))
-            for change in report.baselineChanges { say("      baseline: \(change)") }
-        }
-        var result = SuiteResult(
-            name: name, cases: reports.map(\.result), durationSeconds: Date().timeIntervalSince(start))
-        result.shard = sharding?.record(cases: result.cases, problems: problems)
-        try writer.write(result)
-        say("")
-        say(ConsoleReport.table(result, style: style))
-        if jsonOutput.toStandardOutput { FileHandle.standardOutput.write(try ReportFormat.json.render(result)) }
-        for message in problems.internalErrors { printError("memgate: could not run: \(message)") }
-        for message in problems.inputErrors { printError("memgate: \(message)") }
-        if !problems.inputErrors.isEmpty { throw ExitCode(ExitStatus.usage) }
-        if !problems.internalErrors.isEmpty { throw ExitCode(ExitStatus.internalFailure) }
-        if result.failedCount > 0 { throw ExitCode(ExitStatus.gateFailed) }
-    }
-
-    private func selectTargets(_ suite: SuiteConfig) throws -> [TargetConfig] {
-        guard !targets.isEmpty else { return suite.targets }
-        let known = Set(suite.targets.map(\.name))
-        for name in targets where !known.contains(name) {
-            throw MemgateFailure(
-                description:
-                    "\(config): no target named '\(name)'; targets are: \(suite.targets.map(\.name).joined(separator: ", "))",
-                code: ExitStatus.usage)
-        }
-        return suite.targets.filter { targets.contains($0.name) }
+        try SuiteSession(
+            configPath: config, suite: suite, selected: selected, sharding: sharding,
+            options: SuiteRunOptions(
+                updateBaselines: updateBaselines, failFast: failFast, jobs: jobs, ratchet: ratchet),
+            artifacts: artifacts, junit: junit, jsonOutput: jsonOutput, markdown: markdown,
+            exports: export?.formats ?? []
+        ).run()
     }
 }
 

@@ -36,7 +36,8 @@ struct ConfigErrorTests {
             keyPath: "targets[0].colour",
             description: "ci/memgate.yml:5:5: targets[0].colour: unknown key 'colour' (valid keys: name, python, "
                 + "call, command, pytest, args, cwd, tolerance, noise-floor, top-sites, timeout, limit, "
-                + "limit-leaks, max-allocations, env, interpreter, native, ignore, repeat, children)"),
+                + "limit-leaks, max-allocations, env, interpreter, native, ignore, repeat, children, ratchet, suppressions, limit-rss, rss-tolerance)"
+        ),
         Case(
             name: "wrong type for limit", yaml: head + "    limit: [1]\n", line: 5, column: 12,
             keyPath: "targets[0].limit",
@@ -77,6 +78,17 @@ struct ConfigErrorTests {
             name: "native not a bool", yaml: head + "    native: maybe\n", line: 5, column: 13,
             keyPath: "targets[0].native",
             description: "ci/memgate.yml:5:13: targets[0].native: expected true or false, found \"maybe\""),
+        Case(
+            name: "ratchet not a bool", yaml: "version: 1\ndefaults:\n  ratchet: always\n" + String(head.dropFirst(11)),
+            line: 3, column: 12, keyPath: "defaults.ratchet",
+            description: "ci/memgate.yml:3:12: defaults.ratchet: expected true or false, found \"always\""),
+        Case(
+            name: "limit-rss on a pytest target",
+            yaml: "version: 1\ndefaults:\n  limit-rss: 1 GB\ntargets:\n  - name: t\n    pytest: tests\n", line: 5,
+            column: 5, keyPath: "targets[0]",
+            description:
+                "ci/memgate.yml:5:5: targets[0]: limit-rss (ci/memgate.yml:3) holds a whole process tree, but a "
+                + "pytest target's tests share one process; set it on python: or command: targets only"),
         Case(
             name: "duplicate target name points at the second",
             yaml: head + "  - name: b\n    python: b.py\n  - name: a\n    pytest: tests\n", line: 7, column: 11,

@@ -100,6 +100,7 @@ struct ConfigLoaderTests {
         #expect(target.cwd == nil)
         #expect(target.interpreter == nil)
         #expect(target.budget == Budget())
+        #expect(target.ratchet == false)
         #expect(target.line == 3)
     }
 
@@ -119,6 +120,7 @@ struct ConfigLoaderTests {
               native: true
               ignore: ["*/x/*"]
               repeat: 2
+              ratchet: true
             targets:
               - name: inherits
                 pytest: tests
@@ -136,6 +138,7 @@ struct ConfigLoaderTests {
                 native: false
                 ignore: []
                 repeat: 5
+                ratchet: false
             """
         let config = try ConfigLoader.parse(yaml: yaml, path: Self.path)
         #expect(
@@ -145,7 +148,7 @@ struct ConfigLoaderTests {
                     leakLimitBytes: 10_240, maxAllocations: 1000,
                     tolerance: Tolerance(growthFraction: 0.02, noiseFloorBytes: 1024, topSites: 5),
                     timeoutSeconds: 30, env: ["A": "1", "B": "2"], interpreter: "python3.12", native: true,
-                    ignore: ["*/x/*"], repeatCount: 2, line: 16))
+                    ignore: ["*/x/*"], repeatCount: 2, ratchet: true, line: 17))
         #expect(
             config.targets[1]
                 == TargetConfig(
@@ -153,7 +156,7 @@ struct ConfigLoaderTests {
                     leakLimitBytes: 0, maxAllocations: 7,
                     tolerance: Tolerance(growthFraction: 0.5, noiseFloorBytes: 0, topSites: 1),
                     timeoutSeconds: 0.5, env: ["A": "1", "B": "", "C": "3"], interpreter: "/usr/bin/python3",
-                    native: false, ignore: [], repeatCount: 5, line: 18))
+                    native: false, ignore: [], repeatCount: 5, ratchet: false, line: 19))
     }
 
     @Test(arguments: [

@@ -40,6 +40,15 @@ private let expectedJSON = """
 
     """
 
+private let acceptedSample: Baseline = {
+    var accepted = sample
+    accepted.accepted = BaselineAcceptance(
+        reason: "cache the index", date: "2026-11-26",
+        old: .init(peakBytes: 524_288, totalBytes: 600_000, allocationCount: 7, bytesAtEnd: 0),
+        new: .init(sample))
+    return accepted
+}()
+
 private func decode(_ text: String) throws -> Baseline {
     try BaselineCodec.decode(Data(text.utf8), path: "Baselines/x.json")
 }
@@ -115,6 +124,65 @@ private func decodingError(_ text: String) -> BaselineError? {
         text = text.replacingOccurrences(of: "\"peakBytes\" : 1048576", with: "\"peakBytes\" : -1")
         #expect(
             decodingError(text) == .invalidValue(path: "Baselines/x.json", key: "peakBytes", detail: "-1 is negative"))
+    }
+
+    @Test func everyCommittedBaselineStillDecodesAndReencodesByteForByte() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Baselines")
+        let files = try #require(FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil))
+            .compactMap { $0 as? URL }.filter { $0.pathExtension == "json" }
+        #expect(files.count >= 4)
+        for file in files {
+            let bytes = try Data(contentsOf: file)
+            let baseline = try BaselineCodec.decode(bytes, path: file.path)
+            #expect(baseline.accepted == nil)
+            #expect(try BaselineCodec.encode(baseline) == bytes, "\(file.path)")
+        }
+    }
+
+    @Test func anAcceptanceRoundTripsWithItsReasonDateAndFigures() throws {
+        let accepted = acceptedSample
+        let text = String(decoding: try BaselineCodec.encode(accepted), as: UTF8.self)
+        #expect(
+            text.hasPrefix(
+                """
+                {
+                  "accepted" : {
+                    "date" : "2026-11-26",
+                    "new" : {
+                      "allocationCount" : 1200,
+                      "bytesAtEnd" : 0,
+                      "peakBytes" : 1048576,
+                      "totalBytes" : 4194304
+                    },
+                    "old" : {
+                      "allocationCount" : 7,
+                      "bytesAtEnd" : 0,
+                      "peakBytes" : 524288,
+                      "totalBytes" : 600000
+                    },
+                    "reason" : "cache the index"
+                  },
+                  "allocationCount" : 1200,
+                """))
+        #expect(try decode(text) == accepted)
+    }
+
+    @Test(
+        "an invalid acceptance is named by its key",
+        arguments: [
+            (#""reason" : "cache the index""#, #""reason" : " ""#, "accepted.reason", "the reason is empty"),
+            (
+                #""date" : "2026-11-26""#, #""date" : "26/11/2026""#, "accepted.date",
+                #""26/11/2026" is not a date such as "2026-11-26""#
+            ),
+            (#""peakBytes" : 524288"#, #""peakBytes" : -5"#, "accepted.old.peakBytes", "-5 is negative"),
+        ])
+    func invalidAcceptance(original: String, replacement: String, key: String, detail: String) throws {
+        let accepted = acceptedSample
+        let text = String(decoding: try BaselineCodec.encode(accepted), as: UTF8.self)
+            .replacingOccurrences(of: original, with: replacement)
+        #expect(decodingError(text) == .invalidValue(path: "Baselines/x.json", key: key, detail: detail))
     }
 
     @Test func decodedExampleInTheErrorMessageIsValid() throws {

@@ -43,12 +43,13 @@ import Testing
     static func evidence(
         profile: Profile? = profile(), end: CaseResult.ProcessEnd? = .exited(code: 0), baseline: Baseline? = baseline(),
         budget: Budget = Budget(), test: PytestOutcome? = nil, missing: String? = nil, launchFailure: String? = nil,
-        update: Bool = false
+        update: Bool = false, ratchet: Bool = false, resident: Int64? = nil, outOfMemory: Bool = false
     ) -> CaseEvidence {
         CaseEvidence(
             caseName: "case", profile: profile, processEnd: end, missingCaptureReason: missing,
             launchFailure: launchFailure, test: test, baseline: baseline, environment: linux, budget: budget,
-            tolerance: Tolerance(), updateBaselines: update)
+            tolerance: Tolerance(), updateBaselines: update, ratchet: ratchet, residentPeakBytes: resident,
+            killedOutOfMemory: outOfMemory)
     }
 
     static func test(
@@ -58,6 +59,12 @@ import Testing
         PytestOutcome(
             nodeID: "t.py::test_a", outcome: outcome, phase: phase, longRepresentation: text, limitMemory: limitMemory,
             limitLeaks: limitLeaks, markerProblems: problems)
+    }
+
+    static func residentBaseline(_ bytes: Int64) -> Baseline {
+        var recorded = baseline()
+        recorded.residentPeakBytes = bytes
+        return recorded
     }
 
     struct Row: CustomTestStringConvertible, Sendable {
@@ -97,6 +104,40 @@ import Testing
         Row(
             name: "stale baseline", evidence: evidence(baseline: baseline(peak: 2 * mib, sites: ["build": mib])),
             status: .passed, kinds: [.staleBaseline]),
+        Row(
+            name: "stale baseline under the ratchet",
+            evidence: evidence(baseline: baseline(peak: 2 * mib, sites: ["build": mib]), ratchet: true),
+            status: .failed, kinds: [.ratchetStale]),
+        Row(
+            name: "ratchet within tolerance",
+            evidence: evidence(baseline: baseline(peak: mib + 52_428, sites: ["build": mib]), ratchet: true),
+            status: .passed, kinds: []),
+        Row(
+            name: "ratchet with --update-baselines",
+            evidence: evidence(baseline: baseline(peak: 2 * mib, sites: ["build": mib]), update: true, ratchet: true),
+            status: .passed, kinds: [.baselineUpdated]),
+        Row(
+            name: "RSS over limit-rss",
+            evidence: evidence(budget: Budget(limitResidentBytes: 32 * mib), resident: 64 * mib),
+            status: .failed, kinds: [.residentLimitExceeded]),
+        Row(
+            name: "RSS under limit-rss",
+            evidence: evidence(budget: Budget(limitResidentBytes: 32 * mib), resident: 32 * mib), status: .passed,
+            kinds: []),
+        Row(
+            name: "limit-rss without an RSS figure", evidence: evidence(budget: Budget(limitResidentBytes: mib)),
+            status: .failed, kinds: [.residentLimitExceeded]),
+        Row(
+            name: "RSS regression",
+            evidence: evidence(baseline: residentBaseline(40 * mib), resident: 50 * mib + 1), status: .failed,
+            kinds: [.residentRegression]),
+        Row(
+            name: "RSS within rss-tolerance",
+            evidence: evidence(baseline: residentBaseline(40 * mib), resident: 50 * mib), status: .passed, kinds: []),
+        Row(
+            name: "killed by the OOM killer",
+            evidence: evidence(end: .signalled(signal: 9), resident: 2 * mib, outOfMemory: true), status: .failed,
+            kinds: [.targetOutOfMemory]),
         Row(name: "no baseline yet", evidence: evidence(baseline: nil), status: .passed, kinds: [.missingBaseline]),
         Row(
             name: "other environment",
@@ -180,6 +221,91 @@ import Testing
     @Test func theTableCoversEveryFindingKind() {
         let covered = Set(Self.table.flatMap(\.kinds))
         #expect(Set(Finding.Kind.allCases).subtracting(covered) == [])
+    }
+
+    @Test func theRatchetSaysByHowMuchAndWhatToRun() {
+        let verdict = Verdict.decide(
+            Self.evidence(baseline: Self.baseline(peak: 2 * Self.mib, sites: ["build": Self.mib]), ratchet: true))
+        #expect(
+            verdict.findings == [
+                Finding(
+                    kind: .ratchetStale,
+                    message: "ratchet: peak shrank 2.0 MiB → 1.0 MiB (-1.0 MiB, -50%) beyond tolerance 5% and noise "
+                        + "floor 4.0 KiB; the baseline is stale: run `memgate run --update-baselines` and commit it to "
+                        + "lock the improvement in",
+                    bytes: -Self.mib)
+            ])
+        // A baseline of 1 103 764 B is 55 188 B above the 1 MiB peak, exactly 5% of it rounded
+        // down: within tolerance. One byte more is beyond it.
+        let base: Int64 = 1_103_764
+        #expect(
+            Verdict.decide(
+                Self.evidence(baseline: Self.baseline(peak: base, sites: ["build": Self.mib]), ratchet: true)
+            )
+            .status == .passed)
+        #expect(
+            Verdict.decide(
+                Self.evidence(baseline: Self.baseline(peak: base + 1, sites: ["build": Self.mib]), ratchet: true)
+            ).status == .failed)
+    }
+
+    @Test func anAcceptedRegressionRecordsReasonDateAndBothFigures() throws {
+        var evidence = Self.evidence(profile: Self.profile(peak: 3 * Self.mib), baseline: Self.baseline())
+        evidence.acceptance = AcceptanceRequest(reason: "cache the index", date: "2026-11-26")
+        let verdict = Verdict.decide(evidence)
+        #expect(verdict.status == .passed)
+        let written = try #require(verdict.baselineToWrite)
+        #expect(written.peakBytes == 3 * Self.mib)
+        #expect(
+            written.accepted
+                == BaselineAcceptance(
+                    reason: "cache the index", date: "2026-11-26",
+                    old: .init(peakBytes: Self.mib, totalBytes: Self.mib, allocationCount: 10, bytesAtEnd: 0),
+                    new: .init(peakBytes: 3 * Self.mib, totalBytes: 3 * Self.mib, allocationCount: 10, bytesAtEnd: 0)))
+        #expect(verdict.findings.map(\.kind) == [.baselineUpdated])
+        #expect(
+            verdict.findings.first?.message.hasPrefix("baseline accepted (cache the index): peak 1.0 MiB → 3.0 MiB")
+                == true)
+
+        // A later routine update keeps the last acceptance; a crashed run is never accepted.
+        var later = Self.evidence(profile: Self.profile(peak: 4 * Self.mib), baseline: written, update: true)
+        #expect(Verdict.decide(later).baselineToWrite?.accepted == written.accepted)
+        later.processEnd = .signalled(signal: 9)
+        later.acceptance = AcceptanceRequest(reason: "again", date: "2026-11-27")
+        #expect(Verdict.decide(later).baselineToWrite == nil)
+        #expect(Verdict.decide(later).status == .failed)
+    }
+
+    @Test func residentMemoryFindingsSayTheFigures() {
+        let over = Verdict.decide(
+            Self.evidence(budget: Budget(limitResidentBytes: 32 * Self.mib), resident: 64 * Self.mib))
+        #expect(
+            over.findings == [
+                Finding(
+                    kind: .residentLimitExceeded, message: "peak RSS 64.0 MiB exceeds limit-rss 32.0 MiB",
+                    bytes: 32 * Self.mib)
+            ])
+        let grown = Verdict.decide(
+            Self.evidence(baseline: Self.residentBaseline(40 * Self.mib), resident: 60 * Self.mib))
+        #expect(
+            grown.findings.first?.message
+                == "peak RSS grew 40.0 MiB → 60.0 MiB (+20.0 MiB, +50%) beyond rss-tolerance 25% and noise floor 4.0 KiB"
+        )
+        let killed = Verdict.decide(
+            Self.evidence(end: .signalled(signal: 9), resident: 1_992_294_400, outOfMemory: true))
+        #expect(
+            killed.findings.first?.message
+                == "killed: out of memory at 1.9 GiB RSS (SIGKILL from the OOM killer); requested-bytes peak so far 1.0 MiB"
+        )
+    }
+
+    @Test func aFreshBaselineKeepsItsRSSUntilItMovesBeyondRSSTolerance() throws {
+        let previous = Self.residentBaseline(40 * Self.mib)
+        let within = Verdict.decide(Self.evidence(baseline: previous, update: true, resident: 45 * Self.mib))
+        #expect(within.baselineToWrite == nil)
+        #expect(within.baseline?.residentPeakBytes == 40 * Self.mib)
+        let beyond = Verdict.decide(Self.evidence(baseline: previous, update: true, resident: 60 * Self.mib))
+        #expect(try #require(beyond.baselineToWrite).residentPeakBytes == 60 * Self.mib)
     }
 
     @Test func onlyAFullyMeasuredNormalEndIsWrittenAsABaseline() {

@@ -101,6 +101,19 @@ enum HtmlFixtures {
         #expect(html.contains("status-passed"))
     }
 
+    @Test func headerShowsTheLastAcceptedReasonEscaped() {
+        var accepted = ReportFixtures.passing
+        accepted.baseline?.accepted = BaselineAcceptance(
+            reason: "cache <index> & more", date: "2026-11-26", old: nil,
+            new: .init(peakBytes: 1536, totalBytes: 2048, allocationCount: 2, bytesAtEnd: 0))
+        let html = HtmlFlamegraph.render(result: accepted)
+        #expect(
+            html.contains(
+                "<span class=\"finding-kind\">last accepted</span>accepted 2026-11-26: cache &lt;index&gt; &amp; more "
+                    + "(peak 1.5 KiB, first baseline)</li>"))
+        #expect(!HtmlFlamegraph.render(result: ReportFixtures.passing).contains("last accepted"))
+    }
+
     @Test func treeMergesIdenticalChildrenAndSortsByBytes() throws {
         let data = try HtmlFixtures.data(in: HtmlFlamegraph.render(result: HtmlFixtures.result()))
         let tree = try #require(data["tree"] as? [String: Any])

@@ -30,6 +30,24 @@ import Testing
         )
     }
 
+    @Test func theLastAcceptedReasonIsListedPerCase() {
+        var accepted = ReportFixtures.passing
+        accepted.baseline?.accepted = BaselineAcceptance(
+            reason: "cache *all* the things", date: "2026-11-26",
+            old: .init(peakBytes: 1024, totalBytes: 1024, allocationCount: 1, bytesAtEnd: 0),
+            new: .init(peakBytes: 1536, totalBytes: 2048, allocationCount: 2, bytesAtEnd: 0))
+        let markdown = MarkdownSummary.render(SuiteResult(name: "memgate", cases: [accepted], durationSeconds: 1))
+        #expect(
+            markdown.hasSuffix(
+                """
+
+                ### Accepted changes
+
+                - **fibonacci-generator**: accepted 2026-11-26: cache \\*all\\* the things (peak 1.0 KiB → 1.5 KiB)
+
+                """))
+    }
+
     @Test func emptySuiteSaysSo() {
         #expect(
             MarkdownSummary.render(SuiteResult(name: "memgate", cases: [], durationSeconds: 0))

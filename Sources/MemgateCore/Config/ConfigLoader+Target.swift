@@ -21,6 +21,11 @@ extension ConfigLoader {
         let name = try readName(nameNode)
         let kind = try readKind(entries, target: node)
         let settings = defaults.overridden(by: try TargetSettings(entries: entries))
+        if case .pytest = kind, settings.limitResidentBytes != nil {
+            throw node.error(
+                "limit-rss (\(settings.limitResidentOrigin ?? "")) holds a whole process tree, but a pytest target's "
+                    + "tests share one process; set it on python: or command: targets only")
+        }
         var cwd: String?
         if let cwdNode = entries["cwd"]?.value {
             let text = try cwdNode.string(expected: "a directory relative to the config file such as \"targets\"")
@@ -32,7 +37,9 @@ extension ConfigLoader {
             tolerance: settings.tolerance, timeoutSeconds: settings.timeoutSeconds ?? 120,
             env: settings.env ?? [:], cwd: cwd, interpreter: settings.interpreter,
             native: settings.native ?? false, ignore: settings.ignore ?? [],
-            repeatCount: settings.repeatCount ?? 1, trackChildren: settings.children ?? true, line: node.line)
+            repeatCount: settings.repeatCount ?? 1, trackChildren: settings.children ?? true,
+            ratchet: settings.ratchet ?? false, suppressions: settings.suppressions ?? [],
+            limitResidentBytes: settings.limitResidentBytes, line: node.line)
         return (target, nameNode)
     }
 

@@ -23,6 +23,8 @@ public struct TargetConfig: Hashable, Sendable {
     public var leakLimitBytes: Int64?
     /// `max-allocations`: allocations allowed.
     public var maxAllocations: Int64?
+    /// `limit-rss`: peak resident memory of the process tree allowed.
+    public var limitResidentBytes: Int64?
     /// `tolerance`, `noise-floor` and `top-sites`: how far the target may move from its baseline.
     public var tolerance: Tolerance
     /// `timeout`: seconds before the target is killed and fails (default 120).
@@ -43,6 +45,11 @@ public struct TargetConfig: Hashable, Sendable {
     public var repeatCount: Int
     /// `children`: measure the processes the target starts as part of it (default true).
     public var trackChildren: Bool
+    /// `suppressions:`: the rules of the suppression files, in file and line order. A target's
+    /// list replaces the defaults' list, as `ignore` does.
+    public var suppressions: [SuppressionRule]
+    /// `ratchet`: a baseline the peak has shrunk below beyond tolerance fails (default false).
+    public var ratchet: Bool
     /// 1-based line of the target in the YAML, for messages.
     public var line: Int
 
@@ -52,8 +59,10 @@ public struct TargetConfig: Hashable, Sendable {
         maxAllocations: Int64? = nil, tolerance: Tolerance = Tolerance(),
         timeoutSeconds: Double = 120, env: [String: String] = [:], cwd: String? = nil,
         interpreter: String? = nil, native: Bool = false, ignore: [String] = [],
-        repeatCount: Int = 1, trackChildren: Bool = true, line: Int = 0
+        repeatCount: Int = 1, trackChildren: Bool = true, ratchet: Bool = false,
+        suppressions: [SuppressionRule] = [], limitResidentBytes: Int64? = nil, line: Int = 0
     ) {
+        self.limitResidentBytes = limitResidentBytes
         precondition(repeatCount >= 1, "repeat must be at least 1")
         precondition(timeoutSeconds > 0, "timeout must be positive")
         self.name = name
@@ -70,11 +79,21 @@ public struct TargetConfig: Hashable, Sendable {
         self.ignore = ignore
         self.repeatCount = repeatCount
         self.trackChildren = trackChildren
+        self.ratchet = ratchet
+        self.suppressions = suppressions
         self.line = line
+    }
+
+    /// Every rule applied to the measured stacks (``Profile/suppressing(_:)``): the `ignore:` globs
+    /// (which the tracker also applies to Python frames while recording), then the files' rules.
+    public var suppressionRules: [SuppressionRule] {
+        ignore.map { SuppressionRule(kind: .ignore, pattern: $0, origin: "ignore") } + suppressions
     }
 
     /// The absolute limits (`limit`, `limit-leaks`, `max-allocations`) as a ``Budget``.
     public var budget: Budget {
-        Budget(limitBytes: limitBytes, leakLimitBytes: leakLimitBytes, maxAllocations: maxAllocations)
+        Budget(
+            limitBytes: limitBytes, leakLimitBytes: leakLimitBytes, maxAllocations: maxAllocations,
+            limitResidentBytes: limitResidentBytes)
     }
 }

@@ -6,7 +6,8 @@ struct TargetSettings {
     /// Keys allowed both in `defaults` and in a target, in the order messages list them.
     static let keys = [
         "tolerance", "noise-floor", "top-sites", "timeout", "limit", "limit-leaks",
-        "max-allocations", "env", "interpreter", "native", "ignore", "repeat", "children",
+        "max-allocations", "env", "interpreter", "native", "ignore", "repeat", "children", "ratchet",
+        "suppressions", "limit-rss", "rss-tolerance",
     ]
 
     var growthFraction: Double?
@@ -20,8 +21,15 @@ struct TargetSettings {
     var interpreter: String?
     var native: Bool?
     var ignore: [String]?
+    /// The rules of the `suppressions:` files, read and checked.
+    var suppressions: [SuppressionRule]?
     var repeatCount: Int?
     var children: Bool?
+    var ratchet: Bool?
+    var limitResidentBytes: Int64?
+    var residentGrowthFraction: Double?
+    /// Where `limit-rss` was written (`file:line`), for the error on a pytest target.
+    var limitResidentOrigin: String?
     /// More runs than this only multiply CI time: the median of 3 or 5 already ignores outliers.
     static let maximumRepeatCount = 100
 
@@ -50,8 +58,14 @@ struct TargetSettings {
         case "interpreter": interpreter = try value.string(expected: "a path such as \".venv/bin/python\"")
         case "native": native = try value.bool()
         case "children": children = try value.bool()
+        case "ratchet": ratchet = try value.bool()
+        case "limit-rss":
+            limitResidentBytes = try value.byteSize()
+            limitResidentOrigin = "\(value.file):\(value.line)"
+        case "rss-tolerance": residentGrowthFraction = try value.toleranceFraction()
         case "ignore":
             ignore = try value.stringList(expected: "a list of patterns such as [\"*/ddtrace/*\"]", allowEmpty: true)
+        case "suppressions": suppressions = try SuppressionFile.load(value)
         case "repeat":
             repeatCount = Int(
                 try value.integer(
@@ -76,8 +90,13 @@ struct TargetSettings {
         merged.interpreter = target.interpreter ?? interpreter
         merged.native = target.native ?? native
         merged.ignore = target.ignore ?? ignore
+        merged.suppressions = target.suppressions ?? suppressions
         merged.repeatCount = target.repeatCount ?? repeatCount
         merged.children = target.children ?? children
+        merged.ratchet = target.ratchet ?? ratchet
+        merged.limitResidentBytes = target.limitResidentBytes ?? limitResidentBytes
+        merged.limitResidentOrigin = target.limitResidentBytes == nil ? limitResidentOrigin : target.limitResidentOrigin
+        merged.residentGrowthFraction = target.residentGrowthFraction ?? residentGrowthFraction
         return merged
     }
 
@@ -85,6 +104,7 @@ struct TargetSettings {
     var tolerance: Tolerance {
         Tolerance(
             growthFraction: growthFraction ?? 0.05, noiseFloorBytes: noiseFloorBytes ?? 4096,
-            topSites: topSites ?? 10)
+            topSites: topSites ?? 10,
+            residentGrowthFraction: residentGrowthFraction ?? Tolerance.defaultResidentGrowthFraction)
     }
 }

@@ -107,6 +107,7 @@ public enum BaselineCodec {
         for (key, value) in figures where value < 0 {
             throw BaselineError.invalidValue(path: path, key: key, detail: "\(value) is negative")
         }
+        if let accepted = baseline.accepted { try validate(accepted, path: path) }
         for key in baseline.sites.keys.sorted() {
             guard let site = baseline.sites[key] else { continue }
             if site.bytesAtPeak < 0 {
@@ -117,6 +118,30 @@ public enum BaselineCodec {
                 throw BaselineError.invalidValue(
                     path: path, key: "sites\(render(key)).allocationsAtPeak",
                     detail: "\(site.allocationsAtPeak) is negative")
+            }
+        }
+    }
+
+    /// An acceptance needs its reason, a `YYYY-MM-DD` date and figures that are not negative.
+    private static func validate(_ accepted: BaselineAcceptance, path: String) throws {
+        if accepted.reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            throw BaselineError.invalidValue(path: path, key: "accepted.reason", detail: "the reason is empty")
+        }
+        let digits = accepted.date.unicodeScalars.filter { ("0"..."9").contains($0) }.count
+        let dashes = accepted.date.split(separator: "-", omittingEmptySubsequences: false).map(\.count)
+        if digits != 8 || dashes != [4, 2, 2] {
+            throw BaselineError.invalidValue(
+                path: path, key: "accepted.date", detail: "\"\(accepted.date)\" is not a date such as \"2026-11-26\"")
+        }
+        let sides = [("old", accepted.old), ("new", Optional(accepted.new))]
+        for case let (side, figures?) in sides {
+            let values = [
+                ("peakBytes", figures.peakBytes), ("totalBytes", figures.totalBytes),
+                ("allocationCount", figures.allocationCount), ("bytesAtEnd", figures.bytesAtEnd),
+            ]
+            for (key, value) in values where value < 0 {
+                throw BaselineError.invalidValue(
+                    path: path, key: "accepted.\(side).\(key)", detail: "\(value) is negative")
             }
         }
     }

@@ -23,14 +23,29 @@ public struct CaseEvidence: Sendable {
     public var updateBaselines: Bool
     /// How long the case took, recorded coarsely in a fresh baseline to balance shards.
     public var durationSeconds: Double?
+    /// `--ratchet` or `ratchet: true`: a stale baseline fails instead of passing with a notice.
+    public var ratchet: Bool
+    /// `memgate accept`: a fully measured case gets a fresh baseline recording this reason and
+    /// the old and new figures (implies `updateBaselines`).
+    public var acceptance: AcceptanceRequest?
+    /// Peak resident memory of the target's process tree (nil for pytest tests).
+    public var residentPeakBytes: Int64?
+    /// The kernel's OOM killer ended the target.
+    public var killedOutOfMemory: Bool
 
     public init(
         caseName: String, profile: Profile? = nil, processEnd: CaseResult.ProcessEnd? = nil,
         missingCaptureReason: String? = nil, launchFailure: String? = nil, test: PytestOutcome? = nil,
         baseline: Baseline? = nil, environment: EnvironmentFingerprint? = nil, budget: Budget = Budget(),
-        tolerance: Tolerance = Tolerance(), updateBaselines: Bool = false, durationSeconds: Double? = nil
+        tolerance: Tolerance = Tolerance(), updateBaselines: Bool = false, durationSeconds: Double? = nil,
+        ratchet: Bool = false, acceptance: AcceptanceRequest? = nil, residentPeakBytes: Int64? = nil,
+        killedOutOfMemory: Bool = false
     ) {
+        self.residentPeakBytes = residentPeakBytes
+        self.killedOutOfMemory = killedOutOfMemory
+        self.acceptance = acceptance
         self.durationSeconds = durationSeconds
+        self.ratchet = ratchet
         self.caseName = caseName
         self.profile = profile
         self.processEnd = processEnd
@@ -61,9 +76,11 @@ public struct Verdict: Sendable, Equatable {
     public var baselineChanges: [String]
 
     /// **The** verdict: every rule that can pass, fail or skip a case is applied here, in order
-    /// — memgate's own launch failure, the process end, capture completeness, budgets, the
-    /// baseline, then the pytest outcome and its markers. Pure; the runner gathers the inputs
-    /// and writes `baselineToWrite` afterwards.
+    /// — memgate's own launch failure, the process end (an OOM kill said as such), capture
+    /// completeness, budgets (requested bytes, then resident memory), the baseline (failing a
+    /// stale one under the ratchet), then the pytest outcome and its markers — and the baseline
+    /// `--update-baselines` or `memgate accept` writes is made. Pure; the runner gathers the
+    /// inputs and writes `baselineToWrite` afterwards.
     public static func decide(_ evidence: CaseEvidence) -> Verdict {
         let markers = evidence.test.map(MarkerLimits.init)
         let budget = markers?.applied(to: evidence.budget) ?? evidence.budget
@@ -76,28 +93,13 @@ public struct Verdict: Sendable, Equatable {
         var baseline = evidence.baseline
         var fresh: Baseline?
         var changes: [String] = []
-        var updated = false
-        if evidence.updateBaselines, let profile = evidence.profile, isBaselineCandidate(evidence),
-            let environment = evidence.environment
-        {
-            // Twice the compared sites are recorded, so a site that was just below the top N
-            // and moves up a rank is compared with its figure instead of being reported as new.
-            var candidate = Baseline(
-                profile: profile, topSites: evidence.tolerance.topSites * 2, environment: environment,
-                name: evidence.caseName)
-            if let seconds = evidence.durationSeconds {
-                candidate.durationSeconds = ShardDurations.toRecord(
-                    previous: baseline?.durationSeconds, measuredSeconds: seconds)
-            }
+        let candidate = freshBaseline(evidence)
+        if let candidate {
             changes = BaselineChange.describeChanges(old: baseline, new: candidate)
             fresh = baseline == candidate ? nil : candidate
             baseline = candidate
-            updated = true
         }
-        var (_, findings) = Gate.evaluate(
-            caseName: evidence.caseName, profile: evidence.profile, budget: evidence.budget,
-            tolerance: evidence.tolerance, baseline: baseline, processEnd: evidence.processEnd,
-            environment: evidence.environment, missingCaptureReason: evidence.missingCaptureReason)
+        var findings = measurementFindings(evidence, budget: budget, baseline: baseline)
         var skipped = false
         if let test = evidence.test, let markers {
             if test.outcome == "failed" && test.phase == "setup" {
@@ -111,12 +113,8 @@ public struct Verdict: Sendable, Equatable {
                 skipped = true
             }
         }
-        if updated {
-            findings.append(
-                Finding(
-                    kind: .baselineUpdated,
-                    message: changes.isEmpty
-                        ? "baseline unchanged" : "baseline updated: " + changes.joined(separator: "; ")))
+        if candidate != nil {
+            findings.append(baselineUpdatedFinding(changes: changes, acceptance: evidence.acceptance))
         }
         let ordered = findings.filter(\.isFailure) + findings.filter { !$0.isFailure }
         let status: CaseResult.Status =
@@ -124,6 +122,20 @@ public struct Verdict: Sendable, Equatable {
         return Verdict(
             status: status, findings: ordered, budget: budget, baseline: baseline, baselineToWrite: fresh,
             baselineChanges: changes)
+    }
+
+    /// Under the ratchet a stale baseline is a failure: budgets only move down, so an improvement
+    /// must be locked in by updating the baseline in the same change. Other findings are kept.
+    static func ratcheted(_ finding: Finding, baseline: Baseline?, tolerance: Tolerance) -> Finding {
+        guard finding.kind == .staleBaseline, let baseline, let deltaBytes = finding.bytes else { return finding }
+        return Finding(
+            kind: .ratchetStale,
+            message:
+                "ratchet: peak shrank \(Gate.change(from: baseline.peakBytes, to: baseline.peakBytes + deltaBytes)) "
+                + "beyond tolerance \(BytesText.percent(tolerance.growthFraction)) and noise floor "
+                + "\(BytesText.format(tolerance.noiseFloorBytes)); the baseline is stale: run "
+                + "`memgate run --update-baselines` and commit it to lock the improvement in",
+            bytes: deltaBytes)
     }
 
     /// A profile the tracker did not see to its end, of a process that did not end normally, or

@@ -1,0 +1,120 @@
+import Foundation
+
+/// Samples the resident memory (RSS) of a target's process tree while it runs.
+///
+/// Every `intervalSeconds` it reads `/proc/<pid>/status` of each process in the target's
+/// process group (a child that left the group with `setsid` is not counted) and keeps the highest sum of `VmRSS` and each process's
+/// `VmHWM` (the kernel's own high-water mark, exact per process). The tree's peak is the largest
+/// of: the highest sampled sum, the highest per-process `VmHWM` seen, and the root's `ru_maxrss`
+/// from `wait4` (exact for the root process, read after it exits). For one process that is its
+/// exact peak RSS (kernel page granularity); for a tree a sum sampled every few milliseconds,
+/// which can miss a peak shorter than the interval and counts pages shared between processes
+/// once per process.
+final class ResidentMemorySampler: @unchecked Sendable {
+    private let rootPid: pid_t
+    private let intervalSeconds: Double
+    private let lock = NSLock()
+    private var stopped = false
+    private var highestSumBytes: Int64 = 0
+    private var highestProcessBytes: Int64 = 0
+    /// Membership by pid, so a process's environment is read once.
+    private var isMember: [pid_t: Bool] = [:]
+    private let done = DispatchSemaphore(value: 0)
+
+    init(rootPid: pid_t, intervalSeconds: Double = 0.01) {
+        self.rootPid = rootPid
+        self.intervalSeconds = intervalSeconds
+    }
+
+    func start() {
+        Thread.detachNewThread { [self] in
+            // Below the target and memgate's own work: sampling must not slow what it measures.
+            // On Linux, who 0 is the calling thread alone.
+            setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
+            while !isStopped {
+                sample()
+                Thread.sleep(forTimeInterval: intervalSeconds)
+            }
+            done.signal()
+        }
+    }
+
+    /// Stops sampling and returns the tree's peak RSS in bytes, given the root's `ru_maxrss`
+    /// (KiB, from `wait4`); nil when nothing was ever seen.
+    func finish(rootMaxResidentKiB: Int64) -> Int64? {
+        lock.lock()
+        stopped = true
+        lock.unlock()
+        done.wait()
+        let peak = max(highestSumBytes, highestProcessBytes, rootMaxResidentKiB * 1024)
+        return peak > 0 ? peak : nil
+    }
+
+    private var isStopped: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return stopped
+    }
+
+    private func sample() {
+        var sum: Int64 = 0
+        var highestHWM: Int64 = 0
+        for pid in members() {
+            guard let (resident, highWater) = Self.status(of: pid) else { continue }
+            sum += resident
+            highestHWM = max(highestHWM, highWater)
+        }
+        lock.lock()
+        highestSumBytes = max(highestSumBytes, sum)
+        highestProcessBytes = max(highestProcessBytes, highestHWM)
+        lock.unlock()
+    }
+
+    private func members() -> [pid_t] {
+        Leftovers.processes().filter { pid in
+            if pid == rootPid { return true }
+            if let known = isMember[pid] { return known }
+            // Not by the launch token: reading another process's environment takes its memory map
+            // lock, which would slow the very exec and fork the tree is doing.
+            let member = Self.processGroup(of: pid) == rootPid
+            isMember[pid] = member
+            return member
+        }
+    }
+
+    /// `VmRSS` and `VmHWM` of `pid` in bytes; nil once it exited (a zombie has neither).
+    static func status(of pid: pid_t) -> (resident: Int64, highWater: Int64)? {
+        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/status") else { return nil }
+        var resident: Int64?
+        var highWater: Int64?
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+            if line.hasPrefix("VmRSS:") { resident = kibibytes(line) }
+            if line.hasPrefix("VmHWM:") { highWater = kibibytes(line) }
+        }
+        guard let resident, let highWater else { return nil }
+        return (resident * 1024, highWater * 1024)
+    }
+
+    /// The number in `VmRSS:    2052 kB`.
+    private static func kibibytes(_ line: Substring) -> Int64? {
+        line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.flatMap { Int64($0) }
+    }
+
+    /// Field 5 of `/proc/<pid>/stat` (after the parenthesised command name, which may hold spaces).
+    private static func processGroup(of pid: pid_t) -> pid_t? {
+        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/stat") else { return nil }
+        let text = String(decoding: data, as: UTF8.self)
+        guard let close = text.lastIndex(of: ")") else { return nil }
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        return fields.count > 2 ? pid_t(fields[2]) : nil
+    }
+
+    /// The kernel's count of OOM kills so far (`oom_kill` in `/proc/vmstat`), nil when unknown.
+    static func outOfMemoryKills() -> Int64? {
+        guard let data = FileManager.default.contents(atPath: "/proc/vmstat") else { return nil }
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") where line.hasPrefix("oom_kill ") {
+            return Int64(line.dropFirst("oom_kill ".count))
+        }
+        return nil
+    }
+}
