@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Makes SwiftPM link libxml2 statically into the wheel's memgate: writes DIR/pkgconfig/libxml-2.0.pc
-# (put first on PKG_CONFIG_PATH) whose Libs name DIR, and DIR/libxml2.so, a linker script that
-# pulls in the Debian -dev packages' static archives (libxml2, liblzma, zlib).
+# Makes SwiftPM link libxml2 and zlib statically into the wheel's memgate: writes
+# DIR/pkgconfig/libxml-2.0.pc and zlib.pc (put first on PKG_CONFIG_PATH) whose Libs name DIR only,
+# and DIR/libxml2.so and DIR/libz.so, linker scripts that pull in the Debian -dev packages' static
+# archives (libxml2, liblzma, zlib). No -L of the system's library directory may reach the link,
+# or its shared libxml2 and zlib would win.
 #
 # Debian's libxml2 calls ICU (only to convert encodings it does not convert itself). Instead of
 # system ICU and its 30 MB of data, its few converter calls (ucnv_open_72, …) are bound to the
@@ -30,3 +32,6 @@ if [ "$(cat "$dir/libxml2.so" 2>/dev/null)" != "$script" ]; then
 fi
 printf 'Name: libXML\nVersion: static\nDescription: libxml2 linked in, for the wheel\nCflags: -I/usr/include/libxml2\nLibs: -L%s -lxml2\n' \
     "$dir" > "$dir/pkgconfig/libxml-2.0.pc"
+printf 'INPUT ( %s/libz.a )\n' "$libdir" > "$dir/libz.so"
+printf 'Name: zlib\nVersion: static\nDescription: zlib linked in, for the wheel\nCflags:\nLibs: -L%s -lz\n' \
+    "$dir" > "$dir/pkgconfig/zlib.pc"

@@ -29,7 +29,7 @@
 #define PYFUNC_CAPACITY (1u << 18)
 #define MODULE_CAPACITY 4096u
 #define TIMELINE_CAPACITY 4096u
-#define PYFUNC_ID_LIMIT (1u << 20)
+#define PYFUNC_ID_LIMIT (1u << 18) /* python.c gives ids below its FUNCTION_CAPACITY */
 
 /* Until configured, the state is a static all-zero copy: nothing is tracked. */
 static mg_process_state unconfigured_state;

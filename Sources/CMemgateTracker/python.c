@@ -38,9 +38,9 @@ typedef int (*trace_function)(PyObject *, void *, int, PyObject *);
  * every frame of a program that keeps it; past this depth a profiled thread keeps only the
  * outermost (a walking thread always has the innermost). */
 #define SHADOW_CAPACITY 1024
-#define FUNCTION_CAPACITY (1u << 20)
-#define CODE_SLOTS (1u << 21)
-#define NAME_ARENA_BYTES (16ull << 20)
+#define FUNCTION_CAPACITY (1u << 18) /* as many as one capture holds (PYFUNC_CAPACITY) */
+#define CODE_SLOTS (1u << 19)       /* at most half full */
+#define NAME_ARENA_BYTES (8ull << 20)
 #define MAX_IGNORE_PATTERNS 64
 
 static void (*py_set_profile)(trace_function, PyObject *);

@@ -74,6 +74,31 @@ struct TrackerRealProgramTests {
         }
     }
 
+    @Test("the tracker adds at most 64 MiB of address space to a Python interpreter with Python frames")
+    func trackerReservesLittleAddressSpaceInPython() throws {
+        func vmPeakKiB(_ output: String) -> Int {
+            output.split(separator: "\n").first { $0.hasPrefix("vm_peak_kib=") }
+                .flatMap { Int($0.dropFirst("vm_peak_kib=".count)) } ?? -1
+        }
+        let script = TrackerTestPaths.fixtureSource("Python/address_space.py")
+        let untracked = try TargetLauncher.run(
+            LaunchRequest(
+                arguments: [TrackerTestPaths.python, script.path], environment: ProcessInfo.processInfo.environment,
+                timeoutSeconds: 20))
+        try withTemporaryDirectory { directory in
+            let run = try TrackedRun.record(
+                .python(interpreter: TrackerTestPaths.python, script: script.path, call: "report()", arguments: []),
+                nativeFrames: false, in: directory)
+            #expect(run.outcome.processEnd == .exited(code: 0), "output: \(run.outcome.outputTail)")
+            let alone = vmPeakKiB(untracked.outputTail)
+            let tracked = vmPeakKiB(run.outcome.outputTail)
+            #expect(alone > 0, "untracked: \(untracked.outputTail)")
+            // Before the sections were mapped on demand and the Python tables sized to the
+            // capture's: +116 MiB (+78 MiB with the sections alone).
+            #expect(tracked - alone <= 64 * 1024, "tracked \(tracked) KiB, untracked \(alone) KiB")
+        }
+    }
+
     @Test("a capture larger than the stack section's capacity (32 768 stacks, 11 MB) still finishes: 1 MiB exactly")
     func largeCaptureIsCompacted() throws {
         try withTemporaryDirectory { directory in
