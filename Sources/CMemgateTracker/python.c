@@ -35,8 +35,8 @@ typedef int (*trace_function)(PyObject *, void *, int, PyObject *);
 #define TRACE_CALL 0
 #define TRACE_RETURN 3
 /* Python's default recursion limit is 1000, so the shadow stack of a profiled thread holds
- * every frame of a program that keeps it; past this depth a profiled thread keeps only the
- * outermost (a walking thread always has the innermost). */
+ * every frame of a program that keeps it; past this depth it keeps the innermost, as a walking
+ * thread does. */
 #define SHADOW_CAPACITY 1024
 #define FUNCTION_CAPACITY (1u << 18) /* as many as one capture holds (PYFUNC_CAPACITY) */
 #define CODE_SLOTS (1u << 19)       /* at most half full */
@@ -74,9 +74,40 @@ typedef struct shadow_entry {
     uint32_t cached_line;
 } shadow_entry;
 
+/* The shadow stack is a ring: the entry at depth i lives in shadow[i % SHADOW_CAPACITY], so a
+ * stack deeper than the ring keeps its innermost entries. Entries below shadow_low were
+ * overwritten (or popped past and then overwritten) and are lost; sites then start inside the
+ * recursion, at the frames that allocated. */
 static MG_TLS shadow_entry *shadow;
-static MG_TLS int shadow_depth;   /* may exceed SHADOW_CAPACITY; only the outermost are kept */
-static MG_TLS int ignored_frames; /* ignored entries currently on the shadow stack */
+static MG_TLS int shadow_depth;   /* frames on the thread's stack since the hook began */
+static MG_TLS int shadow_low;     /* lowest depth whose entry is still in the ring */
+static MG_TLS int ignored_frames; /* ignored frames on the stack, lost entries included */
+/* Depths of lost entries that were ignored, outermost first (popping them ends the ignore). */
+#define LOST_IGNORED_CAPACITY 64
+static MG_TLS int lost_ignored[LOST_IGNORED_CAPACITY];
+static MG_TLS int lost_ignored_count;
+
+static void reset_shadow(void) {
+    shadow_depth = 0;
+    shadow_low = 0;
+    ignored_frames = 0;
+    lost_ignored_count = 0;
+}
+
+/* The slot for a new entry at shadow_depth; records what the ring forgets to make room. */
+static shadow_entry *push_slot(void) {
+    int depth = shadow_depth;
+    if (depth < shadow_low) shadow_low = depth; /* what lay below was lost already */
+    if (depth - shadow_low >= SHADOW_CAPACITY) {
+        shadow_entry *evicted = &shadow[depth % SHADOW_CAPACITY];
+        /* An ignored frame still runs: it keeps ignoring until it returns. When the list is
+         * full, the frame stays counted for good (allocations under it stay ignored). */
+        if (evicted->ignored && lost_ignored_count < LOST_IGNORED_CAPACITY)
+            lost_ignored[lost_ignored_count++] = shadow_low;
+        shadow_low = depth - SHADOW_CAPACITY + 1;
+    }
+    return &shadow[depth % SHADOW_CAPACITY];
+}
 
 /* A region armed on this thread (memgate_python_region_arm): the hook opens it when a frame
  * running `region_code` is entered and closes it when that frame returns, so the region holds
@@ -254,17 +285,16 @@ static int profile_hook(PyObject *unused, void *frame, int what, PyObject *argum
         if (!shadow) shadow = mg_os_alloc(SHADOW_CAPACITY * sizeof(shadow_entry));
         if (MG_UNLIKELY(region_state == REGION_ARMED) && frame_runs(frame, region_code)) {
             /* The function's frame becomes the root: frames above it are not part of sites. */
-            shadow_depth = 0;
-            ignored_frames = 0;
+            reset_shadow();
             region_frame = frame;
         }
-        if (shadow && shadow_depth < SHADOW_CAPACITY) {
-            if (shadow_depth > 0) {
-                shadow_entry *caller = &shadow[shadow_depth - 1];
+        if (shadow) {
+            if (shadow_depth > shadow_low) {
+                shadow_entry *caller = &shadow[(shadow_depth - 1) % SHADOW_CAPACITY];
                 caller->call_line = (uint32_t)py_frame_get_line(caller->frame);
             }
             uint64_t id = function_id(frame);
-            shadow_entry *entry = &shadow[shadow_depth];
+            shadow_entry *entry = push_slot();
             entry->frame = frame;
             entry->function_id = id;
             entry->call_line = 0;
@@ -275,11 +305,15 @@ static int profile_hook(PyObject *unused, void *frame, int what, PyObject *argum
         shadow_depth++;
         if (MG_UNLIKELY(region_frame == frame && region_state == REGION_ARMED)) open_region();
     } else if (shadow_depth > 0) {
-        if (shadow_depth <= SHADOW_CAPACITY) {
-            shadow_entry *top = &shadow[shadow_depth - 1];
+        int top_depth = shadow_depth - 1;
+        if (shadow && top_depth >= shadow_low) {
+            shadow_entry *top = &shadow[top_depth % SHADOW_CAPACITY];
             /* A return from a frame we never saw called (it began before the hook). */
             if (top->frame != frame) goto done;
             ignored_frames -= (int)top->ignored;
+        } else if (lost_ignored_count > 0 && lost_ignored[lost_ignored_count - 1] == top_depth) {
+            lost_ignored_count--;
+            ignored_frames--;
         }
         shadow_depth--;
         if (MG_UNLIKELY(region_frame == frame && region_state == REGION_OPEN)) region_state = REGION_RETURNED;
@@ -496,11 +530,10 @@ static uint32_t current_line(shadow_entry *entry) {
 int mg_python_frames(uint64_t *frames, int capacity) {
     if (thread_walks()) return walked_frames(frames, capacity);
     if (ignored_frames > 0) return -1;
-    int kept = shadow_depth < SHADOW_CAPACITY ? shadow_depth : SHADOW_CAPACITY;
     int count = 0;
-    for (int i = kept - 1; i >= 0 && count < capacity; i--) {
-        shadow_entry *entry = &shadow[i];
-        uint32_t line = i == kept - 1 ? current_line(entry) : entry->call_line;
+    for (int i = shadow_depth - 1; i >= shadow_low && count < capacity; i--) {
+        shadow_entry *entry = &shadow[i % SHADOW_CAPACITY];
+        uint32_t line = i == shadow_depth - 1 ? current_line(entry) : entry->call_line;
         frames[count++] = MG_PYFRAME_BIT | (entry->function_id << MG_PYLINE_BITS) | (line & MG_PYLINE_MASK);
     }
     return count;
@@ -611,8 +644,7 @@ static int install(int profile) {
         set_root_frame();
     } else if (status == 0) {
         /* Frames already running are not on the shadow stack; start it empty. */
-        shadow_depth = 0;
-        ignored_frames = 0;
+        reset_shadow();
         profiling = 1;
         py_set_profile(profile_hook, NULL);
     }
@@ -678,8 +710,7 @@ MG_EXPORT int memgate_python_uninstall(void) {
     root_code = NULL;
     if (profiling) py_set_profile(NULL, NULL);
     profiling = 0;
-    shadow_depth = 0;
-    ignored_frames = 0;
+    reset_shadow();
     mg_in_tracker = saved_guard;
     return 0;
 }

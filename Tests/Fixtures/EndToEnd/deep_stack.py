@@ -11,6 +11,9 @@ def descend(depth):
 
 
 def hold_deep(depth):
+    import sys
+
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), depth + 100))
     block = descend(depth)
     return len(block)
 
