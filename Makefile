@@ -245,9 +245,9 @@ $(WHEEL_TEST_DEPS)/stamp: ci/requirements.txt | $(DEPS_STAMP)
 		"$$(grep '^pytest==' ci/requirements.txt)"
 	@touch $@
 
-## test: everything under `swift test` (unit, tracker ground truth, end-to-end, browser); the
-## tracker is also cross-compiled for aarch64 so that its build there stays checked.
-test: deps build fixtures compat real-suites tracker-aarch64 wheel wheel-test-deps
+## test: everything under `swift test` (unit, tracker ground truth, end-to-end, browser), after
+## swift-format lint; the tracker is also cross-compiled for aarch64 so that its build there stays checked.
+test: deps lint build fixtures compat real-suites tracker-aarch64 wheel wheel-test-deps
 	$(SWIFT) build --product swift-alloc-fixture
 	MEMGATE_TRACKER=$(CURDIR)/$(TRACKER) MEMGATE_PYTHON=$(CURDIR)/$(PYTHON) \
 		$(SWIFT) test --no-parallel

@@ -40,7 +40,8 @@ import Testing
         #expect(recording.run.exitCode == 0, "\(recording.run.standardError)")
         let profile = try #require(recording.profile, "\(recording.run.standardError)")
         // ctypes' own argument objects may add a few small blocks.
-        #expect(profile.bytesAtEnd >= 300_000 && profile.bytesAtEnd < 300_000 + 4096, "\(profile.bytesAtEnd) B at the end")
+        #expect(
+            profile.bytesAtEnd >= 300_000 && profile.bytesAtEnd < 300_000 + 4096, "\(profile.bytesAtEnd) B at the end")
         #expect(profile.peakBytes >= 300_000 && profile.peakBytes < 300_000 + 4096, "peak \(profile.peakBytes) B")
         #expect(profile.totalBytes >= 600_000 && profile.totalBytes < 600_000 + 8192, "total \(profile.totalBytes) B")
     }
