@@ -57,4 +57,8 @@ compare "memgate record, MEMGATE_PYTHON_FRAMES=profile" "$base" \
     env MEMGATE_PYTHON_FRAMES=profile "$MEMGATE" record -o "$scratch/e.mgc" -- "$PYTHON" ci/bench/python_churn.py
 compare "memgate record --native (Python + native)" "$base" \
     "$MEMGATE" record --native -o "$scratch/d.mgc" -- "$PYTHON" ci/bench/python_churn.py
-echo "capture sizes: python $(stat -c %s "$scratch/c.mgc") B, python --native $(stat -c %s "$scratch/d.mgc") B"
+# Sizes from one more run each with this tracker (the compared runs above may have left the
+# BASELINE_TRACKER's captures last).
+"$MEMGATE" record -o "$scratch/size.mgc" -- "$PYTHON" ci/bench/python_churn.py > /dev/null 2>&1
+"$MEMGATE" record --native -o "$scratch/size-native.mgc" -- "$PYTHON" ci/bench/python_churn.py > /dev/null 2>&1
+echo "capture sizes: python $(stat -c %s "$scratch/size.mgc") B, python --native $(stat -c %s "$scratch/size-native.mgc") B"
