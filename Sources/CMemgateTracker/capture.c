@@ -22,9 +22,11 @@
 #include "memgate_capture_format.h"
 #include "tracker_internal.h"
 
-#define STACK_CAPACITY (1u << 17)
+/* Sections are mapped as they fill (capture_file.c), so capacities cost file offsets, not memory:
+ * a scipy import alone makes 40 000 stacks of 52 Python frames on average (2.1 M words). */
+#define STACK_CAPACITY (1u << 18)
 #define STACK_INDEX_SLOTS (STACK_CAPACITY * 2)
-#define FRAMES_CAPACITY (1ull << 21)
+#define FRAMES_CAPACITY (1ull << 24)
 #define STRINGS_CAPACITY (8ull << 20)
 #define PYFUNC_CAPACITY (1u << 18)
 #define MODULE_CAPACITY 4096u
