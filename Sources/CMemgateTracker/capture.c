@@ -134,19 +134,24 @@ static mg_process_state *make_process_state(void) {
     return state;
 }
 
+int mg_absolute_path(const char *path, char *out, size_t capacity) {
+    size_t length = strlen(path);
+    if (path[0] == '/') {
+        if (length >= capacity) return -1;
+        memcpy(out, path, length + 1);
+        return 0;
+    }
+    if (!getcwd(out, capacity)) return -1;
+    size_t directory = strlen(out);
+    if (directory + 1 + length >= capacity) return -1;
+    out[directory] = '/';
+    memcpy(out + directory + 1, path, length + 1);
+    return 0;
+}
+
 int mg_capture_configure(const char *path, int only_regions, int role) {
     /* Absolute, because the capture is re-opened by path and the target may chdir. */
-    size_t length = strlen(path);
-    if (path[0] != '/') {
-        if (!getcwd(base_path, sizeof base_path)) return -1;
-        size_t directory = strlen(base_path);
-        if (directory + 1 + length >= sizeof base_path) return -1;
-        base_path[directory] = '/';
-        memcpy(base_path + directory + 1, path, length + 1);
-    } else {
-        if (length >= sizeof base_path) return -1;
-        memcpy(base_path, path, length + 1);
-    }
+    if (mg_absolute_path(path, base_path, sizeof base_path) != 0) return -1;
     mg_process_state *state = make_process_state();
     if (!state) return -1;
     regions_only = only_regions;

@@ -569,9 +569,8 @@ static void start_descendant(const char *output) {
 static const char *absolute_output(void) {
     const char *output = getenv("MEMGATE_OUTPUT");
     if (!output || !*output || output[0] == '/') return output;
-    char directory[4096], absolute[8192];
-    if (!getcwd(directory, sizeof directory)) return output;
-    snprintf(absolute, sizeof absolute, "%s/%s", directory, output);
+    char absolute[4096];
+    if (mg_absolute_path(output, absolute, sizeof absolute) != 0) return output;
     setenv("MEMGATE_OUTPUT", absolute, 1);
     return getenv("MEMGATE_OUTPUT");
 }

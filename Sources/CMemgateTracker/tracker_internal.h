@@ -45,6 +45,8 @@ static inline int mg_is_raw_copy(void) { return !mg_process->configured && mg_st
 /* Whether native frames are unwound (whole-program native targets, or Python native: true). */
 extern int mg_native_frames;
 
+/* `path` made absolute against the current directory into `out`; -1 when it does not fit. */
+int mg_absolute_path(const char *path, char *out, size_t capacity);
 int mg_capture_configure(const char *path, int regions_only, int role);
 /* Ends the capture from _exit: never waits on a lock held by an interrupted hook; the capture
  * is then left unfinished (read as interrupted) rather than the process hanging. */

@@ -51,11 +51,7 @@ struct TrackerRealProgramTests {
     @Test("the tracker adds at most 32 MiB of address space to a C program, so RLIMIT_AS programs keep their room")
     func trackerReservesLittleAddressSpace() throws {
         func figures(_ output: String) -> (vmPeakKiB: Int, mebibytes: Int) {
-            func value(_ key: String) -> Int {
-                output.split(separator: "\n").first { $0.hasPrefix(key + "=") }
-                    .flatMap { Int($0.dropFirst(key.count + 1)) } ?? -1
-            }
-            return (value("vm_peak_kib"), value("mebibytes_before_failure"))
+            (printedInteger("vm_peak_kib", in: output), printedInteger("mebibytes_before_failure", in: output))
         }
         let program = try TrackerTestPaths.fixture("address_space")
         let untracked = try TargetLauncher.run(
@@ -76,10 +72,7 @@ struct TrackerRealProgramTests {
 
     @Test("the tracker adds at most 64 MiB of address space to a Python interpreter with Python frames")
     func trackerReservesLittleAddressSpaceInPython() throws {
-        func vmPeakKiB(_ output: String) -> Int {
-            output.split(separator: "\n").first { $0.hasPrefix("vm_peak_kib=") }
-                .flatMap { Int($0.dropFirst("vm_peak_kib=".count)) } ?? -1
-        }
+        func vmPeakKiB(_ output: String) -> Int { printedInteger("vm_peak_kib", in: output) }
         let script = TrackerTestPaths.fixtureSource("Python/address_space.py")
         let untracked = try TargetLauncher.run(
             LaunchRequest(
@@ -249,4 +242,9 @@ struct TrackerReservationTests {
             #expect(sites.map(\.bytesAtPeak) == [4 * 1_048_576, 2 * 1_048_576])
         }
     }
+}
+
+/// The integer a fixture printed as a `key=value` line, or -1 when it printed none.
+private func printedInteger(_ key: String, in output: String) -> Int {
+    output.split(separator: "\n").first { $0.hasPrefix(key + "=") }.flatMap { Int($0.dropFirst(key.count + 1)) } ?? -1
 }
