@@ -28,13 +28,13 @@ row() { printf "  %-44s %8.3f s   x%6.1f\n" "$1" "$2" "$(echo "$2 / $3" | bc -l)
 
 # BASELINE_TRACKER=path/to/an/older/libmemgate_tracker.so adds, under each tracked row, the
 # same run with that tracker, measured in the same session (before/after comparisons).
+# The baseline runs first, so the captures left behind (whose sizes are printed) are this tracker's.
 compare() {
-    local label=$1 base=$2
+    local label=$1 base=$2 baseline=""
     shift 2
+    if [ -n "${BASELINE_TRACKER:-}" ]; then baseline=$(best env MEMGATE_TRACKER="$BASELINE_TRACKER" "$@"); fi
     row "$label" "$(best "$@")" "$base"
-    if [ -n "${BASELINE_TRACKER:-}" ]; then
-        row "  ...with BASELINE_TRACKER" "$(best env MEMGATE_TRACKER="$BASELINE_TRACKER" "$@")" "$base"
-    fi
+    if [ -n "$baseline" ]; then row "  ...with BASELINE_TRACKER" "$baseline" "$base"; fi
 }
 
 for program in deep_churn deep_churn_omit_fp; do
@@ -57,8 +57,4 @@ compare "memgate record, MEMGATE_PYTHON_FRAMES=profile" "$base" \
     env MEMGATE_PYTHON_FRAMES=profile "$MEMGATE" record -o "$scratch/e.mgc" -- "$PYTHON" ci/bench/python_churn.py
 compare "memgate record --native (Python + native)" "$base" \
     "$MEMGATE" record --native -o "$scratch/d.mgc" -- "$PYTHON" ci/bench/python_churn.py
-# Sizes from one more run each with this tracker (the compared runs above may have left the
-# BASELINE_TRACKER's captures last).
-"$MEMGATE" record -o "$scratch/size.mgc" -- "$PYTHON" ci/bench/python_churn.py > /dev/null 2>&1
-"$MEMGATE" record --native -o "$scratch/size-native.mgc" -- "$PYTHON" ci/bench/python_churn.py > /dev/null 2>&1
-echo "capture sizes: python $(stat -c %s "$scratch/size.mgc") B, python --native $(stat -c %s "$scratch/size-native.mgc") B"
+echo "capture sizes: python $(stat -c %s "$scratch/c.mgc") B, python --native $(stat -c %s "$scratch/d.mgc") B"
