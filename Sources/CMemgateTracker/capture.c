@@ -41,7 +41,12 @@ pid_t mg_state_owner_pid;
 static int tracking_outside_page;
 int mg_native_frames = 1;
 
-static pthread_mutex_t capture_mutex = PTHREAD_MUTEX_INITIALIZER;
+/* Adaptive: a thread that finds it held spins briefly before sleeping, since it is held only
+ * for the counters of one event (tens of nanoseconds). */
+static pthread_mutex_t capture_mutex = PTHREAD_ADAPTIVE_MUTEX_INITIALIZER_NP;
+/* Numbers each capture this process opens; pointer-map entries carry the one they were counted
+ * in, so a block counted in an ended region is never released from the next one. */
+static uint32_t generation;
 static int forked_child;
 static pid_t forked_from; /* a tracked fork child: its parent's pid */
 static int regions_only;
@@ -405,34 +410,68 @@ static void count_allocation(uint32_t index, uint64_t bytes) {
     publish_live((int64_t)bytes);
 }
 
-/* `hash` is mg_hash_words(frames, depth), computed by the caller before it took the lock. */
-static void record_alloc_hashed(void *address, size_t bytes, const uint64_t *frames, int depth, uint64_t hash,
-                                int is_mapping) {
-    if (!mg_tracking || !hdr) return;
+/* Releases a pointer-map entry's block (freed, or found stale), when it was counted in the
+ * open capture; an entry from an earlier capture (a region that has ended) counts nothing. */
+static int release_entry(const mg_ptr_entry *entry) {
+    if (!mg_tracking || !hdr || entry->generation != generation) return 0;
+    release_live_bytes(entry->stack_index, entry->bytes, -1);
+    return 1;
+}
+
+/* release_entry as one committed event, with the capture lock held; `is_free` counts a free. */
+static int release_counted(const mg_ptr_entry *entry, int is_free) {
+    if (!mg_tracking || !hdr || entry->generation != generation) return 0;
     commit_begin();
-    if (is_mapping) {
-        /* MAP_FIXED may replace (parts of) mappings we track: those bytes are gone. */
-        mg_mappings_carve((uintptr_t)address, (uintptr_t)address + bytes, MG_CARVE_ANY, release_carved, NULL);
-    } else {
-        mg_ptr_entry previous;
-        if (mg_ptrmap_remove((uintptr_t)address, &previous)) {
-            /* An address handed out again without a free we saw (e.g. freed via an alias). */
-            release_live_bytes(previous.stack_index, previous.bytes, -1);
-        }
+    release_entry(entry);
+    if (is_free) {
+        hdr->free_count += 1;
+        maybe_sample(entry->bytes);
     }
+    commit_end();
+    return 1;
+}
+
+/* Counts an allocation at its stack; returns the stack's index, or -1 when nothing is recorded
+ * now. The caller holds the capture lock and has computed `hash` = mg_hash_words(frames, depth). */
+static int64_t count_at_stack(size_t bytes, const uint64_t *frames, int depth, uint64_t hash) {
+    if (!mg_tracking || !hdr) return -1;
     uint32_t index = find_or_insert_stack(frames, depth, hash);
     count_allocation(index, bytes);
-    if (is_mapping) {
-        mg_mappings_add((uintptr_t)address, bytes, index, 0);
-    } else {
-        mg_ptrmap_insert((uintptr_t)address, bytes, index);
-    }
     maybe_sample(bytes);
+    return index;
+}
+
+/* A heap block's allocation, with the capture lock held (reallocation, Python's domains). */
+static void record_block_locked(void *address, size_t bytes, const uint64_t *frames, int depth, uint64_t hash) {
+    if (!mg_tracking || !hdr) return;
+    commit_begin();
+    int64_t index = count_at_stack(bytes, frames, depth, hash);
+    if (index >= 0) {
+        mg_ptr_entry entry = {(uintptr_t)address, bytes, (uint32_t)index, generation}, stale;
+        /* An address handed out again without a free we saw (e.g. freed via an alias). */
+        if (mg_ptrmap_insert(&entry, &stale) == 1) release_entry(&stale);
+    }
+    commit_end();
+}
+
+/* A new mapping, with the capture lock held: MAP_FIXED may replace (parts of) mappings we
+ * track, and those bytes are gone first. */
+static void record_mapping_locked(void *address, size_t bytes, const uint64_t *frames, int depth, uint64_t hash) {
+    if (!mg_tracking || !hdr) return;
+    commit_begin();
+    mg_mappings_carve((uintptr_t)address, (uintptr_t)address + bytes, MG_CARVE_ANY, release_carved, NULL);
+    int64_t index = count_at_stack(bytes, frames, depth, hash);
+    if (index >= 0) mg_mappings_add((uintptr_t)address, bytes, (uint32_t)index, 0);
     commit_end();
 }
 
 void mg_record_alloc_locked(void *address, size_t bytes, const uint64_t *frames, int depth, int is_mapping) {
-    record_alloc_hashed(address, bytes, frames, depth, mg_hash_words(frames, depth), is_mapping);
+    uint64_t hash = mg_hash_words(frames, depth);
+    if (is_mapping) {
+        record_mapping_locked(address, bytes, frames, depth, hash);
+    } else {
+        record_block_locked(address, bytes, frames, depth, hash);
+    }
 }
 
 int mg_record_free_locked(void *address, int is_mapping) {
@@ -443,30 +482,64 @@ int mg_record_free_locked(void *address, int is_mapping) {
         int reserved = 0;
         if (!mg_mappings_take((uintptr_t)address, &stack_index, &bytes, &reserved)) return 0;
         if (reserved) return 2;
-    } else {
-        mg_ptr_entry entry;
-        if (!mg_ptrmap_remove((uintptr_t)address, &entry)) return 0;
-        stack_index = entry.stack_index;
-        bytes = entry.bytes;
+        commit_begin();
+        release_live_bytes(stack_index, bytes, -1);
+        hdr->free_count += 1;
+        maybe_sample(bytes);
+        commit_end();
+        return 1;
     }
-    commit_begin();
-    release_live_bytes(stack_index, bytes, -1);
-    hdr->free_count += 1;
-    maybe_sample(bytes);
-    commit_end();
-    return 1;
+    mg_ptr_entry entry;
+    if (!mg_ptrmap_remove((uintptr_t)address, &entry)) return 0;
+    return release_counted(&entry, 1);
 }
 
+/* The hot path of a heap block: the capture lock covers the stack lookup and the counters
+ * only; the block's entry goes into the striped pointer map outside it. That order is safe
+ * because the block reaches the program, and so any thread that could free it, only after this
+ * returns: every free of it is counted after its allocation. */
 void mg_record_alloc(void *address, size_t bytes, const uint64_t *frames, int depth, int is_mapping) {
     uint64_t hash = mg_hash_words(frames, depth); /* outside the lock: it only reads our frames */
     mg_capture_lock();
-    record_alloc_hashed(address, bytes, frames, depth, hash, is_mapping);
+    if (is_mapping) {
+        record_mapping_locked(address, bytes, frames, depth, hash);
+        mg_capture_unlock();
+        return;
+    }
+    if (!mg_tracking || !hdr) {
+        mg_capture_unlock();
+        return;
+    }
+    commit_begin();
+    int64_t index = count_at_stack(bytes, frames, depth, hash);
+    commit_end();
+    uint32_t counted_in = generation;
     mg_capture_unlock();
+    if (index < 0) return;
+    mg_ptr_entry entry = {(uintptr_t)address, bytes, (uint32_t)index, counted_in}, stale;
+    if (mg_ptrmap_insert(&entry, &stale) == 1) {
+        /* An address handed out again without a free we saw (freed through an alias): its old
+         * block is released now. It was over-counted ever since that unseen free. */
+        mg_capture_lock();
+        release_counted(&stale, 0);
+        mg_capture_unlock();
+    }
 }
 
+/* The hot path of a free: the entry leaves the striped map outside the capture lock; the
+ * counters change under it, before the caller hands the block back to the allocator (so a
+ * thread that is given the same address counts its allocation after this free). */
 void mg_record_free(void *address, int is_mapping) {
+    if (is_mapping) {
+        mg_capture_lock();
+        mg_record_free_locked(address, is_mapping);
+        mg_capture_unlock();
+        return;
+    }
+    mg_ptr_entry entry;
+    if (!mg_ptrmap_remove((uintptr_t)address, &entry)) return;
     mg_capture_lock();
-    mg_record_free_locked(address, is_mapping);
+    release_counted(&entry, 1);
     mg_capture_unlock();
 }
 
@@ -692,6 +765,7 @@ int mg_capture_begin(const char *region_name) {
         return -1;
     }
     captures_created++;
+    generation++;
     hdr = file.header;
     memcpy(hdr, &layout, sizeof layout);
     memcpy(hdr->magic, MG_MAGIC, 8);
@@ -778,7 +852,12 @@ void mg_capture_end(void) {
  * (freeing them changes nothing), what it allocates from now on is its own and the tree's. */
 void mg_capture_fork_child(int track_child) {
     pid_t parent = hdr ? (pid_t)hdr->pid : 0;
-    pthread_mutex_init(&capture_mutex, NULL);
+    pthread_mutexattr_t adaptive;
+    pthread_mutexattr_init(&adaptive);
+    pthread_mutexattr_settype(&adaptive, PTHREAD_MUTEX_ADAPTIVE_NP);
+    pthread_mutex_init(&capture_mutex, &adaptive);
+    pthread_mutexattr_destroy(&adaptive);
+    mg_ptrmap_after_fork();
     mg_capture_file_close(&file);
     hdr = NULL;
     forked_child = 1;

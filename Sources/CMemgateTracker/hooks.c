@@ -480,12 +480,17 @@ MG_EXPORT int memgate_activate(const char *path) {
 static int children_tracked = 1;
 static int tracking_at_fork;
 
+/* Every tracker lock is held across fork, so the child's copies of the tables are whole. */
 static void before_fork(void) {
     mg_capture_lock();
+    mg_ptrmap_lock_all();
     tracking_at_fork = mg_capture_tracking();
 }
 
-static void after_fork_parent(void) { mg_capture_unlock(); }
+static void after_fork_parent(void) {
+    mg_ptrmap_unlock_all();
+    mg_capture_unlock();
+}
 
 static void after_fork_child(void) {
     int saved_guard = mg_in_tracker;

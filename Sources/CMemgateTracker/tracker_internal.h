@@ -135,14 +135,23 @@ int mg_python_eval_range(uintptr_t *start, uintptr_t *end);
 
 /* ---- pointer map (ptrmap.c) ---- */
 typedef struct mg_ptr_entry {
-    uintptr_t address;       /* 0 = empty slot */
+    uintptr_t address;   /* 0 = empty slot */
     uint64_t bytes;
     uint32_t stack_index;
+    uint32_t generation; /* the capture the block was counted in (see capture.c) */
 } mg_ptr_entry;
 
-int mg_ptrmap_insert(uintptr_t address, uint64_t bytes, uint32_t stack_index);
+/* Each takes the lock of the address's stripe, so callers may hold the capture lock or not.
+ * Insert returns 1 when it replaced an entry for the same address (copied to `replaced`),
+ * 0 when the address was new, -1 when the table could not grow. */
+int mg_ptrmap_insert(const mg_ptr_entry *entry, mg_ptr_entry *replaced);
 int mg_ptrmap_remove(uintptr_t address, mg_ptr_entry *removed);
 void mg_ptrmap_clear(void);
+/* Every stripe lock, for fork: taken before it, released after it in the parent, and made
+ * new in the child. */
+void mg_ptrmap_lock_all(void);
+void mg_ptrmap_unlock_all(void);
+void mg_ptrmap_after_fork(void);
 
 /* ---- anonymous mappings (mappings.c) ---- */
 /* Called once per range carved out of a tracked mapping: [start, end), whether it was a

@@ -198,6 +198,34 @@ struct TrackerGroundTruthTests {
         }
     }
 
+    @Test("cross_thread_free: 8 threads × 1 000 000 blocks freed by other threads give the exact peak")
+    func crossThreadFree() throws {
+        try withTemporaryDirectory { directory in
+            let run = try TrackedRun.record(
+                .native(arguments: [try TrackerTestPaths.fixture("cross_thread_free"), "8", "1000000"]),
+                nativeFrames: true, in: directory, timeoutSeconds: 240)
+            #expect(run.outcome.processEnd == .exited(code: 0), "output: \(run.outcome.outputTail)")
+            let printed = try #require(Self.printedTotal(run.outcome.outputTail), "output: \(run.outcome.outputTail)")
+            // Sizes come from fixed xorshift seeds, so the sum is fixed too.
+            #expect(printed == 259_986_067)
+            let region = try CaptureSet.decode(path: try #require(run.capturePaths.last))
+            #expect(region.isFinished)
+            #expect(!region.isTorn)
+            #expect(region.regionName == "cross_thread_free")
+            #expect(region.allocationCount == 8_000_000)
+            #expect(region.freeCount == 8_000_000)
+            #expect(region.totalBytes == printed)
+            // Every block is live between the two barriers, and nothing else is in the region.
+            #expect(region.peakBytes == printed)
+            #expect(region.liveBytes == 0)
+            let sites = region.profile(symbols: NativeSymbolizer().symbolize(region)).topSites()
+            let allocate = try #require(sites.first, "no sites")
+            #expect(allocate.key.function == "allocate_all")
+            #expect(allocate.bytesAtPeak == printed)
+            #expect(allocate.allocationCount == 8_000_000)
+        }
+    }
+
     /// The number after "total " in thread_churn's output.
     static func printedTotal(_ output: String) -> Int64? {
         let line = output.split(separator: "\n").last { $0.hasPrefix("total ") }
