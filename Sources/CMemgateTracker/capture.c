@@ -2,10 +2,17 @@
  * The capture: aggregated allocation state kept in a MAP_SHARED file mapping, so that a
  * SIGKILL, an OOM kill or a crash still leaves the figures reached so far on disk.
  *
- * Locking: one mutex (capture_mutex) guards the mapping, the private stack index, the
- * touched list and the pointer map. Hooks take it once per tracked event. The seqlock
- * counter in the header (hdr->commit) is odd while an event is half-applied, so a reader
- * of a crashed capture can tell whether the last event was torn.
+ * Concurrency (sync.c): allocation events are readers. They find their stack without a lock
+ * (new stacks are added under insert_mutex), change the counters with atomic adds and keep the
+ * pointer map (ptrmap.c, striped) outside any capture-wide lock, so threads on different
+ * cores record side by side. Everything that needs the capture still is a writer: a new
+ * peak's snapshot of the stacks live at it, a section that must grow (its mapping may move),
+ * mappings, reallocation, region changes, fork. The header's live counter is the one place
+ * every event meets: an allocation that takes it above the recorded peak leaves its event and
+ * takes the writer lock, where no event is half-applied, so the peak and every stack's bytes
+ * at it are one consistent state of the program (exact to the byte).
+ * The seqlock counter in the header (hdr->commit) is odd while a writer's update is
+ * half-applied, so a reader of a crashed capture can tell whether the snapshot was torn.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -13,6 +20,7 @@
 #include <link.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
@@ -41,9 +49,12 @@ pid_t mg_state_owner_pid;
 static int tracking_outside_page;
 int mg_native_frames = 1;
 
-/* Adaptive: a thread that finds it held spins briefly before sleeping, since it is held only
- * for the counters of one event (tens of nanoseconds). */
-static pthread_mutex_t capture_mutex = PTHREAD_ADAPTIVE_MUTEX_INITIALIZER_NP;
+/* Serialises readers that add a stack to the table (rare: most events find theirs). */
+static pthread_mutex_t insert_mutex = PTHREAD_ADAPTIVE_MUTEX_INITIALIZER_NP;
+/* Held by the reader appending a timeline sample; others skip theirs meanwhile. */
+static int timeline_busy;
+/* Stacks touched by writers since the last peak. */
+static mg_thread_slot writer_touched;
 /* Numbers each capture this process opens; pointer-map entries carry the one they were counted
  * in, so a block counted in an ended region is never released from the next one. */
 static uint32_t generation;
@@ -66,11 +77,9 @@ static mg_sample *samples;
 /* Private (not in the file): stack lookup, touched-since-peak list, written Python ids. */
 static uint32_t *stack_slots;        /* stack index + 1, 0 = empty */
 static uint32_t *touched_epoch;      /* per stack: epoch in which it was last touched */
-static uint32_t *touched_list;
-static uint32_t touched_count;
 static uint32_t epoch = 1;
 static uint32_t *pyfunc_written;     /* per Python function id: capture number + 1 */
-static uint64_t event_counter;
+static uint64_t writer_events;
 static uint64_t last_sample_ns;
 static uint64_t sample_interval_ns = 100000; /* 0.1 ms, doubled on each downsampling */
 static uint64_t fast_unwinds_at_begin;
@@ -117,8 +126,8 @@ uint64_t mg_hash_words(const uint64_t *words, int count) {
     return hash ? hash : 1;
 }
 
-void mg_capture_lock(void) { pthread_mutex_lock(&capture_mutex); }
-void mg_capture_unlock(void) { pthread_mutex_unlock(&capture_mutex); }
+void mg_capture_lock(void) { mg_sync_write_lock(); }
+void mg_capture_unlock(void) { mg_sync_write_unlock(); }
 const char *mg_capture_current_path(void) { return hdr ? current_path : NULL; }
 
 int mg_capture_is_configured(void) { return mg_process->configured && !forked_child; }
@@ -162,9 +171,9 @@ int mg_capture_configure(const char *path, int only_regions, int role) {
     regions_only = only_regions;
     stack_slots = mg_os_alloc(STACK_INDEX_SLOTS * sizeof(uint32_t));
     touched_epoch = mg_os_alloc(STACK_CAPACITY * sizeof(uint32_t));
-    touched_list = mg_os_alloc(STACK_CAPACITY * sizeof(uint32_t));
+    writer_touched.touched = mg_os_alloc(MG_TOUCHED_CAPACITY * sizeof(uint32_t));
     pyfunc_written = mg_os_alloc(PYFUNC_ID_LIMIT * sizeof(uint32_t));
-    if (!stack_slots || !touched_epoch || !touched_list || !pyfunc_written) return -1;
+    if (!stack_slots || !touched_epoch || !writer_touched.touched || !pyfunc_written) return -1;
     state->configured = 1;
     state->role = role;
     mg_process = state;
@@ -172,21 +181,24 @@ int mg_capture_configure(const char *path, int only_regions, int role) {
     return 0;
 }
 
-/* The seqlock counter is only written under capture_mutex, so a release store suffices (no
+/* The seqlock counter is only written by writers (sync.c), so a release store suffices (no
  * locked read-modify-write); its readers are other processes reading a crashed capture. */
 static inline void commit_begin(void) { __atomic_store_n(&hdr->commit, hdr->commit + 1, __ATOMIC_RELEASE); }
 static inline void commit_end(void) { __atomic_store_n(&hdr->commit, hdr->commit + 1, __ATOMIC_RELEASE); }
+
+/* Flags are set by readers adding stacks and writers alike. */
+static inline void set_flag_bits(uint32_t bits) { __atomic_or_fetch(&hdr->flags, bits, __ATOMIC_RELAXED); }
 
 /* ---- the file's sections, grown on demand (capture_file.c) ---- */
 
 /* Stops recording for good because the capture cannot hold more: the figures so far stay
  * readable and the flag makes the report fail the case instead of passing a partial figure. */
 static void stop_capture(uint32_t flag) {
-    hdr->flags |= flag;
+    set_flag_bits(flag);
     set_tracking(0);
 }
 
-static void bind_sections(void);
+static void bind_section(int section);
 
 /* Makes bytes [0, needed) of a section usable; when the capture cannot grow (disk full, or
  * the section at capacity), tracking stops with the flag that fails the case. 0 when usable. */
@@ -196,14 +208,14 @@ static int grow_section(int section, uint64_t capacity_bytes, uint64_t needed_by
         stop_capture(MG_FLAG_CAPTURE_FULL);
         return -1;
     }
-    bind_sections();
+    bind_section(section); /* only its pointer: readers use the others meanwhile */
     return 0;
 }
 
 static uint32_t append_string(const char *text) {
     size_t length = strlen(text) + 1;
     if (hdr->strings_used + length > STRINGS_CAPACITY) {
-        hdr->flags |= MG_FLAG_STRINGS_FULL;
+        set_flag_bits(MG_FLAG_STRINGS_FULL);
         return 0; /* offset 0 holds "" */
     }
     if (grow_section(MG_SECTION_STRINGS, STRINGS_CAPACITY, hdr->strings_used + length) != 0)
@@ -261,8 +273,61 @@ static int add_module(struct dl_phdr_info *info, size_t size, void *unused) {
 
 static void record_modules(void) { dl_iterate_phdr(add_module, NULL); }
 
+/* ---- counters ---- */
+
+/* The counter every event of this process meets, so the one line threads contend for. A root
+ * with a process tree counts in the tree's page (children read it for the tree's peak), and the
+ * header's live_bytes mirrors it at every fold; otherwise it is the header's own. */
+static int64_t *live_counter;
+
+static inline int64_t live_now(void) { return __atomic_load_n(live_counter, __ATOMIC_RELAXED); }
+
+/* Changes this process's live bytes (and the tree's combined figure); returns the new value. */
+static inline int64_t add_live(int64_t delta) {
+    int64_t live = __atomic_add_fetch(live_counter, delta, __ATOMIC_RELAXED);
+    if (mg_process->role == MG_ROLE_ROOT) {
+        mg_tree_root_changed();
+    } else if (mg_process->role == MG_ROLE_CHILD) {
+        mg_tree_child_add(delta);
+    }
+    return live;
+}
+
+/* Moves a thread's own counts into the header (the header line is then not written by every
+ * event of every thread) and mirrors the live counter. A writer folds every slot; a reader
+ * folds its own. */
+static void fold_counts(mg_thread_slot *slot) {
+    if (slot && (slot->alloc_count | slot->free_count)) {
+        __atomic_add_fetch(&hdr->total_bytes, slot->total_bytes, __ATOMIC_RELAXED);
+        __atomic_add_fetch(&hdr->alloc_count, slot->alloc_count, __ATOMIC_RELAXED);
+        __atomic_add_fetch(&hdr->free_count, slot->free_count, __ATOMIC_RELAXED);
+        slot->total_bytes = 0;
+        slot->alloc_count = 0;
+        slot->free_count = 0;
+    }
+    if (live_counter != &hdr->live_bytes) __atomic_store_n(&hdr->live_bytes, live_now(), __ATOMIC_RELAXED);
+}
+
+/* With the writer lock held: every thread's counts are in the header. */
+static void fold_all_counts(void) {
+    for (uint32_t i = 0; i < MG_THREAD_SLOTS; i++) {
+        mg_thread_slot *slot = mg_sync_slot(i);
+        if (!slot) break;
+        fold_counts(slot);
+    }
+    fold_counts(NULL);
+}
+
+void mg_capture_fold_slot(mg_thread_slot *slot) {
+    if (hdr) fold_counts(slot);
+}
+
+/* Counts kept by the thread's slot, or straight in the header for writers and slotless threads. */
+static inline int keeps_own_counts(const mg_thread_slot *list) { return list && list != &writer_touched; }
+
 /* ---- timeline ---- */
 
+/* With the writer lock, or as the reader holding timeline_busy. */
 static void append_sample(uint64_t now) {
     if (hdr->timeline_count == TIMELINE_CAPACITY) {
         /* Full: keep every other sample and halve the rate, so the series stays bounded. */
@@ -274,24 +339,59 @@ static void append_sample(uint64_t now) {
     if (grow_section(MG_SECTION_TIMELINE, (uint64_t)TIMELINE_CAPACITY * sizeof(mg_sample),
                       (uint64_t)(hdr->timeline_count + 1) * sizeof(mg_sample)) != 0)
         return;
-    mg_sample *sample = &samples[hdr->timeline_count++];
+    mg_sample *sample = &samples[hdr->timeline_count];
     sample->time_ns = now - hdr->start_ns;
-    sample->live_bytes = hdr->live_bytes;
-    last_sample_ns = now;
+    sample->live_bytes = live_now();
+    __atomic_store_n(&hdr->timeline_count, hdr->timeline_count + 1, __ATOMIC_RELEASE);
+    __atomic_store_n(&last_sample_ns, now, __ATOMIC_RELAXED);
 }
 
-static inline void maybe_sample(size_t bytes) {
-    if ((++event_counter & 63) != 0 && bytes < 65536) return;
+/* Every 64th event of a thread, or a large one, looks at the clock; a sample is due every
+ * sample_interval_ns. `slot` is the reader's slot, NULL for a writer or a slotless thread. */
+static inline void maybe_sample(mg_thread_slot *slot, size_t bytes, int is_writer) {
+    uint64_t *events = slot ? &slot->events : &writer_events;
+    if ((++*events & 63) != 0 && bytes < 65536) return;
     uint64_t now = mg_now_ns();
-    if (now - last_sample_ns >= sample_interval_ns) append_sample(now);
+    if (now - __atomic_load_n(&last_sample_ns, __ATOMIC_RELAXED) < sample_interval_ns) return;
+    if (slot) fold_counts(slot);
+    if (is_writer) {
+        append_sample(now);
+    } else if (!__atomic_exchange_n(&timeline_busy, 1, __ATOMIC_ACQUIRE)) {
+        if (now - last_sample_ns >= sample_interval_ns) append_sample(now);
+        __atomic_store_n(&timeline_busy, 0, __ATOMIC_RELEASE);
+    }
 }
 
 /* ---- stacks ---- */
 
-static inline void touch(uint32_t index) {
-    if (touched_epoch[index] != epoch) {
-        touched_epoch[index] = epoch;
-        touched_list[touched_count++] = index;
+/* Notes that a stack's live bytes changed since the last peak. `list` is the reader's slot or
+ * &writer_touched; NULL (a slotless thread) makes the next peak scan every stack. */
+static inline void touch(mg_thread_slot *list, uint32_t index) {
+    if (__atomic_load_n(&touched_epoch[index], __ATOMIC_RELAXED) == epoch) return;
+    __atomic_store_n(&touched_epoch[index], epoch, __ATOMIC_RELAXED);
+    if (!list) {
+        __atomic_store_n(&mg_sync_touched_lost, 1, __ATOMIC_RELAXED);
+    } else if (list->touched_count < MG_TOUCHED_CAPACITY) {
+        list->touched[list->touched_count++] = index;
+    } else {
+        list->touched_overflow = 1;
+    }
+}
+
+/* Bytes the strings and Python-function sections need for the functions in `frames` not yet
+ * written to this capture. */
+static void python_function_needs(const uint64_t *frames, int depth, uint64_t *functions, uint64_t *string_bytes) {
+    *functions = 0;
+    *string_bytes = 0;
+    for (int i = 0; i < depth; i++) {
+        if (!(frames[i] & MG_PYFRAME_BIT)) continue;
+        uint64_t id = (frames[i] & ~MG_PYFRAME_BIT) >> MG_PYLINE_BITS;
+        if (id >= PYFUNC_ID_LIMIT || pyfunc_written[id] == captures_created) continue;
+        const char *name = "?";
+        const char *file_name = "?";
+        mg_python_function(id, &name, &file_name);
+        *functions += 1;
+        *string_bytes += strlen(name) + strlen(file_name) + 2;
     }
 }
 
@@ -301,29 +401,30 @@ static void write_python_functions(const uint64_t *frames, int depth) {
         uint64_t id = (frames[i] & ~MG_PYFRAME_BIT) >> MG_PYLINE_BITS;
         if (id >= PYFUNC_ID_LIMIT || pyfunc_written[id] == captures_created) continue;
         if (hdr->pyfunc_count >= PYFUNC_CAPACITY) {
-            hdr->flags |= MG_FLAG_PYFUNCS_FULL;
+            set_flag_bits(MG_FLAG_PYFUNCS_FULL);
             return;
         }
         if (grow_section(MG_SECTION_PYFUNCS, (uint64_t)PYFUNC_CAPACITY * sizeof(mg_pyfunc),
                           (uint64_t)(hdr->pyfunc_count + 1) * sizeof(mg_pyfunc)) != 0)
             return;
         const char *name = "?";
-        const char *file = "?";
-        mg_python_function(id, &name, &file);
+        const char *file_name = "?";
+        mg_python_function(id, &name, &file_name);
         mg_pyfunc *entry = &pyfuncs[hdr->pyfunc_count++];
         entry->id = id;
         entry->name_offset = append_string(name);
-        entry->file_offset = append_string(file);
+        entry->file_offset = append_string(file_name);
         pyfunc_written[id] = captures_created;
-        hdr->flags |= MG_FLAG_PYTHON;
+        set_flag_bits(MG_FLAG_PYTHON);
     }
 }
 
-/* Finds the stack's index, inserting it when new; index 0 is the overflow stack. */
-static uint32_t find_or_insert_stack(const uint64_t *frames, int depth, uint64_t hash) {
+/* The stack's index when the table has it, else -1. Safe without a lock: a slot is published
+ * (release) only after its stack record is complete, and records never move while events run. */
+static int64_t find_stack(const uint64_t *frames, int depth, uint64_t hash, uint32_t *free_slot) {
     uint32_t slot = (uint32_t)hash & (STACK_INDEX_SLOTS - 1);
     for (;;) {
-        uint32_t entry = stack_slots[slot];
+        uint32_t entry = __atomic_load_n(&stack_slots[slot], __ATOMIC_ACQUIRE);
         if (entry == 0) break;
         mg_stack *candidate = &stacks[entry - 1];
         if (candidate->hash == hash && candidate->depth == (uint32_t)depth &&
@@ -331,8 +432,25 @@ static uint32_t find_or_insert_stack(const uint64_t *frames, int depth, uint64_t
             return entry - 1;
         slot = (slot + 1) & (STACK_INDEX_SLOTS - 1);
     }
+    *free_slot = slot;
+    return -1;
+}
+
+/* Whether adding this stack needs no section to grow (a reader may then add it). */
+static int stack_fits(const uint64_t *frames, int depth) {
+    uint64_t functions, string_bytes;
+    python_function_needs(frames, depth, &functions, &string_bytes);
+    return (uint64_t)(hdr->stack_count + 1) * sizeof(mg_stack) <= file.mapped_bytes[MG_SECTION_STACKS] &&
+           (hdr->frames_used + (uint64_t)depth) * sizeof(uint64_t) <= file.mapped_bytes[MG_SECTION_FRAMES] &&
+           (uint64_t)(hdr->pyfunc_count + functions) * sizeof(mg_pyfunc) <= file.mapped_bytes[MG_SECTION_PYFUNCS] &&
+           hdr->strings_used + string_bytes <= file.mapped_bytes[MG_SECTION_STRINGS];
+}
+
+/* Adds a stack at the free index slot `slot`; with the writer lock or insert_mutex held.
+ * Index 0 (the overflow stack) when the table is full. */
+static uint32_t insert_stack(const uint64_t *frames, int depth, uint64_t hash, uint32_t slot) {
     if (hdr->stack_count >= STACK_CAPACITY || hdr->frames_used + (uint64_t)depth > FRAMES_CAPACITY) {
-        hdr->flags |= MG_FLAG_STACKS_DROPPED;
+        set_flag_bits(MG_FLAG_STACKS_DROPPED);
         return 0;
     }
     if (grow_section(MG_SECTION_STACKS, (uint64_t)STACK_CAPACITY * sizeof(mg_stack),
@@ -349,118 +467,169 @@ static uint32_t find_or_insert_stack(const uint64_t *frames, int depth, uint64_t
     memcpy(&frame_words[hdr->frames_used], frames, (size_t)depth * sizeof(uint64_t));
     hdr->frames_used += (uint64_t)depth;
     write_python_functions(frames, depth);
-    if (depth > 0 && !(frames[0] & MG_PYFRAME_BIT)) hdr->flags |= MG_FLAG_NATIVE;
-    hdr->stack_count = index + 1; /* published after the record is complete */
-    stack_slots[slot] = index + 1;
+    if (depth > 0 && !(frames[0] & MG_PYFRAME_BIT)) set_flag_bits(MG_FLAG_NATIVE);
+    __atomic_store_n(&hdr->stack_count, index + 1, __ATOMIC_RELEASE); /* after the record is complete */
+    __atomic_store_n(&stack_slots[slot], index + 1, __ATOMIC_RELEASE);
     return index;
 }
 
-static void reach_new_peak(void) {
-    for (uint32_t i = 0; i < touched_count; i++) {
-        mg_stack *stack = &stacks[touched_list[i]];
+/* Finds the stack's index, adding it when new; with the writer lock held. */
+static uint32_t find_or_insert_stack(const uint64_t *frames, int depth, uint64_t hash) {
+    uint32_t slot = 0;
+    int64_t found = find_stack(frames, depth, hash, &slot);
+    return found >= 0 ? (uint32_t)found : insert_stack(frames, depth, hash, slot);
+}
+
+#define STACK_NEEDS_WRITER (-1)
+
+/* The same for a reader: STACK_NEEDS_WRITER when adding it would grow a section (whose mapping
+ * may move under other readers), so the caller redoes the event as a writer. */
+static int64_t find_or_insert_stack_reading(const uint64_t *frames, int depth, uint64_t hash) {
+    uint32_t slot = 0;
+    int64_t found = find_stack(frames, depth, hash, &slot);
+    if (MG_LIKELY(found >= 0)) return found;
+    pthread_mutex_lock(&insert_mutex);
+    found = find_stack(frames, depth, hash, &slot); /* another reader may have added it meanwhile */
+    if (found < 0) found = stack_fits(frames, depth) ? (int64_t)insert_stack(frames, depth, hash, slot) : STACK_NEEDS_WRITER;
+    pthread_mutex_unlock(&insert_mutex);
+    return found;
+}
+
+static void clear_touched_lists(void) {
+    for (uint32_t i = 0; i < MG_THREAD_SLOTS; i++) {
+        mg_thread_slot *slot = mg_sync_slot(i);
+        if (!slot) break;
+        slot->touched_count = 0;
+        slot->touched_overflow = 0;
+    }
+    writer_touched.touched_count = 0;
+    writer_touched.touched_overflow = 0;
+    mg_sync_touched_lost = 0;
+}
+
+static void snapshot_touched(const mg_thread_slot *list) {
+    for (uint32_t i = 0; i < list->touched_count; i++) {
+        mg_stack *stack = &stacks[list->touched[i]];
         stack->peak_bytes = stack->live_bytes;
         stack->peak_count = stack->live_count;
     }
-    touched_count = 0;
+}
+
+/* With the writer lock held, so no event is half-applied: every stack's live bytes now are its
+ * bytes at the new peak. Only stacks touched since the last peak can differ from their figure
+ * then; when some touched lists were lost or overflowed, every stack is visited. */
+static void reach_new_peak(void) {
+    int visit_all = mg_sync_touched_lost || writer_touched.touched_overflow;
+    for (uint32_t i = 0; !visit_all && i < MG_THREAD_SLOTS; i++) {
+        mg_thread_slot *slot = mg_sync_slot(i);
+        if (!slot) break;
+        visit_all = slot->touched_overflow;
+    }
+    if (visit_all) {
+        for (uint32_t i = 0; i < hdr->stack_count; i++) {
+            stacks[i].peak_bytes = stacks[i].live_bytes;
+            stacks[i].peak_count = stacks[i].live_count;
+        }
+    } else {
+        for (uint32_t i = 0; i < MG_THREAD_SLOTS; i++) {
+            mg_thread_slot *slot = mg_sync_slot(i);
+            if (!slot) break;
+            snapshot_touched(slot);
+        }
+        snapshot_touched(&writer_touched);
+    }
+    clear_touched_lists();
     epoch++;
+    fold_all_counts();
     hdr->peak_bytes = hdr->live_bytes;
     hdr->peak_ns = mg_now_ns() - hdr->start_ns;
 }
 
-/* Adds this process's change in live bytes to the process tree's combined figure. */
-static inline void publish_live(int64_t delta) {
-    if (mg_process->role == MG_ROLE_ROOT) {
-        mg_tree_root_publish(hdr->live_bytes);
-    } else if (mg_process->role == MG_ROLE_CHILD) {
-        mg_tree_child_add(delta);
-    }
-}
 
 /* Takes `bytes` off a stack's live figures; `blocks_delta` is the change in its live blocks. */
-static void release_live_bytes(uint32_t stack_index, uint64_t bytes, int blocks_delta) {
-    stacks[stack_index].live_bytes -= (int64_t)bytes;
-    stacks[stack_index].live_count += blocks_delta;
-    touch(stack_index);
-    hdr->live_bytes -= (int64_t)bytes;
-    publish_live(-(int64_t)bytes);
+static void release_live_bytes(mg_thread_slot *list, uint32_t stack_index, uint64_t bytes, int blocks_delta) {
+    mg_stack *stack = &stacks[stack_index];
+    __atomic_sub_fetch(&stack->live_bytes, (int64_t)bytes, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&stack->live_count, blocks_delta, __ATOMIC_RELAXED);
+    touch(list, stack_index);
+    add_live(-(int64_t)bytes);
 }
 
-/* Visitor for ranges carved out of tracked mappings: accessible bytes are released, and a
- * mapping that is gone entirely counts as a free. Reservations counted nothing. */
+/* Visitor for ranges carved out of tracked mappings (writers only): accessible bytes are
+ * released, and a mapping that is gone entirely counts as a free. Reservations counted nothing. */
 static void release_carved(void *context, uint32_t stack_index, uintptr_t start, uintptr_t end, int reserved,
                            int blocks_delta) {
     (void)context;
     if (reserved) return;
-    release_live_bytes(stack_index, end - start, blocks_delta);
+    release_live_bytes(&writer_touched, stack_index, end - start, blocks_delta);
     if (blocks_delta < 0) hdr->free_count += 1;
 }
 
-/* Counts `bytes` as a new live allocation at stack `index`. */
-static void count_allocation(uint32_t index, uint64_t bytes) {
+/* Counts `bytes` as a new live allocation at stack `index`; returns whether the live bytes went
+ * above the recorded peak (a writer then takes the peak's snapshot). */
+static int count_allocation(mg_thread_slot *list, uint32_t index, uint64_t bytes) {
     mg_stack *stack = &stacks[index];
-    stack->live_bytes += (int64_t)bytes;
-    stack->live_count += 1;
-    stack->total_bytes += bytes;
-    stack->alloc_count += 1;
-    touch(index);
-    hdr->live_bytes += (int64_t)bytes;
-    hdr->total_bytes += bytes;
-    hdr->alloc_count += 1;
-    if (hdr->live_bytes > hdr->peak_bytes) reach_new_peak();
-    publish_live((int64_t)bytes);
-}
-
-/* Releases a pointer-map entry's block (freed, or found stale), when it was counted in the
- * open capture; an entry from an earlier capture (a region that has ended) counts nothing. */
-static int release_entry(const mg_ptr_entry *entry) {
-    if (!mg_tracking || !hdr || entry->generation != generation) return 0;
-    release_live_bytes(entry->stack_index, entry->bytes, -1);
-    return 1;
-}
-
-/* release_entry as one committed event, with the capture lock held; `is_free` counts a free. */
-static int release_counted(const mg_ptr_entry *entry, int is_free) {
-    if (!mg_tracking || !hdr || entry->generation != generation) return 0;
-    commit_begin();
-    release_entry(entry);
-    if (is_free) {
-        hdr->free_count += 1;
-        maybe_sample(entry->bytes);
+    __atomic_add_fetch(&stack->live_bytes, (int64_t)bytes, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&stack->live_count, 1, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&stack->total_bytes, bytes, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&stack->alloc_count, 1, __ATOMIC_RELAXED);
+    touch(list, index);
+    int64_t live = add_live((int64_t)bytes);
+    if (keeps_own_counts(list)) {
+        list->total_bytes += bytes;
+        list->alloc_count += 1;
+    } else {
+        __atomic_add_fetch(&hdr->total_bytes, bytes, __ATOMIC_RELAXED);
+        __atomic_add_fetch(&hdr->alloc_count, 1, __ATOMIC_RELAXED);
     }
-    commit_end();
+    return live > __atomic_load_n(&hdr->peak_bytes, __ATOMIC_RELAXED);
+}
+
+/* Releases a pointer-map entry's block (freed, or found stale) when it was counted in the open
+ * capture; an entry from an earlier capture (a region that has ended) counts nothing. */
+static int release_entry(mg_thread_slot *list, const mg_ptr_entry *entry, int is_free, int is_writer) {
+    if (!mg_tracking || !hdr || entry->generation != generation) return 0;
+    release_live_bytes(list, entry->stack_index, entry->bytes, -1);
+    if (is_free) {
+        if (keeps_own_counts(list)) {
+            list->free_count += 1;
+        } else {
+            __atomic_add_fetch(&hdr->free_count, 1, __ATOMIC_RELAXED);
+        }
+        maybe_sample(is_writer ? NULL : list, entry->bytes, is_writer);
+    }
     return 1;
 }
 
-/* Counts an allocation at its stack; returns the stack's index, or -1 when nothing is recorded
- * now. The caller holds the capture lock and has computed `hash` = mg_hash_words(frames, depth). */
-static int64_t count_at_stack(size_t bytes, const uint64_t *frames, int depth, uint64_t hash) {
+/* ---- events with the writer lock held (reallocation, mappings, growth) ---- */
+
+/* Counts an allocation at its stack as a writer; -1 when nothing is recorded now. */
+static int64_t count_at_stack_writing(size_t bytes, const uint64_t *frames, int depth, uint64_t hash) {
     if (!mg_tracking || !hdr) return -1;
     uint32_t index = find_or_insert_stack(frames, depth, hash);
-    count_allocation(index, bytes);
-    maybe_sample(bytes);
+    if (count_allocation(&writer_touched, index, bytes)) reach_new_peak();
+    maybe_sample(NULL, bytes, 1);
     return index;
 }
 
-/* A heap block's allocation, with the capture lock held (reallocation, Python's domains). */
 static void record_block_locked(void *address, size_t bytes, const uint64_t *frames, int depth, uint64_t hash) {
     if (!mg_tracking || !hdr) return;
     commit_begin();
-    int64_t index = count_at_stack(bytes, frames, depth, hash);
+    int64_t index = count_at_stack_writing(bytes, frames, depth, hash);
     if (index >= 0) {
         mg_ptr_entry entry = {(uintptr_t)address, bytes, (uint32_t)index, generation}, stale;
         /* An address handed out again without a free we saw (e.g. freed via an alias). */
-        if (mg_ptrmap_insert(&entry, &stale) == 1) release_entry(&stale);
+        if (mg_ptrmap_insert(&entry, &stale) == 1) release_entry(&writer_touched, &stale, 0, 1);
     }
     commit_end();
 }
 
-/* A new mapping, with the capture lock held: MAP_FIXED may replace (parts of) mappings we
- * track, and those bytes are gone first. */
+/* A new mapping: MAP_FIXED may replace (parts of) mappings we track, and those bytes are gone first. */
 static void record_mapping_locked(void *address, size_t bytes, const uint64_t *frames, int depth, uint64_t hash) {
     if (!mg_tracking || !hdr) return;
     commit_begin();
     mg_mappings_carve((uintptr_t)address, (uintptr_t)address + bytes, MG_CARVE_ANY, release_carved, NULL);
-    int64_t index = count_at_stack(bytes, frames, depth, hash);
+    int64_t index = count_at_stack_writing(bytes, frames, depth, hash);
     if (index >= 0) mg_mappings_add((uintptr_t)address, bytes, (uint32_t)index, 0);
     commit_end();
 }
@@ -476,71 +645,94 @@ void mg_record_alloc_locked(void *address, size_t bytes, const uint64_t *frames,
 
 int mg_record_free_locked(void *address, int is_mapping) {
     if (!mg_tracking || !hdr) return 0;
-    uint32_t stack_index;
-    uint64_t bytes;
     if (is_mapping) {
+        uint32_t stack_index;
+        uint64_t bytes;
         int reserved = 0;
         if (!mg_mappings_take((uintptr_t)address, &stack_index, &bytes, &reserved)) return 0;
         if (reserved) return 2;
         commit_begin();
-        release_live_bytes(stack_index, bytes, -1);
+        release_live_bytes(&writer_touched, stack_index, bytes, -1);
         hdr->free_count += 1;
-        maybe_sample(bytes);
+        maybe_sample(NULL, bytes, 1);
         commit_end();
         return 1;
     }
     mg_ptr_entry entry;
     if (!mg_ptrmap_remove((uintptr_t)address, &entry)) return 0;
-    return release_counted(&entry, 1);
+    commit_begin();
+    int counted = release_entry(&writer_touched, &entry, 1, 1);
+    commit_end();
+    return counted;
 }
 
-/* The hot path of a heap block: the capture lock covers the stack lookup and the counters
- * only; the block's entry goes into the striped pointer map outside it. That order is safe
- * because the block reaches the program, and so any thread that could free it, only after this
- * returns: every free of it is counted after its allocation. */
+/* Takes the new peak's snapshot after a reader's allocation went above the recorded peak. */
+static void reach_new_peak_as_writer(void) {
+    mg_sync_write_lock();
+    if (hdr && live_now() > hdr->peak_bytes) {
+        commit_begin();
+        reach_new_peak();
+        commit_end();
+    }
+    mg_sync_write_unlock();
+}
+
+/* ---- the hot path: events as readers ---- */
+
+/* A heap block's allocation. The pointer-map entry goes in after the counters, outside the
+ * event: the block reaches the program, and so any thread that could free it, only after this
+ * returns, so every free of it is counted after its allocation. */
 void mg_record_alloc(void *address, size_t bytes, const uint64_t *frames, int depth, int is_mapping) {
-    uint64_t hash = mg_hash_words(frames, depth); /* outside the lock: it only reads our frames */
-    mg_capture_lock();
+    uint64_t hash = mg_hash_words(frames, depth);
     if (is_mapping) {
+        mg_sync_write_lock();
         record_mapping_locked(address, bytes, frames, depth, hash);
-        mg_capture_unlock();
+        mg_sync_write_unlock();
         return;
     }
+    mg_thread_slot *slot = mg_sync_read_enter();
     if (!mg_tracking || !hdr) {
-        mg_capture_unlock();
+        mg_sync_read_exit(slot);
         return;
     }
-    commit_begin();
-    int64_t index = count_at_stack(bytes, frames, depth, hash);
-    commit_end();
+    int64_t index = find_or_insert_stack_reading(frames, depth, hash);
+    if (MG_UNLIKELY(index == STACK_NEEDS_WRITER)) {
+        mg_sync_read_exit(slot);
+        mg_sync_write_lock();
+        record_block_locked(address, bytes, frames, depth, hash);
+        mg_sync_write_unlock();
+        return;
+    }
+    int above_peak = count_allocation(slot, (uint32_t)index, bytes);
+    maybe_sample(slot, bytes, 0);
     uint32_t counted_in = generation;
-    mg_capture_unlock();
-    if (index < 0) return;
+    mg_sync_read_exit(slot);
+    if (above_peak) reach_new_peak_as_writer();
     mg_ptr_entry entry = {(uintptr_t)address, bytes, (uint32_t)index, counted_in}, stale;
     if (mg_ptrmap_insert(&entry, &stale) == 1) {
         /* An address handed out again without a free we saw (freed through an alias): its old
          * block is released now. It was over-counted ever since that unseen free. */
-        mg_capture_lock();
-        release_counted(&stale, 0);
-        mg_capture_unlock();
+        slot = mg_sync_read_enter();
+        release_entry(slot, &stale, 0, 0);
+        mg_sync_read_exit(slot);
     }
 }
 
-/* The hot path of a free: the entry leaves the striped map outside the capture lock; the
- * counters change under it, before the caller hands the block back to the allocator (so a
- * thread that is given the same address counts its allocation after this free). */
+/* A free: the entry leaves the striped map, then the counters change, all before the caller
+ * hands the block back to the allocator (so a thread given the same address counts its
+ * allocation after this free). */
 void mg_record_free(void *address, int is_mapping) {
     if (is_mapping) {
-        mg_capture_lock();
+        mg_sync_write_lock();
         mg_record_free_locked(address, is_mapping);
-        mg_capture_unlock();
+        mg_sync_write_unlock();
         return;
     }
     mg_ptr_entry entry;
     if (!mg_ptrmap_remove((uintptr_t)address, &entry)) return;
-    mg_capture_lock();
-    release_counted(&entry, 1);
-    mg_capture_unlock();
+    mg_thread_slot *slot = mg_sync_read_enter();
+    release_entry(slot, &entry, 1, 0);
+    mg_sync_read_exit(slot);
 }
 
 /* [start, end) of the pages munmap or mprotect act on: the length rounded up, as the kernel does. */
@@ -612,7 +804,7 @@ void mg_record_protect(void *address, size_t bytes, int accessible, const uint64
         for (int i = 0; i < pieces.count; i++) {
             uint64_t piece_bytes = pieces.end[i] - pieces.start[i];
             if (accessible && depth >= 0) {
-                count_allocation(index, piece_bytes);
+                if (count_allocation(&writer_touched, index, piece_bytes)) reach_new_peak();
                 mg_mappings_add(pieces.start[i], piece_bytes, index, 0);
             } else {
                 mg_mappings_add(pieces.start[i], piece_bytes, 0, 1);
@@ -648,13 +840,21 @@ static size_t layout_sections(mg_header *header) {
     return (size_t)offset;
 }
 
+static void bind_section(int section) {
+    char *base = file.base[section];
+    switch (section) {
+    case MG_SECTION_STACKS: stacks = (mg_stack *)base; break;
+    case MG_SECTION_FRAMES: frame_words = (uint64_t *)base; break;
+    case MG_SECTION_STRINGS: strings = base; break;
+    case MG_SECTION_PYFUNCS: pyfuncs = (mg_pyfunc *)base; break;
+    case MG_SECTION_MODULES: modules = (mg_module *)base; break;
+    case MG_SECTION_TIMELINE: samples = (mg_sample *)base; break;
+    default: break;
+    }
+}
+
 static void bind_sections(void) {
-    stacks = (mg_stack *)file.base[MG_SECTION_STACKS];
-    frame_words = (uint64_t *)file.base[MG_SECTION_FRAMES];
-    strings = file.base[MG_SECTION_STRINGS];
-    pyfuncs = (mg_pyfunc *)file.base[MG_SECTION_PYFUNCS];
-    modules = (mg_module *)file.base[MG_SECTION_MODULES];
-    samples = (mg_sample *)file.base[MG_SECTION_TIMELINE];
+    for (int section = 0; section < MG_SECTION_COUNT; section++) bind_section(section);
 }
 
 static uint64_t fnv1a(uint64_t hash, const unsigned char *bytes, size_t count) {
@@ -695,6 +895,7 @@ static void finalize_locked(void) {
     if (!hdr) return;
     set_tracking(0);
     commit_begin();
+    fold_all_counts(); /* before the tree's counter is reset for the next region */
     if (mg_process->role == MG_ROLE_ROOT) {
         mg_tree_region_end(hdr->peak_bytes, &hdr->tree_peak_bytes, &hdr->tree_children, 0);
         hdr->untracked_children = mg_tree_untracked_children();
@@ -704,7 +905,7 @@ static void finalize_locked(void) {
         if (mg_process->role == MG_ROLE_CHILD) mg_tree_child_add(-hdr->live_bytes);
     }
     record_modules();
-    if (mg_python_tables_overflowed()) hdr->flags |= MG_FLAG_PYFUNCS_FULL;
+    if (mg_python_tables_overflowed()) set_flag_bits(MG_FLAG_PYFUNCS_FULL);
     uint64_t now = mg_now_ns();
     append_sample(now);
     hdr->end_ns = now - hdr->start_ns;
@@ -720,7 +921,7 @@ static void finalize_locked(void) {
     if (mg_capture_file_compact(&file, current_path, used, &offset) != 0) {
         /* No disk blocks to compact into: leave the sections where they are (a reader sees an
          * unfinished capture with the figures so far, and the flag saying why). */
-        hdr->flags |= MG_FLAG_CAPTURE_FULL;
+        set_flag_bits(MG_FLAG_CAPTURE_FULL);
         commit_end();
         mg_capture_file_close(&file);
         hdr = NULL;
@@ -781,12 +982,12 @@ int mg_capture_begin(const char *region_name) {
     /* Stack 0 collects allocations that no longer fit the stack table. */
     hdr->stack_count = 1;
     memset(stack_slots, 0, STACK_INDEX_SLOTS * sizeof(uint32_t));
-    touched_count = 0;
+    clear_touched_lists();
     epoch++;
     mg_ptrmap_clear();
     mg_mappings_clear();
     record_modules();
-    event_counter = 0;
+    writer_events = 0;
     sample_interval_ns = 100000;
     int fast_enabled;
     mg_unwind_counters(&fast_unwinds_at_begin, &slow_unwinds_at_begin, &shallow_unwinds_at_begin, &fast_enabled);
@@ -796,6 +997,8 @@ int mg_capture_begin(const char *region_name) {
     hdr->program[program_length > 0 ? program_length : 0] = 0;
     if (mg_process->role == MG_ROLE_ROOT) mg_tree_region_begin(current_path);
     if (mg_process->role == MG_ROLE_CHILD) mg_tree_child_joined();
+    int64_t *tree_counter = mg_process->role == MG_ROLE_ROOT ? mg_tree_root_counter() : NULL;
+    live_counter = tree_counter ? tree_counter : &hdr->live_bytes;
     hdr->start_ns = mg_now_ns();
     append_sample(hdr->start_ns);
     set_tracking(1);
@@ -825,8 +1028,8 @@ void mg_capture_mark_exec(const char *path, int preload_kept) {
     mg_capture_lock();
     if (owns_open_capture()) {
         snprintf(hdr->exec_path, sizeof hdr->exec_path, "%s", path ? path : "?");
-        hdr->flags |= MG_FLAG_EXECED;
-        if (!preload_kept) hdr->flags |= MG_FLAG_EXEC_WITHOUT_PRELOAD;
+        set_flag_bits(MG_FLAG_EXECED);
+        if (!preload_kept) set_flag_bits(MG_FLAG_EXEC_WITHOUT_PRELOAD);
     }
     mg_capture_unlock();
 }
@@ -855,8 +1058,10 @@ void mg_capture_fork_child(int track_child) {
     pthread_mutexattr_t adaptive;
     pthread_mutexattr_init(&adaptive);
     pthread_mutexattr_settype(&adaptive, PTHREAD_MUTEX_ADAPTIVE_NP);
-    pthread_mutex_init(&capture_mutex, &adaptive);
+    pthread_mutex_init(&insert_mutex, &adaptive);
     pthread_mutexattr_destroy(&adaptive);
+    timeline_busy = 0;
+    mg_sync_after_fork();
     mg_ptrmap_after_fork();
     mg_capture_file_close(&file);
     hdr = NULL;
@@ -887,7 +1092,7 @@ void mg_capture_end_at_exit(void) {
     /* Bounded wait: a thread in the middle of an event releases the lock within microseconds;
      * if it does not (this thread was interrupted inside a hook), leave the capture unfinished. */
     for (int attempt = 0; attempt < 2000; attempt++) {
-        if (pthread_mutex_trylock(&capture_mutex) == 0) {
+        if (mg_sync_write_trylock(64) == 0) {
             finalize_locked();
             mg_capture_unlock();
             return;

@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <pthread.h>
 #include <sys/types.h>
 
 #define MG_EXPORT __attribute__((visibility("default")))
@@ -133,6 +134,41 @@ int mg_python_function(uint64_t id, const char **name, const char **file);
 /* Range of the interpreter's eval loop, where native frames stop when Python frames exist. */
 int mg_python_eval_range(uintptr_t *start, uintptr_t *end);
 
+/* ---- who may change the capture at once (sync.c) ---- */
+#define MG_THREAD_SLOTS 256
+#define MG_TOUCHED_CAPACITY 4096
+/* One thread's place in the reader/writer scheme, and the stacks it touched since the last
+ * peak (so the peak's snapshot visits only those). A cache line of its own. */
+typedef struct mg_thread_slot {
+    volatile uint32_t active;  /* inside an event now */
+    uint32_t claimed;
+    pthread_t owner;
+    uint32_t *touched;         /* MG_TOUCHED_CAPACITY stack indexes, from mg_os_alloc */
+    uint32_t touched_count;
+    uint32_t touched_overflow; /* more were touched than the list holds */
+    uint64_t events;           /* for the timeline's sampling rate */
+    uint64_t total_bytes;      /* counts not yet folded into the capture's header */
+    uint64_t alloc_count;
+    uint64_t free_count;
+} __attribute__((aligned(64))) mg_thread_slot;
+
+/* Enters an event (returns the thread's slot, or NULL when it shares the overflow counter);
+ * waits while a writer holds the capture. Never called with the write lock held. */
+mg_thread_slot *mg_sync_read_enter(void);
+void mg_sync_read_exit(mg_thread_slot *slot);
+/* Waits until no event is in progress and keeps new ones out. Never called inside an event. */
+void mg_sync_write_lock(void);
+/* The same, giving up (-1) when an event has not ended after `max_spins` yields. */
+int mg_sync_write_trylock(uint32_t max_spins);
+void mg_sync_write_unlock(void);
+/* Slot `index` when some thread has ever claimed it, else NULL (for the peak's snapshot). */
+mg_thread_slot *mg_sync_slot(uint32_t index);
+/* Set when touched lists were lost (a thread ended, a fork): the next peak scans every stack. */
+extern int mg_sync_touched_lost;
+void mg_sync_after_fork(void);
+/* Folds a slot's counts into the open capture (capture.c); with the write lock held. */
+void mg_capture_fold_slot(mg_thread_slot *slot);
+
 /* ---- pointer map (ptrmap.c) ---- */
 typedef struct mg_ptr_entry {
     uintptr_t address;   /* 0 = empty slot */
@@ -170,7 +206,10 @@ void mg_mappings_clear(void);
 /* ---- process tree (tree.c) ---- */
 int mg_tree_attach(const char *path, int create);
 int mg_tree_attached(void);
-void mg_tree_root_publish(int64_t root_live);
+/* The root's live-bytes counter in the tree's page (NULL when no tree is attached); after each
+ * change through it, mg_tree_root_changed raises the tree's peak once children exist. */
+int64_t *mg_tree_root_counter(void);
+void mg_tree_root_changed(void);
 void mg_tree_child_add(int64_t delta);
 void mg_tree_region_begin(const char *current_path);
 void mg_tree_region_end(int64_t root_peak, int64_t *tree_peak, uint32_t *children_started, int still_active);

@@ -6,7 +6,8 @@
  *
  * The page is a small file beside the root's capture (`<capture>.tree`), opened by path and
  * mapped, its descriptor closed at once. Writers:
- *   - the root stores its own live bytes (`root_live`, plain store: it is the only writer);
+ *   - the root counts its own live bytes here (`root_live`, atomic adds: it is the counter its
+ *     threads record with, see capture.c);
  *   - children add their deltas to `children_live` with atomic adds;
  *   - after each change a writer raises `peak` to root_live + children_live with a CAS loop.
  * While no child has ever joined, the root skips the CAS: its own peak is the tree's peak.
@@ -47,10 +48,10 @@ static void raise_peak(void) {
     }
 }
 
-void mg_tree_root_publish(int64_t root_live) {
-    if (!tree) return;
-    __atomic_store_n(&tree->root_live, root_live, __ATOMIC_RELAXED);
-    if (__atomic_load_n(&tree->children_ever, __ATOMIC_RELAXED)) raise_peak();
+int64_t *mg_tree_root_counter(void) { return tree ? &tree->root_live : NULL; }
+
+void mg_tree_root_changed(void) {
+    if (tree && __atomic_load_n(&tree->children_ever, __ATOMIC_RELAXED)) raise_peak();
 }
 
 void mg_tree_child_add(int64_t delta) {

@@ -54,7 +54,7 @@ typedef struct mg_header {
     char magic[8];
     uint32_t version;
     uint32_t header_size;
-    uint64_t commit;          /* seqlock: odd while an update is in progress */
+    uint64_t commit;          /* seqlock: odd while an exclusive update is in progress */
     uint32_t state;           /* MG_STATE_* */
     uint32_t flags;           /* MG_FLAG_* */
     int32_t pid;
