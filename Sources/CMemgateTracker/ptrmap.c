@@ -47,7 +47,10 @@ static inline uint64_t key_of(uintptr_t address) { return ((uint64_t)address >> 
 static inline stripe *stripe_of(uint64_t key) { return &stripes[key >> (64 - STRIPE_BITS)]; }
 static inline uint64_t slot_of(uintptr_t address, uint64_t key, uint64_t mask) {
     uint64_t run = (key >> 20) * CHUNK_SLOTS;
-    return (run + (((uint64_t)address >> 4) & (CHUNK_SLOTS - 1))) & mask;
+    /* Rotated within the run by the chunk's hash: pools of one size class hold blocks at the same
+     * offsets, and chunks sharing a run would otherwise collide on exactly the same slots. */
+    uint64_t offset = (((uint64_t)address >> 4) + (key >> 10)) & (CHUNK_SLOTS - 1);
+    return (run + offset) & mask;
 }
 
 static int grow(stripe *table) {
