@@ -11,7 +11,7 @@
  * changes, fork), never the other way round.
  */
 #define _GNU_SOURCE
-#include <pthread.h>
+#include <sched.h>
 #include <string.h>
 
 #include "tracker_internal.h"
@@ -21,7 +21,7 @@
 #define INITIAL_SLOTS (1u << 10)
 
 typedef struct stripe {
-    pthread_mutex_t lock;
+    int lock; /* 0 free, 1 held: held for one probe sequence, so waiters spin, then yield */
     mg_ptr_entry *slots;
     uint64_t slot_count; /* a power of two, or 0 before the first insert */
     uint64_t used;
@@ -30,7 +30,26 @@ typedef struct stripe {
     uint64_t max_displacement;
 } __attribute__((aligned(64))) stripe;
 
-static stripe stripes[STRIPES] = {[0 ... STRIPES - 1] = {.lock = PTHREAD_ADAPTIVE_MUTEX_INITIALIZER_NP}};
+static stripe stripes[STRIPES];
+
+static inline void stripe_lock(stripe *table) {
+    uint32_t spins = 0;
+    while (__atomic_exchange_n(&table->lock, 1, __ATOMIC_ACQUIRE)) {
+        while (__atomic_load_n(&table->lock, __ATOMIC_RELAXED)) {
+            if (++spins < 128) {
+#if defined(__x86_64__)
+                __builtin_ia32_pause();
+#elif defined(__aarch64__)
+                __asm__ volatile("yield");
+#endif
+            } else {
+                sched_yield(); /* the holder may have been preempted */
+            }
+        }
+    }
+}
+
+static inline void stripe_unlock(stripe *table) { __atomic_store_n(&table->lock, 0, __ATOMIC_RELEASE); }
 
 /* Slots keep the locality of addresses: a 4 KiB chunk of address space (a page of a pymalloc pool, or
  * a run of malloc chunks) maps to one run of CHUNK_SLOTS consecutive slots, at a place chosen
@@ -80,9 +99,9 @@ static int grow(stripe *table) {
 int mg_ptrmap_insert(const mg_ptr_entry *entry, mg_ptr_entry *replaced) {
     uint64_t key = key_of(entry->address);
     stripe *table = stripe_of(key);
-    pthread_mutex_lock(&table->lock);
+    stripe_lock(table);
     if ((table->used + 1) * 2 > table->slot_count && grow(table) != 0) {
-        pthread_mutex_unlock(&table->lock);
+        stripe_unlock(table);
         return -1;
     }
     uint64_t mask = table->slot_count - 1;
@@ -98,16 +117,16 @@ int mg_ptrmap_insert(const mg_ptr_entry *entry, mg_ptr_entry *replaced) {
         table->used++;
     }
     table->slots[slot] = *entry;
-    pthread_mutex_unlock(&table->lock);
+    stripe_unlock(table);
     return was_there;
 }
 
 int mg_ptrmap_remove(uintptr_t address, mg_ptr_entry *removed) {
     uint64_t key = key_of(address);
     stripe *table = stripe_of(key);
-    pthread_mutex_lock(&table->lock);
+    stripe_lock(table);
     if (!table->used) {
-        pthread_mutex_unlock(&table->lock);
+        stripe_unlock(table);
         return 0;
     }
     mg_ptr_entry *slots = table->slots;
@@ -116,7 +135,7 @@ int mg_ptrmap_remove(uintptr_t address, mg_ptr_entry *removed) {
     uint64_t slot = home;
     while (slots[slot].address != address) {
         if (!slots[slot].address || ((slot - home) & mask) >= table->max_displacement) {
-            pthread_mutex_unlock(&table->lock);
+            stripe_unlock(table);
             return 0;
         }
         slot = (slot + 1) & mask;
@@ -137,16 +156,16 @@ int mg_ptrmap_remove(uintptr_t address, mg_ptr_entry *removed) {
     }
     slots[hole].address = 0;
     table->used--;
-    pthread_mutex_unlock(&table->lock);
+    stripe_unlock(table);
     return 1;
 }
 
 void mg_ptrmap_lock_all(void) {
-    for (uint32_t i = 0; i < STRIPES; i++) pthread_mutex_lock(&stripes[i].lock);
+    for (uint32_t i = 0; i < STRIPES; i++) stripe_lock(&stripes[i]);
 }
 
 void mg_ptrmap_unlock_all(void) {
-    for (uint32_t i = 0; i < STRIPES; i++) pthread_mutex_unlock(&stripes[i].lock);
+    for (uint32_t i = 0; i < STRIPES; i++) stripe_unlock(&stripes[i]);
 }
 
 void mg_ptrmap_clear(void) {
@@ -161,9 +180,5 @@ void mg_ptrmap_clear(void) {
 }
 
 void mg_ptrmap_after_fork(void) {
-    pthread_mutexattr_t adaptive;
-    pthread_mutexattr_init(&adaptive);
-    pthread_mutexattr_settype(&adaptive, PTHREAD_MUTEX_ADAPTIVE_NP);
-    for (uint32_t i = 0; i < STRIPES; i++) pthread_mutex_init(&stripes[i].lock, &adaptive);
-    pthread_mutexattr_destroy(&adaptive);
+    for (uint32_t i = 0; i < STRIPES; i++) stripes[i].lock = 0;
 }
