@@ -6,7 +6,8 @@
  * start instead of the whole capacity, and a full disk stops tracking cleanly (no SIGBUS).
  * The tracker keeps no descriptor open: the file is re-opened by path when it must grow.
  *
- * All functions are called with the capture lock held.
+ * Called by capture.c with the writer lock held (sync.c), except the timeline's growth, which
+ * its one appender does while other events run: a call changes only its own section's mapping.
  */
 #define _GNU_SOURCE
 #include <errno.h>

@@ -1,5 +1,5 @@
 /* The capture file's mappings (capture_file.c): a header page and one growing mapping per
- * section. Used by capture.c only, with the capture lock held. */
+ * section. Used by capture.c only (see capture_file.c for when). */
 #ifndef MEMGATE_CAPTURE_FILE_H
 #define MEMGATE_CAPTURE_FILE_H
 

@@ -165,7 +165,7 @@ MG_EXPORT void *calloc(size_t count, size_t size) {
     return address;
 }
 
-/* Reallocation runs under the capture lock while tracking, so no other thread can be
+/* Reallocation runs under the writer lock (mg_capture_lock) while tracking, so no other thread can be
  * handed the old address and record it before we have removed the old entry. `reallocate` is
  * libc's realloc (libc_realloc) or one of Python's allocator domains (mg_track_python_realloc). */
 static __attribute__((noinline)) void *tracked_realloc_into(uint64_t *frames, mg_reallocator reallocate,
@@ -502,7 +502,7 @@ static void after_fork_child(void) {
 }
 
 /* A process made by the clone system call without CLONE_VM skips pthread_atfork: it is set up
- * here, at its first allocation, as after_fork_child would have (its copy of the capture lock
+ * here, at its first allocation, as after_fork_child would have (its copy of the tracker's locks
  * is re-initialised there; a copy taken while another thread held it is as unsafe as after a
  * fork without handlers, and glibc's own locks are no better off). */
 static int adopt_raw_copy(void) {

@@ -6,7 +6,7 @@
  * A range is either accessible (its bytes count as live memory) or a reservation: mapped
  * PROT_NONE, as V8, the JVM and Go reserve address space they may never use. Reservations
  * count nothing until part of them becomes accessible (mprotect, or MAP_FIXED over them).
- * Always called with the capture lock held; memory comes from mg_os_alloc.
+ * Always called with the writer lock held (mg_capture_lock); memory comes from mg_os_alloc.
  */
 #include <string.h>
 

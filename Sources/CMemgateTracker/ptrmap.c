@@ -1,14 +1,14 @@
 /*
  * Address → (requested bytes, stack, capture generation) map for live tracked blocks.
  *
- * Striped: the address's hash picks one of STRIPES independent tables, each with its own lock,
- * so threads allocating and freeing at once rarely meet, and never inside the capture lock's
- * short critical section (capture.c). Each table is open addressing with linear probing and
- * backward-shift deletion (no tombstones), grown at half load. Memory comes from mg_os_alloc,
- * never malloc.
+ * Striped: the address's hash picks one of STRIPES independent tables, each with its own
+ * spinlock, so threads allocating and freeing at once rarely meet, and outside any
+ * capture-wide lock (capture.c). Each table is open addressing with linear probing and
+ * backward-shift deletion (no tombstones), grown at half load. Memory comes from
+ * mg_os_alloc, never malloc.
  *
- * Lock order: the capture lock may be held when a stripe lock is taken (reallocation, region
- * changes, fork), never the other way round.
+ * Lock order: the writer lock (sync.c) may be held when a stripe lock is taken (reallocation,
+ * region changes, fork), never the other way round.
  */
 #define _GNU_SOURCE
 #include <sched.h>

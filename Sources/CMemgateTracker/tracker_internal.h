@@ -69,6 +69,8 @@ void mg_capture_clear_exec(void);
 /* Rewrites the open capture's module table (after dlopen), so a crash still leaves the names
  * of libraries loaded during the run. */
 void mg_capture_refresh_modules(void);
+/* The writer side of sync.c: waits until no allocation event is half-applied and keeps new
+ * ones out, for changes that need the capture still (never taken inside an event). */
 void mg_capture_lock(void);
 void mg_capture_unlock(void);
 const char *mg_capture_current_path(void);
@@ -77,8 +79,8 @@ const char *mg_capture_current_path(void);
 void mg_record_alloc(void *address, size_t bytes, const uint64_t *frames, int depth, int is_mapping);
 /* Records a free; unknown addresses (allocated before tracking, or untracked) are ignored. */
 void mg_record_free(void *address, int is_mapping);
-/* The same two with the capture lock already held; the free returns 1 when the address was
- * known, 2 when it was a tracked reservation (nothing counted), 0 when unknown. */
+/* The same two with the writer lock (mg_capture_lock) already held; the free returns 1 when
+ * the address was known, 2 when it was a tracked reservation (nothing counted), 0 when unknown. */
 void mg_record_alloc_locked(void *address, size_t bytes, const uint64_t *frames, int depth, int is_mapping);
 int mg_record_free_locked(void *address, int is_mapping);
 /* Records munmap of [address, address+bytes) for anonymous mappings we track. */
@@ -114,7 +116,7 @@ typedef void *(*mg_reallocator)(void *context, void *old, size_t bytes);
 int mg_python_allocation_tracked(void);
 /* Records a block a wrapped domain handed out; the caller holds the guard. */
 void mg_track_python_alloc(void *address, size_t bytes);
-/* Reallocates through `reallocate` and records the move, under the capture lock. */
+/* Reallocates through `reallocate` and records the move, under the writer lock. */
 void *mg_track_python_realloc(mg_reallocator reallocate, void *context, void *old, size_t bytes);
 /* Wraps the interpreter's MEM and OBJ allocator domains once (python_allocators.c); a no-op
  * in a process without libpython. Returns 0 when they are wrapped. */
@@ -191,7 +193,7 @@ typedef struct mg_ptr_entry {
     uint32_t generation; /* the capture the block was counted in (see capture.c) */
 } mg_ptr_entry;
 
-/* Each takes the lock of the address's stripe, so callers may hold the capture lock or not.
+/* Each takes the lock of the address's stripe, so callers may hold the writer lock or not.
  * Insert returns 1 when it replaced an entry for the same address (copied to `replaced`),
  * 0 when the address was new, -1 when the table could not grow. */
 int mg_ptrmap_insert(const mg_ptr_entry *entry, mg_ptr_entry *replaced);
