@@ -101,6 +101,12 @@ uint64_t mg_now_ns(void) {
     return (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
 }
 
+static uint64_t coarse_now_ns(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+    return (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
+}
+
 static inline uint64_t rotate_left(uint64_t value, int bits) { return (value << bits) | (value >> (64 - bits)); }
 
 /* Four independent multiply chains (one per word position mod 4) and a final mix: the
@@ -586,7 +592,10 @@ static void reach_new_peak(void) {
     clear_touched_lists();
     epoch++;
     hdr->peak_bytes = hdr->live_bytes;
-    hdr->peak_ns = mg_now_ns() - hdr->start_ns;
+    /* The coarse clock (a few milliseconds' resolution, no counter read): a growing program
+     * reaches a new peak at nearly every allocation, where the precise clock cost 5 % of the run. */
+    uint64_t now = coarse_now_ns();
+    hdr->peak_ns = now > hdr->start_ns ? now - hdr->start_ns : 0;
 }
 
 
