@@ -23,7 +23,22 @@ public struct NativeSymbolizer: Sendable {
         executable =
             ExecutableLocator.tool("llvm-symbolizer", overriddenBy: "MEMGATE_SYMBOLIZER", environment: environment)
             ?? (11...20).reversed().lazy.compactMap { ExecutableLocator.find("llvm-symbolizer-\($0)") }.first
+        namesFrames = true
     }
+
+    /// False for `withoutNames`: nothing is asked and no notice is given.
+    let namesFrames: Bool
+
+    private init(namingNothing environment: [String: String]) {
+        swiftDemangler = SwiftDemangler(environment: environment)
+        executable = nil
+        namesFrames = false
+    }
+
+    /// One that names nothing (native frames stay `module+0xoffset`), for checks that need a
+    /// capture's figures and verdict but no names: `memgate record` only asks whether the
+    /// program was measured, and starting llvm-symbolizer for that took most of its time.
+    public static var withoutNames: NativeSymbolizer { NativeSymbolizer(namingNothing: [:]) }
 
     /// One entry of llvm-symbolizer's answer for an address, before naming.
     struct Location {
@@ -35,6 +50,7 @@ public struct NativeSymbolizer: Sendable {
     /// For every native address of the capture that could be resolved, its frames innermost
     /// first: the functions inlined at the address, then the function they were compiled into.
     public func symbolize(_ capture: RawCapture) -> [UInt64: [Frame]] {
+        guard namesFrames else { return [:] }
         let queries = NativeSymbolizer.queries(capture)
         guard !queries.isEmpty, learn(queries.map(\.key)) else { return [:] }
         var chains: [(address: UInt64, module: String, locations: [Location])] = []
@@ -60,6 +76,7 @@ public struct NativeSymbolizer: Sendable {
     /// yet, so symbolizing each of them afterwards starts no process (a pytest target's captures
     /// share most addresses, and each start rereads libpython's debug information).
     public func prefetch(_ captures: [RawCapture]) {
+        guard namesFrames else { return }
         _ = learn(captures.flatMap { NativeSymbolizer.queries($0).map(\.key) })
     }
 

@@ -90,7 +90,9 @@ struct RecordCommand: ParsableCommand {
         }
         let files = written.map(\.path).joined(separator: ", ")
         FileHandle.standardError.write(Data("memgate: wrote \(files); \(describe(outcome.processEnd))\n".utf8))
-        if let last = written.last, let profile = try? CaptureSet.treeProfile(path: last, basePath: outputURL),
+        if let last = written.last,
+            let profile = try? CaptureSet.treeProfile(
+                path: last, basePath: outputURL, symbolizer: .withoutNames),
             let reason = profile.unmeasuredReason
         {
             FileHandle.standardError.write(Data("memgate: \(reason)\n".utf8))
