@@ -52,8 +52,8 @@ public struct Frame: Hashable, Codable, Sendable {
     public static func unsymbolized(modulePath: String, offset: UInt64) -> Frame {
         // The last path component, found without splitting the whole path: this runs once per
         // native frame word of a capture, and splitting made most of `memgate record`'s time.
-        let moduleName =
-            modulePath.lastIndex(of: "/").map { String(modulePath[modulePath.index(after: $0)...]) } ?? modulePath
+        let slash = modulePath.utf8.lastIndex(of: UInt8(ascii: "/"))
+        let moduleName = slash.map { String(modulePath[modulePath.utf8.index(after: $0)...]) } ?? modulePath
         return Frame(
             function: "\(moduleName)+0x\(String(offset, radix: 16))", module: modulePath, moduleOffset: offset,
             kind: .native)
