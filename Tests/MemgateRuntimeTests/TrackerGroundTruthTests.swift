@@ -226,6 +226,27 @@ struct TrackerGroundTruthTests {
         }
     }
 
+    @Test("many_threads: 400 threads (more than the tracker's 256 slots) holding 100 × 1000 B each are exact")
+    func moreThreadsThanSlots() throws {
+        try withTemporaryDirectory { directory in
+            let run = try TrackedRun.record(
+                .native(arguments: [try TrackerTestPaths.fixture("many_threads")]), nativeFrames: true,
+                in: directory, timeoutSeconds: 120)
+            #expect(run.outcome.processEnd == .exited(code: 0), "output: \(run.outcome.outputTail)")
+            let region = try CaptureSet.decode(path: try #require(run.capturePaths.last))
+            #expect(region.isFinished)
+            #expect(region.regionName == "many_threads")
+            let sites = region.profile(symbols: NativeSymbolizer().symbolize(region)).topSites()
+            let held = try #require(
+                sites.first { $0.key.function == "hold_blocks" }, "sites: \(sites.map(\.displayName))")
+            // All 400 threads hold their blocks together between two barriers.
+            #expect(held.bytesAtPeak == 40_000_000)
+            #expect(held.allocationCount == 40_000)
+            #expect(held.totalBytes == 40_000_000)
+            #expect(region.peakBytes >= 40_000_000)
+        }
+    }
+
     /// The number after "total " in thread_churn's output.
     static func printedTotal(_ output: String) -> Int64? {
         let line = output.split(separator: "\n").last { $0.hasPrefix("total ") }
