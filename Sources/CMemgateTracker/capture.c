@@ -299,49 +299,10 @@ static inline int64_t add_live(int64_t delta) {
     return live;
 }
 
-/* Applies a thread's pending changes to a stack: atomically from a reader, plainly from a writer
- * (no event runs then). */
-static void apply_delta(mg_stack_delta *delta, int atomically) {
-    if (!delta->index_plus_one) return;
-    mg_stack *stack = &stacks[delta->index_plus_one - 1];
-    if (atomically) {
-        __atomic_add_fetch(&stack->live_bytes, delta->live_bytes, __ATOMIC_RELAXED);
-        __atomic_add_fetch(&stack->live_count, delta->live_count, __ATOMIC_RELAXED);
-        __atomic_add_fetch(&stack->total_bytes, delta->total_bytes, __ATOMIC_RELAXED);
-        __atomic_add_fetch(&stack->alloc_count, delta->alloc_count, __ATOMIC_RELAXED);
-    } else {
-        stack->live_bytes += delta->live_bytes;
-        stack->live_count += delta->live_count;
-        stack->total_bytes += delta->total_bytes;
-        stack->alloc_count += delta->alloc_count;
-    }
-    memset(delta, 0, sizeof *delta);
-}
-
-/* The thread's pending entry for stack `index`, taking over the slot of another stack (whose
- * changes are applied first). */
-static inline mg_stack_delta *delta_for(mg_thread_slot *slot, uint32_t index) {
-    uint32_t position = index & (MG_STACK_DELTAS - 1);
-    mg_stack_delta *delta = &slot->deltas[position];
-    if (MG_UNLIKELY(delta->index_plus_one != index + 1)) {
-        apply_delta(delta, 1);
-        delta->index_plus_one = index + 1;
-        slot->deltas_used |= 1ull << position;
-    }
-    return delta;
-}
-
-static void apply_deltas(mg_thread_slot *slot, int atomically) {
-    for (uint64_t used = slot->deltas_used; used; used &= used - 1)
-        apply_delta(&slot->deltas[__builtin_ctzll(used)], atomically);
-    slot->deltas_used = 0;
-}
-
 /* Moves a thread's own counts into the header (the header line is then not written by every
  * event of every thread) and mirrors the live counter. A writer folds every slot; a reader
  * folds its own. */
-static void fold_counts(mg_thread_slot *slot, int atomically) {
-    if (slot) apply_deltas(slot, atomically);
+static void fold_counts(mg_thread_slot *slot) {
     if (slot && (slot->alloc_count | slot->free_count)) {
         __atomic_add_fetch(&hdr->total_bytes, slot->total_bytes, __ATOMIC_RELAXED);
         __atomic_add_fetch(&hdr->alloc_count, slot->alloc_count, __ATOMIC_RELAXED);
@@ -358,18 +319,13 @@ static void fold_all_counts(void) {
     for (uint32_t i = 0; i < MG_THREAD_SLOTS; i++) {
         mg_thread_slot *slot = mg_sync_slot(i);
         if (!slot) break;
-        fold_counts(slot, 0);
+        fold_counts(slot);
     }
-    fold_counts(NULL, 0);
+    fold_counts(NULL);
 }
 
 void mg_capture_fold_slot(mg_thread_slot *slot) {
-    if (hdr) {
-        fold_counts(slot, 0);
-    } else {
-        memset(slot->deltas, 0, MG_STACK_DELTAS * sizeof(mg_stack_delta));
-        slot->deltas_used = 0;
-    }
+    if (hdr) fold_counts(slot);
 }
 
 /* Counts kept by the thread's slot, or straight in the header for writers and slotless threads. */
@@ -403,7 +359,7 @@ static inline void maybe_sample(mg_thread_slot *slot, size_t bytes, int is_write
     if ((++*events & 63) != 0 && bytes < 65536) return;
     uint64_t now = mg_now_ns();
     if (now - __atomic_load_n(&last_sample_ns, __ATOMIC_RELAXED) < sample_interval_ns) return;
-    if (slot) fold_counts(slot, 1);
+    if (slot) fold_counts(slot);
     if (is_writer) {
         append_sample(now);
     } else if (!__atomic_exchange_n(&timeline_busy, 1, __ATOMIC_ACQUIRE)) {
@@ -569,7 +525,6 @@ static void snapshot_touched(const mg_thread_slot *list) {
  * bytes at the new peak. Only stacks touched since the last peak can differ from their figure
  * then; when some touched lists were lost or overflowed, every stack is visited. */
 static void reach_new_peak(void) {
-    fold_all_counts(); /* every thread's pending stack changes first */
     int visit_all = mg_sync_touched_lost || writer_touched.touched_overflow;
     for (uint32_t i = 0; !visit_all && i < MG_THREAD_SLOTS; i++) {
         mg_thread_slot *slot = mg_sync_slot(i);
@@ -591,6 +546,7 @@ static void reach_new_peak(void) {
     }
     clear_touched_lists();
     epoch++;
+    fold_all_counts();
     hdr->peak_bytes = hdr->live_bytes;
     /* The coarse clock (a few milliseconds' resolution, no counter read): a growing program
      * reaches a new peak at nearly every allocation, where the precise clock cost 5 % of the run. */
@@ -601,15 +557,9 @@ static void reach_new_peak(void) {
 
 /* Takes `bytes` off a stack's live figures; `blocks_delta` is the change in its live blocks. */
 static void release_live_bytes(mg_thread_slot *list, uint32_t stack_index, uint64_t bytes, int blocks_delta) {
-    if (keeps_own_counts(list)) {
-        mg_stack_delta *delta = delta_for(list, stack_index);
-        delta->live_bytes -= (int64_t)bytes;
-        delta->live_count += blocks_delta;
-    } else {
-        mg_stack *stack = &stacks[stack_index];
-        __atomic_sub_fetch(&stack->live_bytes, (int64_t)bytes, __ATOMIC_RELAXED);
-        __atomic_add_fetch(&stack->live_count, blocks_delta, __ATOMIC_RELAXED);
-    }
+    mg_stack *stack = &stacks[stack_index];
+    __atomic_sub_fetch(&stack->live_bytes, (int64_t)bytes, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&stack->live_count, blocks_delta, __ATOMIC_RELAXED);
     touch(list, stack_index);
     add_live(-(int64_t)bytes);
 }
@@ -627,19 +577,11 @@ static void release_carved(void *context, uint32_t stack_index, uintptr_t start,
 /* Counts `bytes` as a new live allocation at stack `index`; returns whether the live bytes went
  * above the recorded peak (a writer then takes the peak's snapshot). */
 static int count_allocation(mg_thread_slot *list, uint32_t index, uint64_t bytes) {
-    if (keeps_own_counts(list)) {
-        mg_stack_delta *delta = delta_for(list, index);
-        delta->live_bytes += (int64_t)bytes;
-        delta->live_count += 1;
-        delta->total_bytes += bytes;
-        delta->alloc_count += 1;
-    } else {
-        mg_stack *stack = &stacks[index];
-        __atomic_add_fetch(&stack->live_bytes, (int64_t)bytes, __ATOMIC_RELAXED);
-        __atomic_add_fetch(&stack->live_count, 1, __ATOMIC_RELAXED);
-        __atomic_add_fetch(&stack->total_bytes, bytes, __ATOMIC_RELAXED);
-        __atomic_add_fetch(&stack->alloc_count, 1, __ATOMIC_RELAXED);
-    }
+    mg_stack *stack = &stacks[index];
+    __atomic_add_fetch(&stack->live_bytes, (int64_t)bytes, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&stack->live_count, 1, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&stack->total_bytes, bytes, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&stack->alloc_count, 1, __ATOMIC_RELAXED);
     touch(list, index);
     int64_t live = add_live((int64_t)bytes);
     if (keeps_own_counts(list)) {

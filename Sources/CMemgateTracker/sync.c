@@ -72,8 +72,7 @@ static mg_thread_slot *claim_slot(void) {
             !__atomic_compare_exchange_n(&slot->claimed, &expected, 1, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
             continue;
         if (!slot->touched) slot->touched = mg_os_alloc(MG_TOUCHED_CAPACITY * sizeof(uint32_t));
-        if (!slot->deltas) slot->deltas = mg_os_alloc(MG_STACK_DELTAS * sizeof(mg_stack_delta));
-        if (!slot->touched || !slot->deltas) {
+        if (!slot->touched) {
             __atomic_store_n(&slot->claimed, 0, __ATOMIC_RELEASE);
             return NULL;
         }
@@ -170,8 +169,6 @@ void mg_sync_after_fork(void) {
         slots[i].total_bytes = 0;
         slots[i].alloc_count = 0;
         slots[i].free_count = 0;
-        if (slots[i].deltas) memset(slots[i].deltas, 0, MG_STACK_DELTAS * sizeof(mg_stack_delta));
-        slots[i].deltas_used = 0;
     }
     shared_active = 0;
     writer_wants = 0;

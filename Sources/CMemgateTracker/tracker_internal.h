@@ -139,18 +139,6 @@ int mg_python_eval_range(uintptr_t *start, uintptr_t *end);
 /* ---- who may change the capture at once (sync.c) ---- */
 #define MG_THREAD_SLOTS 256
 #define MG_TOUCHED_CAPACITY 4096
-/* A thread's not-yet-applied changes to one stack's figures (so threads allocating at the same
- * stack do not contend for its cache line on every event). Applied when evicted, when the
- * thread folds its counts, and by every writer before it reads the stacks. */
-#define MG_STACK_DELTAS 64
-typedef struct mg_stack_delta {
-    uint32_t index_plus_one; /* 0 = empty */
-    int32_t live_count;
-    int64_t live_bytes;
-    uint64_t total_bytes;
-    uint64_t alloc_count;
-} mg_stack_delta;
-
 /* One thread's place in the reader/writer scheme, and the stacks it touched since the last
  * peak (so the peak's snapshot visits only those). A cache line of its own. */
 typedef struct mg_thread_slot {
@@ -158,8 +146,6 @@ typedef struct mg_thread_slot {
     uint32_t claimed;
     pthread_t owner;
     uint32_t *touched;         /* MG_TOUCHED_CAPACITY stack indexes, from mg_os_alloc */
-    mg_stack_delta *deltas;    /* MG_STACK_DELTAS, direct-mapped by stack index */
-    uint64_t deltas_used;      /* bit i: deltas[i] holds changes */
     uint32_t touched_count;
     uint32_t touched_overflow; /* more were touched than the list holds */
     uint64_t events;           /* for the timeline's sampling rate */
