@@ -247,6 +247,26 @@ struct TrackerGroundTruthTests {
         }
     }
 
+    @Test("killed_children: children killed mid-churn on two threads leave unfinished captures that still read back")
+    func childrenKilledMidEventLeaveConsistentCaptures() throws {
+        try withTemporaryDirectory { directory in
+            let run = try TrackedRun.record(
+                .native(arguments: [try TrackerTestPaths.fixture("killed_children")]), nativeFrames: true,
+                in: directory, timeoutSeconds: 60)
+            #expect(run.outcome.processEnd == .exited(code: 0), "output: \(run.outcome.outputTail)")
+            let children = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+                .filter { $0.hasPrefix("capture.mgc-p") }
+            #expect(children.count == 5, "files: \(children)")
+            for child in children {
+                // Every event lands on its stack whole, so a kill between two instructions never
+                // leaves a stack with negative live bytes (the decoder would call it corrupt).
+                let capture = try CaptureSet.decode(path: directory.appendingPathComponent(child))
+                #expect(!capture.isFinished)
+                #expect(capture.allocationCount > 0)
+            }
+        }
+    }
+
     /// The number after "total " in thread_churn's output.
     static func printedTotal(_ output: String) -> Int64? {
         let line = output.split(separator: "\n").last { $0.hasPrefix("total ") }

@@ -1,0 +1,60 @@
+/* Children killed in the middle of their work leave captures that read back: five times, a
+ * forked child runs two threads that allocate (at 100 call depths), reallocate and free each
+ * other's blocks without end, and the parent kills it with SIGKILL after 100 ms. Every child capture is
+ * then unfinished but must be consistent event by event (no stack with negative live
+ * bytes, whatever instruction the kill landed on). Exits 0 once the five children are reaped.
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define SLOTS 1024
+
+static void *volatile shared[SLOTS];
+
+/* Allocates at one of 100 call depths, so the children's events spread over many stacks. */
+__attribute__((noinline)) static void *allocate_at(int depth, size_t bytes) {
+    if (depth == 0) return malloc(bytes);
+    void *block = allocate_at(depth - 1, bytes);
+    __asm__ volatile("" ::: "memory"); /* not a tail call: each depth is its own stack */
+    return block;
+}
+
+static void *churn(void *argument) {
+    uint32_t state = (uint32_t)(uintptr_t)argument;
+    for (;;) {
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        uint32_t slot = state % SLOTS;
+        void *block = __atomic_exchange_n(&shared[slot], NULL, __ATOMIC_ACQ_REL);
+        if (block && (state & 1)) block = realloc(block, 1 + (state >> 20) % 512);
+        if (block && (state & 2)) {
+            free(block); /* often a block the other thread allocated */
+            block = NULL;
+        }
+        if (!block) block = allocate_at((int)(state % 100), 1 + (state >> 12) % 256);
+        block = __atomic_exchange_n(&shared[slot], block, __ATOMIC_ACQ_REL);
+        free(block);
+    }
+    return NULL;
+}
+
+int main(void) {
+    for (int round = 0; round < 5; round++) {
+        pid_t child = fork();
+        if (child == 0) {
+            pthread_t other;
+            pthread_create(&other, NULL, churn, (void *)(uintptr_t)(round * 2 + 1));
+            churn((void *)(uintptr_t)(round * 2 + 2));
+        }
+        usleep(100 * 1000);
+        kill(child, SIGKILL);
+        waitpid(child, NULL, 0);
+    }
+    return 0;
+}
