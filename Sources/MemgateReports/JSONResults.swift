@@ -27,11 +27,26 @@ public enum JSONResults {
     /// Encodes `suites` as a results document: pretty-printed, keys sorted, slashes unescaped.
     /// - Throws: `EncodingError` when a figure cannot be represented (a non-finite duration).
     public static func render(_ suites: [SuiteResult]) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var data = try encoder.encode(Document(formatVersion: formatVersion, suites: suites))
+        var data = try JSONResultsWriter.render(
+            suites, formatVersion: formatVersion,
+            encodeDocument: { try encoder().encode(Document(formatVersion: formatVersion, suites: $0)) })
         data.append(UInt8(ascii: "\n"))
         return data
+    }
+
+    /// The bytes `JSONEncoder` gives `suites` as one document, encoded in one piece (for tests to
+    /// compare `render` with).
+    static func renderWhole(_ suites: [SuiteResult]) throws -> Data {
+        var data = try encoder().encode(Document(formatVersion: formatVersion, suites: suites))
+        data.append(UInt8(ascii: "\n"))
+        return data
+    }
+
+    /// The results file's encoder: pretty-printed, keys sorted, slashes unescaped.
+    static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return encoder
     }
 
     /// Reads a results document, or a bare array of suites (what a tool concatenating shards

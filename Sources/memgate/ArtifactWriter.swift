@@ -11,6 +11,9 @@ struct ArtifactWriter {
     var markdownPath: String?
     /// Profile exports written per measured case under `<artifacts>/profiles/` (`--export`).
     var exports: [ProfileExport] = []
+    /// Per-case files already written elsewhere (a shard's flamegraph pages and exports, for
+    /// `memgate merge`), by their path in the artifacts directory: linked there, never rendered.
+    var reusedFiles: [String: URL] = [:]
 
     /// Name of the file that collects each case as it finishes, so an interrupted or crashed
     /// run keeps what it measured; removed once the full artifacts are written.
@@ -76,18 +79,7 @@ struct ArtifactWriter {
     func write(_ suite: SuiteResult) throws {
         let directory = artifactsDirectory.map { URL(fileURLWithPath: $0) }
         let suite = directory == nil ? suite : ReportFormat.assigningFlamegraphPaths(suite)
-        if let directory {
-            for result in suite.cases {
-                guard let path = result.flamegraphPath else { continue }
-                try atomicWrite(
-                    Data(HtmlFlamegraph.render(result: result).utf8), to: directory.appendingPathComponent(path))
-                for export in exports {
-                    guard let profile = result.profile else { continue }
-                    try atomicWrite(
-                        try export.render(profile), to: directory.appendingPathComponent(export.path(of: result)))
-                }
-            }
-        }
+        if let directory { try writeCaseFiles(suite, in: directory) }
         // The reports only read the suite, so they render side by side (a merge of 50 000 cases
         // spends seconds in each); the first error is thrown.
         let rendered = suite
@@ -103,6 +95,49 @@ struct ArtifactWriter {
             // $GITHUB_STEP_SUMMARY is shared by all steps of a job: append, never replace.
             try append(
                 try ReportFormat.markdown.render(suite) + Data("\n".utf8), to: URL(fileURLWithPath: markdownPath))
+        }
+    }
+
+    /// Every case's flamegraph page and exports: a file in `reusedFiles` is linked, the others are
+    /// rendered, side by side (pages of different cases never share a file).
+    private func writeCaseFiles(_ suite: SuiteResult, in directory: URL) throws {
+        let cases = suite.cases.filter { $0.flamegraphPath != nil }
+        // Each directory once, before the writers run (thousands of pytest pages share a few).
+        var directories: Set<String> = []
+        for result in cases {
+            var paths = [result.flamegraphPath!]
+            if result.profile != nil {
+                for export in ProfileExport.allCases {
+                    let path = export.path(of: result)
+                    if exports.contains(export) || reusedFiles[path] != nil { paths.append(path) }
+                }
+            }
+            for path in paths {
+                directories.insert(directory.appendingPathComponent(path).deletingLastPathComponent().path)
+            }
+        }
+        for path in directories.sorted() {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        }
+        let reused = reusedFiles
+        let exports = exports
+        _ = try ConcurrentWrites.map(cases) { result in
+            let page = result.flamegraphPath!
+            if let source = reused[page] {
+                try ShardFiles.place(source, at: directory.appendingPathComponent(page))
+            } else {
+                try Data(HtmlFlamegraph.render(result: result).utf8).write(
+                    to: directory.appendingPathComponent(page), options: .atomic)
+            }
+            guard let profile = result.profile else { return }
+            for export in ProfileExport.allCases {
+                let path = export.path(of: result)
+                if let source = reused[path] {
+                    try ShardFiles.place(source, at: directory.appendingPathComponent(path))
+                } else if exports.contains(export) {
+                    try export.render(profile).write(to: directory.appendingPathComponent(path), options: .atomic)
+                }
+            }
         }
     }
 

@@ -58,9 +58,14 @@ struct MergeCommand: ParsableCommand {
         }
         var result = outcome.suite
         let environment = ProcessInfo.processInfo.environment
-        let writer = ArtifactWriter(
+        var writer = ArtifactWriter(
             artifactsDirectory: artifacts, junitPath: nil, jsonPath: nil,
             markdownPath: markdown ?? environment["GITHUB_STEP_SUMMARY"])
+        if artifacts != nil {
+            // What the shards rendered is linked, not rendered again (see ShardFiles).
+            let files = ShardFiles(inputs: inputs, directories: shards.map(Self.artifactsDirectory))
+            writer.reusedFiles = files.reusable(in: ReportFormat.assigningFlamegraphPaths(result))
+        }
         try writer.write(result)
         let style = ConsoleStyle.detect(environment: environment, isTTY: isatty(STDOUT_FILENO) == 1)
         print("memgate: merged \(inputs.count) shard(s), \(result.cases.count) case(s)")
@@ -81,6 +86,14 @@ struct MergeCommand: ParsableCommand {
         var shown = suite
         shown.cases = suite.cases.filter { $0.status != .passed }
         return shown
+    }
+
+    /// The shard's artifacts directory: `path` itself, or the directory of a results file.
+    static func artifactsDirectory(_ path: String) -> URL {
+        var isDirectory: ObjCBool = false
+        let url = URL(fileURLWithPath: path)
+        _ = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+        return isDirectory.boolValue ? url : url.deletingLastPathComponent()
     }
 
     /// Reads `DIR/results.json` (or the file itself).
