@@ -34,6 +34,25 @@ public enum JSONResults {
         return data
     }
 
+    /// Encodes `suites` as ``render(_:)`` does, taking each case whose `written` entry is not nil
+    /// as those bytes instead of encoding it: the case as a results file of this format already
+    /// holds it (an object at the depth of a case, indented as the encoder indents it).
+    /// `written` runs over the cases of all suites in order.
+    public static func render(_ suites: [SuiteResult], written: [ArraySlice<UInt8>?]) throws -> Data {
+        var data = try JSONResultsWriter.render(
+            suites, formatVersion: formatVersion, written: written,
+            encodeDocument: { try encoder().encode(Document(formatVersion: formatVersion, suites: $0)) })
+        data.append(UInt8(ascii: "\n"))
+        return data
+    }
+
+    /// Each case's bytes in `data`, a results file as ``render(_:)`` writes it, in order; nil when
+    /// the file is not laid out so (another writer's indentation), or holds another number of
+    /// cases than `caseCount`.
+    public static func caseBytes(in data: Data, caseCount: Int) -> [ArraySlice<UInt8>]? {
+        JSONResultsWriter.caseBytes(in: [UInt8](data), caseCount: caseCount)
+    }
+
     /// The bytes `JSONEncoder` gives `suites` as one document, encoded in one piece (for tests to
     /// compare `render` with).
     static func renderWhole(_ suites: [SuiteResult]) throws -> Data {

@@ -12,15 +12,17 @@ enum JSONResultsWriter {
 
     /// `encodeDocument` encodes the document of the suites it is given (here: without cases).
     static func render(
-        _ suites: [SuiteResult], formatVersion: Int, encodeDocument: ([SuiteResult]) throws -> Data
+        _ suites: [SuiteResult], formatVersion: Int, written: [ArraySlice<UInt8>?] = [],
+        encodeDocument: ([SuiteResult]) throws -> Data
     ) throws -> Data {
         let caseCount = suites.reduce(0) { $0 + $1.cases.count }
-        guard caseCount > casesPerJob else { return try encodeDocument(suites) }
+        guard caseCount > casesPerJob || !written.isEmpty else { return try encodeDocument(suites) }
         var hollow = suites
         for index in hollow.indices { hollow[index].cases = [] }
         let skeleton = [UInt8](try encodeDocument(hollow))
         let cases = suites.flatMap(\.cases)
-        let chunks = try encodeCases(cases)
+        let reused = written.count == cases.count ? written : []
+        let chunks = try encodeCases(cases, skipping: reused)
         // Each suite's empty `"cases" : [ ]` (the first key of a suite, sorted) is where its cases go.
         let opening = Array("\n      \"cases\" : [".utf8)
         var output: [UInt8] = []
@@ -38,7 +40,11 @@ enum JSONResultsWriter {
                 output.append(UInt8(ascii: "\n"))
                 for offset in 0..<suite.cases.count {
                     if offset > 0 { output += Array(",\n".utf8) }
-                    appendIndented(chunks[caseIndex + offset], by: 8, to: &output)
+                    if !reused.isEmpty, let bytes = reused[caseIndex + offset] {
+                        output += bytes
+                    } else {
+                        appendIndented(chunks[caseIndex + offset], by: 8, to: &output)
+                    }
                 }
                 output += Array("\n      ]".utf8)
             }
@@ -50,12 +56,18 @@ enum JSONResultsWriter {
     }
 
     /// Every case encoded alone, in order, by jobs running side by side.
-    private static func encodeCases(_ cases: [CaseResult]) throws -> [[UInt8]] {
+    private static func encodeCases(_ cases: [CaseResult], skipping written: [ArraySlice<UInt8>?]) throws
+        -> [[UInt8]]
+    {
         let jobs = (cases.count + casesPerJob - 1) / casesPerJob
         let results = EncodedChunks(count: cases.count)
         DispatchQueue.concurrentPerform(iterations: jobs) { job in
             let encoder = JSONResults.encoder()
             for index in (job * casesPerJob)..<min((job + 1) * casesPerJob, cases.count) {
+                if !written.isEmpty, written[index] != nil {
+                    results.set(index, .success([]))
+                    continue
+                }
                 do { results.set(index, .success([UInt8](try encoder.encode(cases[index])))) } catch {
                     results.set(index, .failure(error))
                 }
@@ -77,6 +89,26 @@ enum JSONResultsWriter {
             if start < text.count, text[start] != newline { output += indent }
         }
         output += text[start...]
+    }
+
+    /// The cases of a results file laid out as ``render`` lays it out: each case object spans
+    /// from a line that is exactly `        {` to the next line exactly `        }` (strings hold no
+    /// raw line breaks, and deeper values are indented further). nil when the count differs.
+    static func caseBytes(in bytes: [UInt8], caseCount: Int) -> [ArraySlice<UInt8>]? {
+        let opening = Array("\n        {\n".utf8)
+        let closing = Array("\n        }".utf8)
+        var cases: [ArraySlice<UInt8>] = []
+        cases.reserveCapacity(caseCount)
+        var position = 0
+        while let start = find(opening, in: bytes, from: position) {
+            guard let end = find(closing, in: bytes, from: start + opening.count - 1) else { return nil }
+            let after = end + closing.count
+            guard after < bytes.count, bytes[after] == UInt8(ascii: ",") || bytes[after] == UInt8(ascii: "\n")
+            else { return nil }
+            cases.append(bytes[(start + 1)..<after])
+            position = after
+        }
+        return cases.count == caseCount ? cases : nil
     }
 
     private static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {

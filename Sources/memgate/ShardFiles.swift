@@ -17,26 +17,33 @@ struct ShardFiles {
     }
 
     private struct Written {
-        var directory: URL
+        var directory: String
         var page: String?
         var findings: [Finding]
         /// The shard wrote exports (`profiles/`): only then are they looked for, case by case.
         var hasExports: Bool
+        /// The case's object in the shard's results.json, when the file is laid out as memgate lays it out.
+        var json: ArraySlice<UInt8>?
     }
 
     private var written: [Key: Written] = [:]
 
     /// Remembers what each shard of `inputs` wrote; `directories` are the shards' artifact
-    /// directories, in the order of `inputs`.
-    init(inputs: [ShardMerge.Input], directories: [URL]) {
+    /// directories and `caseJSON` each case's bytes in its results.json (``JSONResults/caseBytes(in:caseCount:)``),
+    /// in the order of `inputs`.
+    init(inputs: [ShardMerge.Input], directories: [URL], caseJSON: [[ArraySlice<UInt8>]?]) {
         written.reserveCapacity(inputs.reduce(0) { $0 + $1.suites.reduce(0) { $0 + $1.cases.count } })
-        for (input, directory) in zip(inputs, directories) {
+        for (inputIndex, (input, directory)) in zip(inputs, directories).enumerated() {
             let hasExports = FileManager.default.fileExists(atPath: directory.appendingPathComponent("profiles").path)
+            let json = caseJSON[inputIndex]
+            let directoryPath = directory.path
+            var caseIndex = 0
             for suite in input.suites {
                 for item in suite.cases {
                     written[Key(target: item.target, name: item.name)] = Written(
-                        directory: directory, page: item.flamegraphPath, findings: item.findings,
-                        hasExports: hasExports)
+                        directory: directoryPath, page: item.flamegraphPath, findings: item.findings,
+                        hasExports: hasExports, json: json?[caseIndex])
+                    caseIndex += 1
                 }
             }
         }
@@ -45,8 +52,8 @@ struct ShardFiles {
     /// For each case of the merged `suite` (flamegraph paths assigned) whose shard wrote its page
     /// or exports, where each file is now, keyed by its path in the merged artifacts. Exports
     /// depend on the profile alone, which merging never changes; a page also shows the findings.
-    func reusable(in suite: SuiteResult) -> [String: URL] {
-        var sources: [String: URL] = [:]
+    func reusable(in suite: SuiteResult) -> [String: String] {
+        var sources: [String: String] = [:]
         for item in suite.cases {
             guard let path = item.flamegraphPath, let shard = written[Key(target: item.target, name: item.name)]
             else { continue }
@@ -57,28 +64,44 @@ struct ShardFiles {
             }
             // Exports are named after the page (`profiles/<target>/<case>.<ext>`), in both places.
             for export in ProfileExport.allCases where shard.hasExports {
-                let exportPath = export.path(of: item)
+                let exportPath = ArtifactWriter.exportPath(export, page: path)
                 if let file = Self.file(exportPath, inside: shard.directory) { sources[exportPath] = file }
             }
         }
         return sources
     }
 
+    /// Each case of the merged `suite` (flamegraph paths assigned) as its shard's results.json
+    /// holds it, when merging left it as it was (no notice added, the same page path); in the
+    /// order of the suite's cases, for ``JSONResults/render(_:written:)``.
+    func caseJSON(in suite: SuiteResult) -> [ArraySlice<UInt8>?] {
+        suite.cases.map { item in
+            guard let shard = written[Key(target: item.target, name: item.name)], let json = shard.json,
+                shard.findings == item.findings, shard.page == item.flamegraphPath
+            else { return nil }
+            return json
+        }
+    }
+
     /// `relativePath` under `directory` when it names a regular file there that stays inside it.
-    private static func file(_ relativePath: String, inside directory: URL) -> URL? {
+    private static func file(_ relativePath: String, inside directory: String) -> String? {
         guard !relativePath.hasPrefix("/"), !relativePath.split(separator: "/").contains("..") else { return nil }
-        let url = directory.appendingPathComponent(relativePath)
+        let path = directory + "/" + relativePath
         var status = stat()
         // lstat: a symbolic link is not followed out of the shard.
-        guard lstat(url.path, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return nil }
-        return url
+        guard lstat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return nil }
+        return path
     }
 
     /// Hard-links `source` to `destination` (replacing it), or copies it when a link cannot be
     /// made (another file system, a file system without links).
-    static func place(_ source: URL, at destination: URL) throws {
-        unlink(destination.path)
-        if link(source.path, destination.path) == 0 { return }
-        try FileManager.default.copyItem(at: source, to: destination)
+    static func place(_ from: String, at to: String) throws {
+        // Linked first: the destination is almost always new, and 50 000 unlinks cost.
+        if link(from, to) == 0 { return }
+        if errno == EEXIST {
+            unlink(to)
+            if link(from, to) == 0 { return }
+        }
+        try FileManager.default.copyItem(atPath: from, toPath: to)
     }
 }

@@ -79,5 +79,9 @@ import Testing
             }
         }
         #expect(merged.cases[3].findings.map(\.kind) == [.environmentMismatch])
+        // Cases the merge left as they were are copied from the shards' results.json, the others
+        // encoded: the file is byte for byte what encoding the merged suite gives.
+        let written = try Data(contentsOf: workspace.path("merged/results.json"))
+        #expect(written == (try JSONResults.render([merged])))
     }
 }

@@ -5,7 +5,7 @@ Usage: merge_shards.py TEMPLATE_RESULTS_JSON OUT_DIR SHARDS CASES
 Every case is a copy of the template's first case (its profile, stacks and findings included)
 under a unique name, so the merge reads and writes what real shards hold. Each case also gets
 the flamegraph page a shard writes beside its results.json: the template's page, copied once per
-shard and hard-linked (copied where links fail) under each case's own path, which `memgate merge` links into the merged
+shard and hard-linked (copied where links fail) under the path memgate gives the case, which `memgate merge` links into the merged
 artifacts instead of rendering it again. Standard library only.
 """
 import copy
@@ -21,6 +21,17 @@ def place(source, destination):
         os.link(source, destination)
     except OSError:
         shutil.copyfile(source, destination)
+
+
+def safe_file_name(case_name):
+    """BaselineFileName.safeFileName: the page name memgate gives a pytest case."""
+    readable = "".join(c if (c.isascii() and (c.isalnum() or c in "._-")) else "_" for c in case_name)
+    if readable.startswith("."):
+        readable = "_" + readable[1:]
+    digest = 0xCBF29CE484222325
+    for byte in case_name.encode():
+        digest = ((digest ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+    return f"{readable[:80]}-{digest:016x}"
 
 
 def main():
@@ -46,7 +57,7 @@ def main():
             case["target"] = targets[index - 1]
             case["name"] = f"tests/test_many.py::test_case[{(index - 1) * case_count + number}]"
             if template_page:
-                case["flamegraphPath"] = f"flamegraphs/{targets[index - 1]}/test_case-{number}.html"
+                case["flamegraphPath"] = f"flamegraphs/{targets[index - 1]}/{safe_file_name(case['name'])}.html"
                 place(shard_page, os.path.join(directory, case["flamegraphPath"]))
             cases.append(case)
         shard_suite = dict(suite)
@@ -56,8 +67,10 @@ def main():
             shard={"index": index, "count": shard_count}, targets=targets, casePositions=list(range(case_count)))
         document = dict(template)
         document["suites"] = [shard_suite]
+        # Laid out as memgate writes it (indented, keys sorted), so the merge can take each case's
+        # bytes as they are, as it does with real shards.
         with open(os.path.join(directory, "results.json"), "w") as handle:
-            json.dump(document, handle)
+            json.dump(document, handle, indent=2, sort_keys=True, separators=(",", " : "), ensure_ascii=False)
 
 
 if __name__ == "__main__":
