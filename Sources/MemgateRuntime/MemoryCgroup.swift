@@ -38,12 +38,25 @@ final class MemoryCgroup: @unchecked Sendable {
                 reasons.append("\(version.rawValue): no memory controller mounted for memgate's cgroup")
                 continue
             }
+            removeAbandoned(in: parent)
             switch make(in: parent, version: version, limitBytes: limitBytes) {
             case .success(let group): return .success(group)
             case .failure(let reason): reasons.append("\(version.rawValue): \(reason.reason)")
             }
         }
         return .failure(CgroupUnavailable(reason: reasons.joined(separator: "; ")))
+    }
+
+    /// Removes the empty groups a memgate that no longer runs left behind (one killed with
+    /// SIGKILL cannot remove its own): `memgate-<pid>-…` whose pid is gone.
+    static func removeAbandoned(in parent: String) {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? []
+        for entry in entries where entry.hasPrefix("memgate-") {
+            guard let pid = entry.split(separator: "-").dropFirst().first.flatMap({ pid_t($0) }), pid > 0,
+                kill(pid, 0) != 0, errno == ESRCH
+            else { continue }
+            rmdir(parent + "/" + entry)  // fails, harmlessly, while a process is still in it
+        }
     }
 
     private static func make(in parent: String, version: Version, limitBytes: Int64?) -> Result<

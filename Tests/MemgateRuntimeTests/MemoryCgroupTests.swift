@@ -27,6 +27,23 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: directory), "\(directory) left behind")
     }
 
+    /// A group left by a memgate that was SIGKILLed (it cannot remove its own) is removed by the
+    /// next memgate that makes one in the same place.
+    @Test(
+        .enabled(
+            if: (try? MemoryCgroup.create(limitBytes: nil, environment: [:]).get().remove()) != nil,
+            "no memory cgroup can be created here (needs the cgroup v2 memory controller delegated, or cgroup v1)"))
+    func anAbandonedGroupOfAMemgateThatIsGoneIsRemoved() throws {
+        let group = try MemoryCgroup.create(limitBytes: nil, environment: [:]).get()
+        let parent = URL(fileURLWithPath: group.directory).deletingLastPathComponent().path
+        group.remove()
+        // A pid above any pid_max: no process has it.
+        let abandoned = parent + "/memgate-\(Int32.max - 7)-abandoned"
+        #expect(mkdir(abandoned, 0o755) == 0)
+        MemoryCgroup.removeAbandoned(in: parent)
+        #expect(!FileManager.default.fileExists(atPath: abandoned))
+    }
+
     @Test func memgateCgroupOffMeansNoGroup() {
         guard
             case .failure(let unavailable) = MemoryCgroup.create(
