@@ -30,7 +30,7 @@ static void report_and_exit(int error_pipe, int error) {
 }
 
 int memgate_spawn(const char *path, char *const argv[], char *const envp[], const char *directory,
-                  int stdin_fd, int output_fd, pid_t *pid) {
+                  int stdin_fd, int output_fd, int cgroup_procs_fd, pid_t *pid) {
     int error_pipe[2];
     if (pipe2(error_pipe, O_CLOEXEC) != 0) return errno;
     pid_t parent = getpid();
@@ -45,6 +45,8 @@ int memgate_spawn(const char *path, char *const argv[], char *const envp[], cons
         setpgid(0, 0);
         prctl(PR_SET_PDEATHSIG, SIGKILL);
         if (getppid() != parent) _exit(127); /* memgate died before the prctl took effect */
+        /* Join the target's cgroup before anything is charged to it ("0": the writing process). */
+        if (cgroup_procs_fd >= 0 && write(cgroup_procs_fd, "0", 1) != 1) report_and_exit(error_pipe[1], -errno);
         sigset_t empty;
         sigemptyset(&empty);
         sigprocmask(SIG_SETMASK, &empty, NULL);

@@ -40,10 +40,18 @@ public struct CaseResult: Hashable, Codable, Sendable {
     /// Peak resident memory (RSS) of the target's process tree in bytes, beside the requested
     /// bytes' peak; nil for pytest tests and when it could not be read.
     public var residentPeakBytes: Int64?
+    /// Resident memory of the process tree over the run, sampled, on the profile's timeline
+    /// (nanoseconds since the measured region began); nil when not sampled (pytest tests).
+    public var residentTimeline: [TimelineSample]?
+    /// High-water mark of the memory charged to the target's own memory cgroup (`memory.peak` /
+    /// `memory.max_usage_in_bytes`): exact for the tree, but RSS plus page cache, the tracker's
+    /// capture file included; nil when the target ran in no cgroup of its own.
+    public var chargedPeakBytes: Int64?
 
     enum CodingKeys: String, CodingKey {
         case target, name, status, findings, profile, budget, tolerance, baseline, durationSeconds
         case repeatPeakBytes, processEnd, flamegraphPath, outputTail, environment, residentPeakBytes
+        case residentTimeline, chargedPeakBytes
     }
 
     public init(

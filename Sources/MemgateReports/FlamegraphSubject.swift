@@ -17,6 +17,10 @@ struct FlamegraphSubject {
     var outputTail: String
     /// Peak resident memory of the process tree; nil for a bare capture.
     var residentPeakBytes: Int64?
+    /// Resident memory sampled over the run, on the profile's timeline; empty for a bare capture.
+    var residentTimeline: [TimelineSample] = []
+    /// The target's cgroup's high-water mark; nil without one.
+    var chargedPeakBytes: Int64?
 
     init(_ result: CaseResult) {
         name = result.name
@@ -31,6 +35,8 @@ struct FlamegraphSubject {
         processEnd = result.processEnd
         outputTail = result.outputTail
         residentPeakBytes = result.residentPeakBytes
+        residentTimeline = result.residentTimeline ?? []
+        chargedPeakBytes = result.chargedPeakBytes
     }
 
     init(capture profile: Profile, topSites: Int) {

@@ -47,6 +47,9 @@ public enum HtmlFlamegraph {
             }
             figures.append(HtmlPage.figure("Peak RSS", text))
         }
+        if let charged = result.chargedPeakBytes {
+            figures.append(HtmlPage.figure("Peak charged (cgroup)", HtmlFormat.bytes(charged)))
+        }
         // A bare capture was never gated: it has no budget or baseline to show.
         let gated = result.status != nil
         if gated { figures.append(HtmlPage.figure("Budget", budgetText(result.budget, peakBytes: peak))) }
@@ -135,6 +138,7 @@ public enum HtmlFlamegraph {
         <section class="panel" id="timeline-panel">
         <div class="panel-head"><h2>Memory over time</h2><span class="hint" id="timeline-caption"></span></div>
         <div id="timeline"><svg id="timeline-svg" role="img" aria-label="Live bytes over time"></svg></div>
+        <div id="timeline-legend" class="timeline-legend"></div>
         </section>
         <section class="panel" id="flame-panel">
         <div class="panel-head">

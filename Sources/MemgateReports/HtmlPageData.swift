@@ -36,6 +36,11 @@ struct HtmlPageData: Encodable, Sendable {
     var baselinePeakBytes: Int64?
     var timelineMilliseconds: [Double]
     var timelineBytes: [Int64]
+    /// Resident memory of the process tree, sampled on the same time axis (empty when not
+    /// sampled), and its peak (which may fall between samples).
+    var residentMilliseconds: [Double] = []
+    var residentBytes: [Int64] = []
+    var residentPeakBytes: Int64?
     var tree: HtmlFlameTree
     var sites: [SiteRow]
     var diff: HtmlSiteDiff?
@@ -43,6 +48,7 @@ struct HtmlPageData: Encodable, Sendable {
     enum CodingKeys: String, CodingKey {
         case formatVersion, caseName, status, measured, peakBytes, peakTimeMilliseconds
         case durationMilliseconds, limitBytes, baselinePeakBytes, timelineMilliseconds, timelineBytes
+        case residentMilliseconds, residentBytes, residentPeakBytes
         case tree, sites, diff
     }
 
@@ -69,6 +75,10 @@ struct HtmlPageData: Encodable, Sendable {
         let samples = HtmlPageData.downsample(profile.timeline, to: HtmlPageData.maximumTimelinePoints)
         timelineMilliseconds = samples.map { Double($0.timeNanoseconds) / 1e6 }
         timelineBytes = samples.map(\.liveBytes)
+        let resident = HtmlPageData.downsample(result.residentTimeline, to: HtmlPageData.maximumTimelinePoints)
+        residentMilliseconds = resident.map { Double($0.timeNanoseconds) / 1e6 }
+        residentBytes = resident.map(\.liveBytes)
+        residentPeakBytes = result.residentPeakBytes
         diff = result.baseline.map { HtmlSiteDiff(profile: profile, baseline: $0, tolerance: result.tolerance) }
         let rowIndex = diff?.rowIndexByKey ?? [:]
         tree = HtmlFlameTree(stacks: profile.stacks, siteIndex: rowIndex)

@@ -27,11 +27,45 @@ public enum JSONResults {
     /// Encodes `suites` as a results document: pretty-printed, keys sorted, slashes unescaped.
     /// - Throws: `EncodingError` when a figure cannot be represented (a non-finite duration).
     public static func render(_ suites: [SuiteResult]) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var data = try encoder.encode(Document(formatVersion: formatVersion, suites: suites))
+        var data = try JSONResultsWriter.render(
+            suites, formatVersion: formatVersion,
+            encodeDocument: { try encoder().encode(Document(formatVersion: formatVersion, suites: $0)) })
         data.append(UInt8(ascii: "\n"))
         return data
+    }
+
+    /// Encodes `suites` as ``render(_:)`` does, taking each case whose `written` entry is not nil
+    /// as those bytes instead of encoding it: the case as a results file of this format already
+    /// holds it (an object at the depth of a case, indented as the encoder indents it).
+    /// `written` runs over the cases of all suites in order.
+    public static func render(_ suites: [SuiteResult], written: [ArraySlice<UInt8>?]) throws -> Data {
+        var data = try JSONResultsWriter.render(
+            suites, formatVersion: formatVersion, written: written,
+            encodeDocument: { try encoder().encode(Document(formatVersion: formatVersion, suites: $0)) })
+        data.append(UInt8(ascii: "\n"))
+        return data
+    }
+
+    /// Each case's bytes in `data`, a results file as ``render(_:)`` writes it, in order; nil when
+    /// the file is not laid out so (another writer's indentation), or holds another number of
+    /// cases than `caseCount`.
+    public static func caseBytes(in data: Data, caseCount: Int) -> [ArraySlice<UInt8>]? {
+        JSONResultsWriter.caseBytes(in: [UInt8](data), caseCount: caseCount)
+    }
+
+    /// The bytes `JSONEncoder` gives `suites` as one document, encoded in one piece (for tests to
+    /// compare `render` with).
+    static func renderWhole(_ suites: [SuiteResult]) throws -> Data {
+        var data = try encoder().encode(Document(formatVersion: formatVersion, suites: suites))
+        data.append(UInt8(ascii: "\n"))
+        return data
+    }
+
+    /// The results file's encoder: pretty-printed, keys sorted, slashes unescaped.
+    static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return encoder
     }
 
     /// Reads a results document, or a bare array of suites (what a tool concatenating shards

@@ -14,6 +14,10 @@ public struct MeasuredCase: Sendable {
     /// Peak resident memory of the target's process tree (nil for a pytest test: its process
     /// is shared with the other tests).
     public var residentPeakBytes: Int64?
+    /// Resident memory sampled over the run, on the profile's timeline.
+    public var residentTimeline: [TimelineSample]?
+    /// The target's memory cgroup's high-water mark, when it ran in one.
+    public var chargedPeakBytes: Int64?
     /// The kernel's OOM killer ended the target.
     public var killedOutOfMemory = false
 

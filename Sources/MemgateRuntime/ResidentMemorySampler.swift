@@ -1,28 +1,46 @@
 import Foundation
+import MemgateCore
 
 /// Samples the resident memory (RSS) of a target's process tree while it runs.
 ///
-/// Every `intervalSeconds` it reads `/proc/<pid>/status` of each process in the target's
-/// process group (a child that left the group with `setsid` is not counted) and keeps the highest sum of `VmRSS` and each process's
-/// `VmHWM` (the kernel's own high-water mark, exact per process). The tree's peak is the largest
-/// of: the highest sampled sum, the highest per-process `VmHWM` seen, and the root's `ru_maxrss`
-/// from `wait4` (exact for the root process, read after it exits). For one process that is its
-/// exact peak RSS (kernel page granularity); for a tree a sum sampled every few milliseconds,
-/// which can miss a peak shorter than the interval and counts pages shared between processes
-/// once per process.
+/// Every `intervalSeconds` it reads `/proc/<pid>/status` of each process in the tree and keeps
+/// the highest sum of `VmRSS` and each process's `VmHWM` (the kernel's own high-water mark, exact
+/// per process). The tree is the target's memory cgroup when it has one (``MemoryCgroup``: every
+/// descendant, `setsid` daemons included), else its process group (a child that left the group
+/// with `setsid` is not counted). The tree's peak is the largest of: the highest sampled sum, the
+/// highest per-process `VmHWM` seen, and the root's `ru_maxrss` from `wait4` (exact for the root
+/// process, read after it exits). For one process that is its exact peak RSS (kernel page
+/// granularity); for a tree a sum sampled every few milliseconds, which can miss a peak shorter
+/// than the interval and counts pages shared between processes once per process.
+///
+/// The cgroup's own high-water mark (`memory.peak` / `memory.max_usage_in_bytes`) is exact for the
+/// tree but counts every page charged to it, page cache included: the tracker's capture file alone
+/// adds about 30 MiB that no process has mapped. It is reported apart, as the charged peak.
+///
+/// Every sample is also kept with its `CLOCK_MONOTONIC` time, the tracker's clock, so the series
+/// can be drawn on the capture's timeline (``regionSeries(_:regionStartNanoseconds:durationNanoseconds:limit:)``).
 final class ResidentMemorySampler: @unchecked Sendable {
+    /// One reading: resident bytes of the tree at a `CLOCK_MONOTONIC` time.
+    struct Sample: Equatable, Sendable {
+        var monotonicNanoseconds: Int64
+        var residentBytes: Int64
+    }
+
     private let rootPid: pid_t
+    private let cgroup: MemoryCgroup?
     private let intervalSeconds: Double
     private let lock = NSLock()
     private var stopped = false
     private var highestSumBytes: Int64 = 0
     private var highestProcessBytes: Int64 = 0
+    private var samples: [Sample] = []
     /// Membership by pid, so a process's environment is read once.
     private var isMember: [pid_t: Bool] = [:]
     private let done = DispatchSemaphore(value: 0)
 
-    init(rootPid: pid_t, intervalSeconds: Double = 0.01) {
+    init(rootPid: pid_t, cgroup: MemoryCgroup? = nil, intervalSeconds: Double = 0.01) {
         self.rootPid = rootPid
+        self.cgroup = cgroup
         self.intervalSeconds = intervalSeconds
     }
 
@@ -50,6 +68,48 @@ final class ResidentMemorySampler: @unchecked Sendable {
         return peak > 0 ? peak : nil
     }
 
+    /// The samples taken, in time order (read after ``finish(rootMaxResidentKiB:)``).
+    var series: [Sample] {
+        lock.lock()
+        defer { lock.unlock() }
+        return samples
+    }
+
+    /// `CLOCK_MONOTONIC` now, in nanoseconds: the clock the tracker stamps its timeline with.
+    static func monotonicNanoseconds() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
+    }
+
+    /// `samples` on a capture's timeline: nanoseconds since its region began, only those from the
+    /// region's start to its end (the last reading before the start stands at 0, so the series
+    /// starts where the region does), at most `limit` points (the highest of each equal bucket,
+    /// so the maximum survives).
+    static func regionSeries(
+        _ samples: [Sample], regionStartNanoseconds: Int64, durationNanoseconds: Int64, limit: Int = 2000
+    ) -> [TimelineSample] {
+        var points: [TimelineSample] = []
+        var before: Sample?
+        for sample in samples {
+            let time = sample.monotonicNanoseconds - regionStartNanoseconds
+            if time < 0 {
+                before = sample
+                continue
+            }
+            if time > durationNanoseconds { break }
+            if points.isEmpty, let before {
+                points.append(TimelineSample(timeNanoseconds: 0, liveBytes: before.residentBytes))
+            }
+            points.append(TimelineSample(timeNanoseconds: time, liveBytes: sample.residentBytes))
+        }
+        guard points.count > limit, limit > 0 else { return points }
+        let bucketSize = (points.count + limit - 1) / limit
+        return stride(from: 0, to: points.count, by: bucketSize).map { start in
+            points[start..<min(start + bucketSize, points.count)].max { $0.liveBytes < $1.liveBytes }!
+        }
+    }
+
     private var isStopped: Bool {
         lock.lock()
         defer { lock.unlock() }
@@ -57,6 +117,7 @@ final class ResidentMemorySampler: @unchecked Sendable {
     }
 
     private func sample() {
+        let time = Self.monotonicNanoseconds()
         var sum: Int64 = 0
         var highestHWM: Int64 = 0
         for pid in members() {
@@ -65,13 +126,15 @@ final class ResidentMemorySampler: @unchecked Sendable {
             highestHWM = max(highestHWM, highWater)
         }
         lock.lock()
+        if sum > 0 { samples.append(Sample(monotonicNanoseconds: time, residentBytes: sum)) }
         highestSumBytes = max(highestSumBytes, sum)
         highestProcessBytes = max(highestProcessBytes, highestHWM)
         lock.unlock()
     }
 
     private func members() -> [pid_t] {
-        Leftovers.processes().filter { pid in
+        if let cgroup { return cgroup.members }
+        return Leftovers.processes().filter { pid in
             if pid == rootPid { return true }
             if let known = isMember[pid] { return known }
             // Not by the launch token: reading another process's environment takes its memory map

@@ -48,7 +48,7 @@ public final class RunningTargets: @unchecked Sendable {
     }
 
     /// On SIGINT or SIGTERM: SIGKILL every running target's process group and leftovers, delete
-    /// the scratch directories, then exit with 128 + the signal number, as a shell would report it.
+    /// the scratch directories and the targets' memory cgroups, then exit with 128 + the signal number, as a shell would report it.
     public func terminateTargetsOnInterrupt() {
         for signalNumber in [SIGINT, SIGTERM] {
             signal(signalNumber, SIG_IGN)
@@ -64,6 +64,7 @@ public final class RunningTargets: @unchecked Sendable {
                     Leftovers.kill(token: token)
                 }
                 for directory in scratch { try? FileManager.default.removeItem(at: directory) }
+                MemoryCgroup.removeAll()
                 FileHandle.standardError.write(
                     Data("memgate: interrupted; stopped \(running.count) running target(s)\n".utf8))
                 exit(128 + signalNumber)

@@ -23,12 +23,14 @@ extension SuiteRunner {
                 reportInputError("\(target.name): cannot write baseline: \(error)")
             }
         }
-        let result = CaseResult(
+        var result = CaseResult(
             target: target.name, name: measured.name, status: verdict.status, findings: verdict.findings,
             profile: measured.profile, budget: verdict.budget, tolerance: target.tolerance,
             baseline: verdict.baseline, durationSeconds: measured.durationSeconds, repeatPeakBytes: peaks,
             processEnd: measured.processEnd, outputTail: measured.outputTail, environment: environment,
             residentPeakBytes: measured.residentPeakBytes)
+        result.residentTimeline = measured.residentTimeline
+        result.chargedPeakBytes = measured.chargedPeakBytes
         return CaseReport(result: result, baselineChanges: verdict.baselineChanges)
     }
 }

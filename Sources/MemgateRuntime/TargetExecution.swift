@@ -83,18 +83,27 @@ public struct TargetExecution: Sendable {
                 arguments: command.arguments(),
                 environment: command.environment(
                     base: baseEnvironment, trackerPath: trackerPath, capturePath: capture.path),
-                workingDirectory: workingDirectory, timeoutSeconds: target.timeoutSeconds))
+                workingDirectory: workingDirectory, timeoutSeconds: target.timeoutSeconds,
+                memoryLimitBytes: target.outOfMemoryLimitBytes))
         if case .pytest = target.kind {
             return try pytestCases(
                 capturePaths: CaptureSet.allPaths(basePath: capture), reportPath: report, outcome: outcome)
         }
         let paths = CaptureSet.paths(basePath: capture).filter { CaptureSet.hasContent($0) }
-        let profile = try paths.last.map { path throws(CaptureError) in try load(path, basePath: capture) }
+        var profile = try paths.last.map { path throws(CaptureError) in try load(path, basePath: capture) }
+        if let notice = outcome.memoryLimitNotice, var noticed = profile {
+            noticed.captureNotices = (noticed.captureNotices ?? []) + [notice]
+            profile = noticed
+        }
         var measured = MeasuredCase(
             name: target.name, profile: profile.map { named($0) }, processEnd: outcome.processEnd,
             outputTail: outcome.outputTail, durationSeconds: outcome.durationSeconds)
         measured.residentPeakBytes = outcome.residentPeakBytes
         measured.killedOutOfMemory = outcome.killedOutOfMemory
+        measured.chargedPeakBytes = outcome.chargedPeakBytes
+        if let path = paths.last, let profile {
+            measured.residentTimeline = Self.residentTimeline(outcome, capture: path, profile: profile)
+        }
         if profile == nil {
             measured.missingCaptureReason = CaptureSet.missingCaptureReason(
                 basePath: capture, program: command.arguments().first,
@@ -102,6 +111,18 @@ public struct TargetExecution: Sendable {
                     "PATH"])
         }
         return [measured]
+    }
+
+    /// The resident-memory samples on the timeline of the capture at `path` (its region's start
+    /// read from the header), or nil when the header cannot be read.
+    static func residentTimeline(_ outcome: LaunchOutcome, capture path: URL, profile: Profile) -> [TimelineSample]? {
+        guard let handle = try? FileHandle(forReadingFrom: path) else { return nil }
+        defer { try? handle.close() }
+        guard let header = try? handle.read(upToCount: 1 << 16),
+            let start = CaptureDecoder.regionStartNanoseconds(header: header)
+        else { return nil }
+        return ResidentMemorySampler.regionSeries(
+            outcome.residentSeries, regionStartNanoseconds: start, durationNanoseconds: profile.durationNanoseconds)
     }
 
     /// The profile of the process tree whose root wrote `path` (its children's captures joined).

@@ -14,11 +14,15 @@ public struct LaunchRequest: Sendable {
     /// false: its output is collected, keeping only the last `outputTailBytes`.
     public var passThroughOutput: Bool
     public var outputTailBytes: Int
+    /// `oom-limit`: the kernel OOM-kills the tree above this many bytes (needs a memory cgroup).
+    public var memoryLimitBytes: Int64?
 
     public init(
         arguments: [String], environment: [String: String], workingDirectory: URL? = nil,
-        timeoutSeconds: Double? = nil, passThroughOutput: Bool = false, outputTailBytes: Int = 16384
+        timeoutSeconds: Double? = nil, passThroughOutput: Bool = false, outputTailBytes: Int = 16384,
+        memoryLimitBytes: Int64? = nil
     ) {
+        self.memoryLimitBytes = memoryLimitBytes
         self.arguments = arguments
         self.environment = environment
         self.workingDirectory = workingDirectory
@@ -39,6 +43,15 @@ public struct LaunchOutcome: Sendable {
     public var residentPeakBytes: Int64?
     /// The target died of SIGKILL while the kernel's OOM-kill count rose: killed for memory.
     public var killedOutOfMemory: Bool
+    /// Resident memory of the tree as sampled, with `CLOCK_MONOTONIC` times.
+    var residentSeries: [ResidentMemorySampler.Sample] = []
+    /// The high-water mark of memory charged to the target's cgroup (RSS plus page cache), when
+    /// it ran in one; see ``ResidentMemorySampler``.
+    public var chargedPeakBytes: Int64?
+    /// The cgroup the target ran in (removed by the time the outcome is returned).
+    var cgroupDirectory: String?
+    /// Why a requested `oom-limit` could not be applied, when it could not.
+    public var memoryLimitNotice: String?
 }
 
 /// Errors starting a target (not the target's own failures, which are outcomes).
@@ -78,12 +91,32 @@ public enum TargetLauncher {
                 throw LaunchError(description: "cannot create a pipe: \(String(cString: strerror(error)))")
             }
         }
+        var (cgroup, memoryLimitNotice) = makeCgroup(limitBytes: request.memoryLimitBytes)
+        defer { cgroup?.remove() }
         let start = Date()
-        let pid: pid_t
+        var pid: pid_t = 0
         do {
-            pid = try spawn(
+            let procs = cgroup?.procsDescriptor() ?? -1
+            defer { if procs >= 0 { close(procs) } }
+            let spawned = try spawn(
                 executable, arguments: request.arguments, environment: environment,
-                directory: request.workingDirectory?.path, stdinDescriptor: nullInput, outputDescriptor: pipeEnds[1])
+                directory: request.workingDirectory?.path, stdinDescriptor: nullInput, outputDescriptor: pipeEnds[1],
+                cgroupDescriptor: cgroup == nil ? -1 : procs)
+            if let spawned {
+                pid = spawned
+            } else {
+                // The child could not join the group: measure from /proc instead.
+                if request.memoryLimitBytes != nil {
+                    memoryLimitNotice = Self.limitNotice(
+                        request.memoryLimitBytes, reason: "cannot join \(cgroup!.directory)")
+                }
+                cgroup?.remove()
+                cgroup = nil
+                pid = try spawn(
+                    executable, arguments: request.arguments, environment: environment,
+                    directory: request.workingDirectory?.path, stdinDescriptor: nullInput,
+                    outputDescriptor: pipeEnds[1], cgroupDescriptor: -1)!
+            }
         } catch {
             for descriptor in [nullInput, pipeEnds[0], pipeEnds[1]] where descriptor >= 0 { close(descriptor) }
             throw error
@@ -104,7 +137,7 @@ public enum TargetLauncher {
             }
         }
         let outOfMemoryKillsBefore = ResidentMemorySampler.outOfMemoryKills()
-        let sampler = ResidentMemorySampler(rootPid: pid)
+        let sampler = ResidentMemorySampler(rootPid: pid, cgroup: cgroup)
         sampler.start()
         let watch = TimeoutWatch(pid: pid)
         if let timeout = request.timeoutSeconds {
@@ -131,28 +164,55 @@ public enum TargetLauncher {
             end = .exited(code: (status >> 8) & 0xff)
         }
         var killedOutOfMemory = false
-        if case .signalled(SIGKILL) = end, let before = outOfMemoryKillsBefore,
-            let after = ResidentMemorySampler.outOfMemoryKills()
-        {
-            killedOutOfMemory = after > before
+        if case .signalled(SIGKILL) = end {
+            if let kills = cgroup?.outOfMemoryKills {
+                killedOutOfMemory = kills > 0
+            } else if let before = outOfMemoryKillsBefore, let after = ResidentMemorySampler.outOfMemoryKills() {
+                killedOutOfMemory = after > before
+            }
         }
-        return LaunchOutcome(
+        var outcome = LaunchOutcome(
             processEnd: end, outputTail: tail.text, durationSeconds: duration, residentPeakBytes: residentPeakBytes,
             killedOutOfMemory: killedOutOfMemory)
+        outcome.residentSeries = sampler.series
+        outcome.chargedPeakBytes = cgroup?.peakBytes
+        outcome.cgroupDirectory = cgroup?.directory
+        outcome.memoryLimitNotice = memoryLimitNotice
+        return outcome
     }
 
+    /// The target's own memory cgroup (capped at `limitBytes`), or nil and, when a cap was asked
+    /// for, the notice that it could not be applied.
+    private static func makeCgroup(limitBytes: Int64?) -> (MemoryCgroup?, String?) {
+        switch MemoryCgroup.create(limitBytes: limitBytes, environment: ProcessInfo.processInfo.environment) {
+        case .success(let group): return (group, nil)
+        case .failure(let unavailable): return (nil, limitNotice(limitBytes, reason: unavailable.reason))
+        }
+    }
+
+    private static func limitNotice(_ limitBytes: Int64?, reason: String) -> String? {
+        limitBytes.map {
+            "oom-limit \(String(format: "%.1f MiB", Double($0) / 1_048_576)) not applied: no memory cgroup could be created here (\(reason)); "
+                + "resident memory is sampled from /proc"
+        }
+    }
+
+    /// The child's pid, or nil when it could not join the cgroup of `cgroupDescriptor`.
     private static func spawn(
         _ executable: String, arguments: [String], environment: [String: String], directory: String?,
-        stdinDescriptor: Int32, outputDescriptor: Int32
-    ) throws -> pid_t {
+        stdinDescriptor: Int32, outputDescriptor: Int32, cgroupDescriptor: Int32
+    ) throws -> pid_t? {
         let argv = [executable] + arguments.dropFirst()
         let envp = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
         var pid: pid_t = 0
         let result = withCStrings(argv) { argvPointer in
             withCStrings(envp) { envpPointer in
-                memgate_spawn(executable, argvPointer, envpPointer, directory, stdinDescriptor, outputDescriptor, &pid)
+                memgate_spawn(
+                    executable, argvPointer, envpPointer, directory, stdinDescriptor, outputDescriptor,
+                    cgroupDescriptor, &pid)
             }
         }
+        if result < 0 { return nil }
         guard result == 0 else {
             throw LaunchError(description: "cannot start \(executable): \(String(cString: strerror(result)))")
         }

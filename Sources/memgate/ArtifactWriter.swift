@@ -11,6 +11,15 @@ struct ArtifactWriter {
     var markdownPath: String?
     /// Profile exports written per measured case under `<artifacts>/profiles/` (`--export`).
     var exports: [ProfileExport] = []
+    /// Per-case files already written elsewhere (a shard's flamegraph pages and exports, for
+    /// `memgate merge`), by their path in the artifacts directory: linked there, never rendered.
+    var reusedFiles: [String: String] = [:]
+    /// The suite given to ``write(_:)`` already has its flamegraph paths (a merge assigns them to
+    /// find the shards' files), so they are not computed twice.
+    var flamegraphPathsAssigned = false
+    /// Cases as a results file already holds them (a shard's), by the suite's case order, which
+    /// results.json takes as they are instead of encoding them.
+    var writtenCaseJSON: [ArraySlice<UInt8>?] = []
 
     /// Name of the file that collects each case as it finishes, so an interrupted or crashed
     /// run keeps what it measured; removed once the full artifacts are written.
@@ -75,27 +84,27 @@ struct ArtifactWriter {
     /// so every format renders the same immutable results whatever the order of writing.
     func write(_ suite: SuiteResult) throws {
         let directory = artifactsDirectory.map { URL(fileURLWithPath: $0) }
-        let suite = directory == nil ? suite : ReportFormat.assigningFlamegraphPaths(suite)
-        if let directory {
-            for result in suite.cases {
-                guard let path = result.flamegraphPath else { continue }
-                try atomicWrite(
-                    Data(HtmlFlamegraph.render(result: result).utf8), to: directory.appendingPathComponent(path))
-                for export in exports {
-                    guard let profile = result.profile else { continue }
-                    try atomicWrite(
-                        try export.render(profile), to: directory.appendingPathComponent(export.path(of: result)))
-                }
-            }
-        }
-        // The reports only read the suite, so they render side by side (a merge of 50 000 cases
-        // spends seconds in each); the first error is thrown.
+        let suite =
+            directory == nil || flamegraphPathsAssigned ? suite : ReportFormat.assigningFlamegraphPaths(suite)
+        // The reports only read the suite, so they render side by side, and beside the case files
+        // (a merge of 50 000 cases spends seconds in each); the first error is thrown.
         let rendered = suite
         let jobs = ReportFormat.allCases.compactMap { format in
             destination(of: format, in: directory).map { (format, $0) }
         }
-        let outputs = try ConcurrentWrites.map(jobs) { job in try job.0.render(rendered) }
-        for (job, data) in zip(jobs, outputs) { try atomicWrite(data, to: job.1) }
+        let writer = self
+        try ConcurrentWrites.run([
+            { if let directory { try writer.writeCaseFiles(rendered, in: directory) } },
+            {
+                let outputs = try ConcurrentWrites.map(jobs) { job in
+                    if job.0 == .json, !writer.writtenCaseJSON.isEmpty {
+                        return try JSONResults.render([rendered], written: writer.writtenCaseJSON)
+                    }
+                    return try job.0.render(rendered)
+                }
+                for (job, data) in zip(jobs, outputs) { try writer.atomicWrite(data, to: job.1) }
+            },
+        ])
         if let directory {
             try? FileManager.default.removeItem(at: directory.appendingPathComponent(Self.partialResultsName))
         }
@@ -104,6 +113,57 @@ struct ArtifactWriter {
             try append(
                 try ReportFormat.markdown.render(suite) + Data("\n".utf8), to: URL(fileURLWithPath: markdownPath))
         }
+    }
+
+    /// Every case's flamegraph page and exports: a file in `reusedFiles` is linked, the others are
+    /// rendered, side by side (pages of different cases never share a file).
+    private func writeCaseFiles(_ suite: SuiteResult, in directory: URL) throws {
+        let cases = suite.cases.filter { $0.flamegraphPath != nil }
+        // Plain path strings: Foundation's URL operations cost seconds over 50 000 cases.
+        let root = directory.path + "/"
+        let reused = reusedFiles
+        let exports = exports
+        // Each case's files as (path, what is already written there, export to render).
+        let files: [[(path: String, source: String?, export: ProfileExport?)]] = cases.map { result in
+            let page = result.flamegraphPath!
+            var files: [(path: String, source: String?, export: ProfileExport?)] = [(page, reused[page], nil)]
+            guard result.profile != nil, !exports.isEmpty || !reused.isEmpty else { return files }
+            for export in ProfileExport.allCases {
+                let path = Self.exportPath(export, page: page)
+                if let source = reused[path] {
+                    files.append((path, source, export))
+                } else if exports.contains(export) {
+                    files.append((path, nil, export))
+                }
+            }
+            return files
+        }
+        // Each directory once, before the writers run (thousands of pytest pages share a few).
+        var directories: Set<Substring> = []
+        for file in files.joined() {
+            if let slash = file.path.lastIndex(of: "/") { directories.insert(file.path[..<slash]) }
+        }
+        for path in directories.sorted() {
+            try FileManager.default.createDirectory(atPath: root + path, withIntermediateDirectories: true)
+        }
+        _ = try ConcurrentWrites.map(Array(cases.indices)) { index in
+            for file in files[index] {
+                if let source = file.source {
+                    try ShardFiles.place(source, at: root + file.path)
+                } else if let export = file.export, let profile = cases[index].profile {
+                    try export.render(profile).write(to: URL(fileURLWithPath: root + file.path), options: .atomic)
+                } else if file.export == nil {
+                    try Data(HtmlFlamegraph.render(result: cases[index]).utf8).write(
+                        to: URL(fileURLWithPath: root + file.path), options: .atomic)
+                }
+            }
+        }
+    }
+
+    /// Where a case's export goes, from its page's path: `flamegraphs/<name>.html` →
+    /// `profiles/<name>.<ext>`, as ``ProfileExport/path(of:)`` names it.
+    static func exportPath(_ export: ProfileExport, page: String) -> String {
+        "profiles/\(page.dropFirst("flamegraphs/".count).dropLast(".html".count)).\(export.fileExtension)"
     }
 
     /// Where `format` is written: its single-file option, else its file in the artifacts

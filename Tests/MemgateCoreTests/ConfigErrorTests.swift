@@ -36,7 +36,7 @@ struct ConfigErrorTests {
             keyPath: "targets[0].colour",
             description: "ci/memgate.yml:5:5: targets[0].colour: unknown key 'colour' (valid keys: name, python, "
                 + "call, command, pytest, args, cwd, tolerance, noise-floor, top-sites, timeout, limit, "
-                + "limit-leaks, max-allocations, env, interpreter, native, ignore, repeat, children, ratchet, suppressions, limit-rss, rss-tolerance)"
+                + "limit-leaks, max-allocations, env, interpreter, native, ignore, repeat, children, ratchet, suppressions, limit-rss, rss-tolerance, oom-limit)"
         ),
         Case(
             name: "wrong type for limit", yaml: head + "    limit: [1]\n", line: 5, column: 12,

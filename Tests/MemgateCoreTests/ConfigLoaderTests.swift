@@ -159,6 +159,20 @@ struct ConfigLoaderTests {
                     native: false, ignore: [], repeatCount: 5, ratchet: false, line: 19))
     }
 
+    /// `oom-limit` is inherited from `defaults` and overridden per target, in bytes (KB = 1024 B).
+    @Test func oomLimitIsReadFromDefaultsAndTargets() throws {
+        let yaml = """
+            version: 1
+            defaults:
+              oom-limit: 512 MB
+            targets:
+              - {name: inherits, command: [app]}
+              - {name: overrides, command: [app], oom-limit: 64 MB}
+            """
+        let config = try ConfigLoader.parse(yaml: yaml, path: Self.path)
+        #expect(config.targets.map(\.outOfMemoryLimitBytes) == [536_870_912, 67_108_864])
+    }
+
     @Test(arguments: [
         ("Baselines", "/repo/ci/Baselines"),
         ("../Baselines", "/repo/Baselines"),

@@ -10,6 +10,34 @@ import Testing
         #expect(try JSONResults.decode(JSONResults.render(suites)) == suites)
     }
 
+    /// A large results file is encoded case by case side by side and spliced together; its
+    /// bytes are those one encoder gives the whole document, for every kind of case, for suites
+    /// with and without cases and with and without shard information.
+    @Test func largeDocumentsAreTheBytesOfOneEncoder() throws {
+        let kinds = [
+            ReportFixtures.passing, ReportFixtures.failing, ReportFixtures.skipped, ReportFixtures.passingWithNotice,
+            ReportFixtures.hostile,
+        ]
+        var cases: [CaseResult] = []
+        for index in 0..<700 {
+            var item = kinds[index % kinds.count]
+            item.name += "-\(index)"
+            if index % 3 == 0 { item.residentTimeline = [TimelineSample(timeNanoseconds: 5, liveBytes: 4096)] }
+            cases.append(item)
+        }
+        var sharded = SuiteResult(name: "memgate", cases: Array(cases[300...]), durationSeconds: 2)
+        sharded.shard = ShardInfo(
+            shard: ShardSpec(index: 1, count: 2), suiteDigest: "0123456789abcdef", targets: ["a", "b"],
+            casePositions: Array(0..<400))
+        let suites = [
+            SuiteResult(name: "first", cases: Array(cases[..<300]), durationSeconds: 1),
+            SuiteResult(name: "empty", cases: [], durationSeconds: 0), sharded,
+        ]
+        let spliced = try JSONResults.render(suites)
+        #expect(spliced == (try JSONResults.renderWhole(suites)))
+        #expect(spliced.count > 100_000)
+    }
+
     @Test func topLevelIsVersionedSortedAndPretty() throws {
         let data = try JSONResults.render([SuiteResult(name: "memgate", cases: [], durationSeconds: 1.5)])
         #expect(

@@ -9,10 +9,14 @@
 /// dispositions and the mask are reset, and the child is SIGKILLed when the calling thread
 /// exits (PR_SET_PDEATHSIG), so a target never outlives memgate, even after `kill -9`.
 ///
+/// With `cgroup_procs_fd` (an open `cgroup.procs`, else -1) the child joins that cgroup before it
+/// execs, so everything the target and its descendants use is charged there.
+///
 /// Returns 0 and the child's pid in `*pid`, or an errno value when the program could not be
-/// started (fork failed, or chdir/execve failed in the child).
+/// started (fork failed, or chdir/execve failed in the child), or minus an errno value when the
+/// child could not join the cgroup.
 int memgate_spawn(const char *path, char *const argv[], char *const envp[], const char *directory,
-                  int stdin_fd, int output_fd, pid_t *pid);
+                  int stdin_fd, int output_fd, int cgroup_procs_fd, pid_t *pid);
 
 /// A pipe whose two ends are close-on-exec (pipe2 needs _GNU_SOURCE, which Swift does not set).
 /// Returns 0 or errno.

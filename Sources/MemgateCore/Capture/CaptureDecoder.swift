@@ -74,6 +74,19 @@ public enum CaptureDecoder {
         return decoded
     }
 
+    /// When the capture's region began (`CLOCK_MONOTONIC` nanoseconds), from its header alone, so
+    /// samples taken outside the target (resident memory) can be put on the capture's timeline;
+    /// nil when `header` is not a capture header of this version.
+    public static func regionStartNanoseconds(header: Data) -> Int64? {
+        let bytes = [UInt8](header.prefix(CaptureFormat.headerSize))
+        guard bytes.count == CaptureFormat.headerSize,
+            Array(bytes.prefix(CaptureFormat.magic.count)) == CaptureFormat.magic,
+            let header = ByteReader(bytes: bytes).load(mg_header.self, at: 0),
+            header.version == CaptureFormat.version
+        else { return nil }
+        return Int64(bitPattern: header.start_ns)
+    }
+
     /// The header's figures and flags with the decoded sections.
     private static func capture(
         header: mg_header, finished: Bool, stacks: [RawCapture.Stack], functions: [UInt64: RawCapture.PythonFunction],

@@ -31,7 +31,7 @@ extension ConfigLoader {
             let text = try cwdNode.string(expected: "a directory relative to the config file such as \"targets\"")
             cwd = ConfigPath.resolve(text, against: configDirectory)
         }
-        let target = TargetConfig(
+        var target = TargetConfig(
             name: name, kind: kind, limitBytes: settings.limitBytes,
             leakLimitBytes: settings.leakLimitBytes, maxAllocations: settings.maxAllocations,
             tolerance: settings.tolerance, timeoutSeconds: settings.timeoutSeconds ?? 120,
@@ -40,6 +40,7 @@ extension ConfigLoader {
             repeatCount: settings.repeatCount ?? 1, trackChildren: settings.children ?? true,
             ratchet: settings.ratchet ?? false, suppressions: settings.suppressions ?? [],
             limitResidentBytes: settings.limitResidentBytes, line: node.line)
+        target.outOfMemoryLimitBytes = settings.outOfMemoryLimitBytes
         return (target, nameNode)
     }
 

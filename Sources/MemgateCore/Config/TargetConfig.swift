@@ -25,6 +25,9 @@ public struct TargetConfig: Hashable, Sendable {
     public var maxAllocations: Int64?
     /// `limit-rss`: peak resident memory of the process tree allowed.
     public var limitResidentBytes: Int64?
+    /// `oom-limit`: a hard cap on the process tree's memory, enforced by the kernel in the
+    /// target's own memory cgroup (the tree is OOM-killed above it); nil = measure only.
+    public var outOfMemoryLimitBytes: Int64?
     /// `tolerance`, `noise-floor` and `top-sites`: how far the target may move from its baseline.
     public var tolerance: Tolerance
     /// `timeout`: seconds before the target is killed and fails (default 120).

@@ -7,7 +7,7 @@ struct TargetSettings {
     static let keys = [
         "tolerance", "noise-floor", "top-sites", "timeout", "limit", "limit-leaks",
         "max-allocations", "env", "interpreter", "native", "ignore", "repeat", "children", "ratchet",
-        "suppressions", "limit-rss", "rss-tolerance",
+        "suppressions", "limit-rss", "rss-tolerance", "oom-limit",
     ]
 
     var growthFraction: Double?
@@ -28,6 +28,7 @@ struct TargetSettings {
     var ratchet: Bool?
     var limitResidentBytes: Int64?
     var residentGrowthFraction: Double?
+    var outOfMemoryLimitBytes: Int64?
     /// Where `limit-rss` was written (`file:line`), for the error on a pytest target.
     var limitResidentOrigin: String?
     /// More runs than this only multiply CI time: the median of 3 or 5 already ignores outliers.
@@ -63,6 +64,7 @@ struct TargetSettings {
             limitResidentBytes = try value.byteSize()
             limitResidentOrigin = "\(value.file):\(value.line)"
         case "rss-tolerance": residentGrowthFraction = try value.toleranceFraction()
+        case "oom-limit": outOfMemoryLimitBytes = try value.byteSize()
         case "ignore":
             ignore = try value.stringList(expected: "a list of patterns such as [\"*/ddtrace/*\"]", allowEmpty: true)
         case "suppressions": suppressions = try SuppressionFile.load(value)
@@ -97,6 +99,7 @@ struct TargetSettings {
         merged.limitResidentBytes = target.limitResidentBytes ?? limitResidentBytes
         merged.limitResidentOrigin = target.limitResidentBytes == nil ? limitResidentOrigin : target.limitResidentOrigin
         merged.residentGrowthFraction = target.residentGrowthFraction ?? residentGrowthFraction
+        merged.outOfMemoryLimitBytes = target.outOfMemoryLimitBytes ?? outOfMemoryLimitBytes
         return merged
     }
 

@@ -455,8 +455,13 @@
     svg.setAttribute("viewBox", "0 0 " + W + " " + H);
     var times = data.timelineMilliseconds, bytes = data.timelineBytes;
     if (!times.length) { times = [data.peakTimeMilliseconds]; bytes = [data.peakBytes]; }
-    var maxBytes = Math.max(data.peakBytes, data.limitBytes || 0, data.baselinePeakBytes || 0, Math.max.apply(null, bytes), 1);
-    var maxTime = Math.max(data.durationMilliseconds, data.peakTimeMilliseconds, times[times.length - 1], 0);
+    // Resident memory shares the axes when shown; it is usually far above the requested bytes.
+    var residentTimes = data.residentMilliseconds || [], residentBytes = data.residentBytes || [];
+    var showResident = residentTimes.length > 0 && residentShown;
+    var residentMax = showResident ? Math.max.apply(null, residentBytes) : 0;
+    var maxBytes = Math.max(data.peakBytes, data.limitBytes || 0, data.baselinePeakBytes || 0, Math.max.apply(null, bytes), residentMax, 1);
+    var maxTime = Math.max(data.durationMilliseconds, data.peakTimeMilliseconds, times[times.length - 1],
+      showResident ? residentTimes[residentTimes.length - 1] : 0, 0);
     if (!(maxTime > 0)) maxTime = 1;
     var unit = 1, unitName = "B", unitIndex = -1;
     while (unitIndex < UNITS.length - 1 && maxBytes / (unit * 1024) >= 1) { unit *= 1024; unitIndex++; unitName = UNITS[unitIndex]; }
@@ -483,6 +488,15 @@
     area += "L" + sx(times[times.length - 1]).toFixed(1) + "," + sy(0) + "Z";
     make("path", { "class": "area", d: area });
     make("path", { "class": "line", d: line });
+    if (showResident) {
+      var residentLine = "";
+      for (var r = 0; r < residentTimes.length; r++) {
+        residentLine += (r ? "L" : "M") + sx(residentTimes[r]).toFixed(1) + "," + sy(residentBytes[r]).toFixed(1);
+      }
+      var residentPath = make("path", { id: "timeline-resident", "class": "resident-line", d: residentLine });
+      residentPath.setAttribute("data-points", String(residentTimes.length));
+      if (residentTimes.length === 1) make("circle", { "class": "resident-sample", cx: sx(residentTimes[0]), cy: sy(residentBytes[0]), r: 2.5 });
+    }
     if (times.length === 1) make("circle", { "class": "sample", cx: sx(times[0]), cy: sy(bytes[0]), r: 2.5, fill: "#2f6fb3" });
     function marker(valueBytes, className, text) {
       make("line", { "class": className, x1: margin.left, x2: W - margin.right, y1: sy(valueBytes), y2: sy(valueBytes) });
@@ -502,6 +516,33 @@
       : "no samples recorded; showing the peak only";
   }
 
+  // The timeline's legend, with a switch for the resident-memory series.
+  var residentShown = true;
+  function renderTimelineLegend() {
+    var legend = document.getElementById("timeline-legend");
+    if (!legend) return;
+    legend.replaceChildren();
+    function entry(className, text) {
+      var item = el("span", "series " + className), box = el("i");
+      item.appendChild(box);
+      item.appendChild(document.createTextNode(text));
+      legend.appendChild(item);
+      return item;
+    }
+    entry("requested", "requested bytes live (exact, every change)");
+    if (!(data.residentMilliseconds || []).length) return;
+    var label = el("label", "toggle series resident"), box = el("input"), swatchBox = el("i");
+    box.type = "checkbox";
+    box.id = "resident-toggle";
+    box.checked = residentShown;
+    box.addEventListener("change", function () { residentShown = box.checked; renderTimeline(); });
+    label.appendChild(box);
+    label.appendChild(swatchBox);
+    var peakText = data.residentPeakBytes ? ", peak " + formatBytes(data.residentPeakBytes) : "";
+    label.appendChild(document.createTextNode("RSS of the process tree (sampled" + peakText + ")"));
+    legend.appendChild(label);
+  }
+
   var resizeFrame = 0;
   window.addEventListener("resize", function () {
     cancelAnimationFrame(resizeFrame);
@@ -509,6 +550,7 @@
   });
 
   renderFrameList();
+  renderTimelineLegend();
   renderTimeline();
   renderLegend();
   renderSites();

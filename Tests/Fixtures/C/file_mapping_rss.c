@@ -1,7 +1,8 @@
 /* Resident memory that is not requested bytes: requests exactly 1 MiB (1 048 576 B) with
  * malloc, then maps a 64 MiB temporary file (MAP_SHARED, so the tracker does not count it) and
  * writes every page of it, which makes all 64 MiB resident (page cache mapped into the
- * process). Peak requested bytes 1 048 576; peak RSS above 64 MiB. */
+ * process). Peak requested bytes 1 048 576; peak RSS above 64 MiB. With argv[1] = N it keeps
+ * the mapping resident N milliseconds before unmapping it, long enough for memgate's samples. */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +18,7 @@ __attribute__((noinline)) static void *request_one_megabyte(void) {
     return block;
 }
 
-__attribute__((noinline)) static int touch_file_mapping(size_t bytes) {
+__attribute__((noinline)) static int touch_file_mapping(size_t bytes, long hold_milliseconds) {
     char path[] = "/tmp/memgate-rss-XXXXXX";
     int fd = mkstemp(path);
     if (fd < 0) return 1;
@@ -27,14 +28,16 @@ __attribute__((noinline)) static int touch_file_mapping(size_t bytes) {
     if (mapped == MAP_FAILED) return 1;
     long page = sysconf(_SC_PAGESIZE);
     for (size_t offset = 0; offset < bytes; offset += (size_t)page) mapped[offset] = 1;
+    if (hold_milliseconds > 0) usleep((useconds_t)(hold_milliseconds * 1000));
     munmap(mapped, bytes);
     close(fd);
     return 0;
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+    long hold_milliseconds = argc > 1 ? strtol(argv[1], NULL, 10) : 0;
     void *block = request_one_megabyte();
-    int status = touch_file_mapping(64 * (size_t)MIB);
+    int status = touch_file_mapping(64 * (size_t)MIB, hold_milliseconds);
     free(block);
     return status;
 }
