@@ -193,7 +193,10 @@ double_allocations=$(allocation_count "$scratch/native-double.mgc.1")
 
 # --- the table -------------------------------------------------------------------------------
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "×%.2f", a / b; else print "—"}'; }
+# Two decimals, or two significant digits below 0.1 (a capture a thousandth of another's).
+ratio() {
+    awk -v a="$1" -v b="$2" 'BEGIN {if (b <= 0) print "—"; else if (a / b < 0.1) printf "×%.2g", a / b; else printf "×%.2f", a / b}'
+}
 mib() { awk -v k="$1" 'BEGIN {printf "%+.1f MiB", k / 1024}'; }
 size() { awk -v b="$1" 'BEGIN {if (b >= 1048576) printf "%.1f MiB", b / 1048576; else printf "%.1f KiB", b / 1024}'; }
 workload_title() {
