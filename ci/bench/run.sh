@@ -280,7 +280,13 @@ first_line() { "$@" 2>&1 | head -1; }
     echo
     echo "## Machine"
     echo
-    echo "- date: $started (load average at start: $load_at_start, at end: $(cut -d' ' -f1-3 /proc/loadavg))"
+    load_at_end=$(cut -d' ' -f1-3 /proc/loadavg)
+    if awk -v a="${load_at_start%% *}" -v b="${load_at_end%% *}" -v n="$(nproc)" 'BEGIN {exit !(a > n || b > n)}'; then
+        echo "**Busy machine:** its load average exceeded its $(nproc) cores, so other work shared the CPUs"
+        echo "and the timings are noisy; rerun \`make bench\` on a quiet machine before reading them closely."
+        echo
+    fi
+    echo "- date: $started (load average at start: $load_at_start, at end: $load_at_end)"
     echo "- CPU: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(nproc) cores"
     echo "- kernel: $(uname -sr)"
     echo "- Python: $(first_line "$PYTHON" --version); memray $(first_line "$MEMRAY" --version | awk '{print $NF}')," \
