@@ -67,8 +67,12 @@ WHEEL_ALLOWED_LIBRARIES := linux-vdso libc libm libdl libpthread librt libstdc++
 MULTIARCH_LIB := /usr/lib/$(shell gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)
 DIST := dist
 WHEEL_TEST_DEPS := .build/wheel-test-deps
+# `make bench`'s comparators: Debian's heaptrack (with bc and GNU time for the scripts) and memray
+# from PyPI in a venv of its own.
+BENCH_APT_PACKAGES := heaptrack bc time
+BENCH_VENV := .build/bench/venv
 
-.PHONY: deps tracker tracker-aarch64 build release test gate bench baselines lint clean fixtures ci-targets compat compat-doc real-suites test-compat wheel wheel-test-deps
+.PHONY: deps tracker tracker-aarch64 build release test gate bench bench-deps baselines lint clean fixtures ci-targets compat compat-doc real-suites test-compat wheel wheel-test-deps
 
 ## deps: apt packages (libunwind, libxml2, zlib, chromium, the compatibility suite's rustc, g++, JDK and
 ## node when missing), a Python venv with pytest and numpy, Jenkins' junit-10.xsd, check-jsonschema.
@@ -260,9 +264,25 @@ gate: deps release ci-targets
 baselines: deps release ci-targets
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" .build/release/memgate run --config ci/memgate.yml --update-baselines --artifacts $(ARTIFACTS)
 
-## bench: tracking overhead side by side (ratios to untracked); not part of the tests.
-bench: deps release fixtures
-	@{ command -v bc && [ -x /usr/bin/time ]; } >/dev/null || { SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; $$SUDO apt-get install -y -qq bc time >/dev/null; }
+## bench-deps: what only `make bench` needs, never `make deps`: heaptrack, bc and GNU time from
+## Debian (installed when missing), and memray from PyPI (pinned in ci/bench/requirements.txt) in a
+## venv of its own, so the tests' venv stays as it was.
+bench-deps: $(BENCH_VENV)/stamp
+	@missing=""; for p in $(BENCH_APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "make bench-deps: installing$$missing"; \
+		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+$(BENCH_VENV)/stamp: ci/bench/requirements.txt | $(DEPS_STAMP)
+	@[ -x $(BENCH_VENV)/bin/python ] || python3 -m venv $(BENCH_VENV)
+	@$(BENCH_VENV)/bin/python -m pip install -q --disable-pip-version-check -r ci/bench/requirements.txt
+	@touch $@
+
+## bench: memgate beside memray and heaptrack, one table (also written to docs/benchmarks.md), then
+## the merge timing; not part of the tests. REPEATS, BENCH_DOC and the scale: see ci/bench/run.sh.
+bench: deps bench-deps release fixtures real-suites
 	ci/bench/run.sh
 	ci/bench/merge.sh
 

@@ -1,4 +1,10 @@
-"""An allocation-heavy Python workload for `make bench`: 40 rounds of 10 000 small records."""
+"""An allocation-heavy Python workload for `make bench`: ROUNDS rounds (default 40) of 10 000
+small records, each a dict holding a str, a list and ints. A round makes about 89 400
+allocations as memgate counts them, so 67 rounds are 6 M.
+
+Usage: python_churn.py [ROUNDS]
+"""
+import sys
 
 
 def churn(rounds):
@@ -10,4 +16,4 @@ def churn(rounds):
 
 
 if __name__ == "__main__":
-    print(churn(40))
+    print(churn(int(sys.argv[1]) if len(sys.argv) > 1 else 40))
