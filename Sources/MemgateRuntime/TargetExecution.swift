@@ -59,6 +59,11 @@ public struct TargetExecution: Sendable {
             ignorePatterns: target.ignore, extraEnvironment: environment, trackChildren: target.trackChildren)
     }
 
+    private var isPytest: Bool {
+        if case .pytest = target.kind { return true }
+        return false
+    }
+
     private func resolve(_ path: String) -> String {
         path.hasPrefix("/") ? path : configDirectory.appendingPathComponent(path).standardizedFileURL.path
     }
@@ -66,7 +71,7 @@ public struct TargetExecution: Sendable {
     /// Runs the target once; throws `LaunchError` when it cannot start and `CaptureError`
     /// when a capture it left is unreadable.
     public func runOnce() throws -> [MeasuredCase] {
-        let scratch = FileManager.default.temporaryDirectory
+        let scratch = CaptureDirectory.parent(manyCaptures: isPytest, environment: ProcessInfo.processInfo.environment)
             .appendingPathComponent("memgate-\(target.name)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         RunningTargets.shared.addScratch(scratch)
