@@ -83,15 +83,22 @@ public struct TargetExecution: Sendable {
         let report = scratch.appendingPathComponent("pytest-report.jsonl")
         let command = trackedCommand(reportPath: report.path)
         let workingDirectory = target.cwd.map { URL(fileURLWithPath: $0) } ?? configDirectory
-        let outcome = try TargetLauncher.run(
-            LaunchRequest(
-                arguments: command.arguments(),
-                environment: command.environment(
-                    base: baseEnvironment, trackerPath: trackerPath, capturePath: capture.path),
-                workingDirectory: workingDirectory, timeoutSeconds: target.timeoutSeconds))
-        if case .pytest = target.kind {
+        let prefetch = isPytest ? PytestCapturePrefetch(basePath: capture, symbolizer: symbolizer) : nil
+        prefetch?.start()
+        let launched = Result {
+            try TargetLauncher.run(
+                LaunchRequest(
+                    arguments: command.arguments(),
+                    environment: command.environment(
+                        base: baseEnvironment, trackerPath: trackerPath, capturePath: capture.path),
+                    workingDirectory: workingDirectory, timeoutSeconds: target.timeoutSeconds))
+        }
+        let prefetched = prefetch?.profiles() ?? [:]
+        let outcome = try launched.get()
+        if isPytest {
             return try pytestCases(
-                capturePaths: CaptureSet.allPaths(basePath: capture), reportPath: report, outcome: outcome)
+                capturePaths: CaptureSet.allPaths(basePath: capture), prefetched: prefetched, reportPath: report,
+                outcome: outcome)
         }
         let paths = CaptureSet.paths(basePath: capture).filter { CaptureSet.hasContent($0) }
         let profile = try paths.last.map { path throws(CaptureError) in try load(path, basePath: capture) }
@@ -128,10 +135,17 @@ public struct TargetExecution: Sendable {
         return copy
     }
 
-    private func pytestCases(capturePaths: [URL], reportPath: URL, outcome: LaunchOutcome) throws -> [MeasuredCase] {
+    /// - Parameter prefetched: profiles of captures read while the tests ran (see `PytestCapturePrefetch`).
+    private func pytestCases(
+        capturePaths: [URL], prefetched: [URL: Profile], reportPath: URL, outcome: LaunchOutcome
+    ) throws -> [MeasuredCase] {
+        var remaining = try CaptureSet.treeProfiles(
+            paths: capturePaths.filter { prefetched[$0] == nil }, symbolizer: symbolizer
+        ).makeIterator()
         // The last capture per region name is the final attempt (reruns make several).
         var profiles: [String: Profile] = [:]
-        for profile in try CaptureSet.treeProfiles(paths: capturePaths, symbolizer: symbolizer) {
+        for path in capturePaths {
+            guard let profile = prefetched[path] ?? remaining.next() else { continue }
             profiles[profile.regionName] = relativized(profile)
         }
         let tests = PytestOutcome.load(path: reportPath)
