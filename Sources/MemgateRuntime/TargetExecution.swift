@@ -59,6 +59,11 @@ public struct TargetExecution: Sendable {
             ignorePatterns: target.ignore, extraEnvironment: environment, trackChildren: target.trackChildren)
     }
 
+    private var isPytest: Bool {
+        if case .pytest = target.kind { return true }
+        return false
+    }
+
     private func resolve(_ path: String) -> String {
         path.hasPrefix("/") ? path : configDirectory.appendingPathComponent(path).standardizedFileURL.path
     }
@@ -66,7 +71,7 @@ public struct TargetExecution: Sendable {
     /// Runs the target once; throws `LaunchError` when it cannot start and `CaptureError`
     /// when a capture it left is unreadable.
     public func runOnce() throws -> [MeasuredCase] {
-        let scratch = FileManager.default.temporaryDirectory
+        let scratch = CaptureDirectory.parent(manyCaptures: isPytest, environment: ProcessInfo.processInfo.environment)
             .appendingPathComponent("memgate-\(target.name)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         RunningTargets.shared.addScratch(scratch)
@@ -78,16 +83,23 @@ public struct TargetExecution: Sendable {
         let report = scratch.appendingPathComponent("pytest-report.jsonl")
         let command = trackedCommand(reportPath: report.path)
         let workingDirectory = target.cwd.map { URL(fileURLWithPath: $0) } ?? configDirectory
-        let outcome = try TargetLauncher.run(
-            LaunchRequest(
-                arguments: command.arguments(),
-                environment: command.environment(
-                    base: baseEnvironment, trackerPath: trackerPath, capturePath: capture.path),
-                workingDirectory: workingDirectory, timeoutSeconds: target.timeoutSeconds,
-                memoryLimitBytes: target.outOfMemoryLimitBytes))
-        if case .pytest = target.kind {
+        let prefetch = isPytest ? PytestCapturePrefetch(basePath: capture, symbolizer: symbolizer) : nil
+        prefetch?.start()
+        let launched = Result {
+            try TargetLauncher.run(
+                LaunchRequest(
+                    arguments: command.arguments(),
+                    environment: command.environment(
+                        base: baseEnvironment, trackerPath: trackerPath, capturePath: capture.path),
+                    workingDirectory: workingDirectory, timeoutSeconds: target.timeoutSeconds,
+                    memoryLimitBytes: target.outOfMemoryLimitBytes))
+        }
+        let prefetched = prefetch?.profiles() ?? [:]
+        let outcome = try launched.get()
+        if isPytest {
             return try pytestCases(
-                capturePaths: CaptureSet.allPaths(basePath: capture), reportPath: report, outcome: outcome)
+                capturePaths: CaptureSet.allPaths(basePath: capture), prefetched: prefetched, reportPath: report,
+                outcome: outcome)
         }
         let paths = CaptureSet.paths(basePath: capture).filter { CaptureSet.hasContent($0) }
         var profile = try paths.last.map { path throws(CaptureError) in try load(path, basePath: capture) }
@@ -144,10 +156,17 @@ public struct TargetExecution: Sendable {
         return copy
     }
 
-    private func pytestCases(capturePaths: [URL], reportPath: URL, outcome: LaunchOutcome) throws -> [MeasuredCase] {
+    /// - Parameter prefetched: profiles of captures read while the tests ran (see `PytestCapturePrefetch`).
+    private func pytestCases(
+        capturePaths: [URL], prefetched: [URL: Profile], reportPath: URL, outcome: LaunchOutcome
+    ) throws -> [MeasuredCase] {
+        var remaining = try CaptureSet.treeProfiles(
+            paths: capturePaths.filter { prefetched[$0] == nil }, symbolizer: symbolizer
+        ).makeIterator()
         // The last capture per region name is the final attempt (reruns make several).
         var profiles: [String: Profile] = [:]
-        for profile in try CaptureSet.treeProfiles(paths: capturePaths, symbolizer: symbolizer) {
+        for path in capturePaths {
+            guard let profile = prefetched[path] ?? remaining.next() else { continue }
             profiles[profile.regionName] = relativized(profile)
         }
         let tests = PytestOutcome.load(path: reportPath)
