@@ -7,9 +7,23 @@ extension RawCapture {
     ///   (`0x…` when no module holds them).
     public func profile(symbols: [UInt64: [Frame]] = [:]) -> Profile {
         var records: [StackRecord] = []
+        records.reserveCapacity(stacks.count)
+        // One resolution per distinct word: a large capture repeats a few thousand functions and
+        // lines over millions of frame words (a scipy import: 2.44 M words).
+        var framesByWord: [UInt64: [Frame]] = [:]
         for (index, stack) in stacks.enumerated() {
             guard stack.peakBytes != 0 || stack.totalBytes != 0 || stack.liveBytes != 0 else { continue }
-            var frames = stack.words.reversed().flatMap { framesOfWord($0, symbols: symbols) }
+            var frames: [Frame] = []
+            frames.reserveCapacity(stack.words.count)
+            for word in stack.words.reversed() {
+                if let known = framesByWord[word] {
+                    frames.append(contentsOf: known)
+                } else {
+                    let resolved = framesOfWord(word, symbols: symbols)
+                    framesByWord[word] = resolved
+                    frames.append(contentsOf: resolved)
+                }
+            }
             if frames.isEmpty {
                 let label =
                     index == 0 && stacksDropped
