@@ -353,14 +353,16 @@ static void append_sample(uint64_t now) {
 }
 
 /* Every 64th event of a thread, or a large one, looks at the clock; a sample is due every
- * sample_interval_ns. `slot` is the reader's slot, NULL for a writer or a slotless thread. */
-static inline void maybe_sample(mg_thread_slot *slot, size_t bytes, int is_writer) {
-    uint64_t *events = slot ? &slot->events : &writer_events;
+ * sample_interval_ns. `list` is the reader's slot, &writer_touched for a writer, NULL for a
+ * slotless thread (as for touch). */
+static inline void maybe_sample(mg_thread_slot *list, size_t bytes) {
+    int own = keeps_own_counts(list);
+    uint64_t *events = own ? &list->events : &writer_events;
     if ((++*events & 63) != 0 && bytes < 65536) return;
     uint64_t now = mg_now_ns();
     if (now - __atomic_load_n(&last_sample_ns, __ATOMIC_RELAXED) < sample_interval_ns) return;
-    if (slot) fold_counts(slot);
-    if (is_writer) {
+    if (own) fold_counts(list);
+    if (list == &writer_touched) {
         append_sample(now);
     } else if (!__atomic_exchange_n(&timeline_busy, 1, __ATOMIC_ACQUIRE)) {
         if (now - last_sample_ns >= sample_interval_ns) append_sample(now);
@@ -596,7 +598,7 @@ static int count_allocation(mg_thread_slot *list, uint32_t index, uint64_t bytes
 
 /* Releases a pointer-map entry's block (freed, or found stale) when it was counted in the open
  * capture; an entry from an earlier capture (a region that has ended) counts nothing. */
-static int release_entry(mg_thread_slot *list, const mg_ptr_entry *entry, int is_free, int is_writer) {
+static int release_entry(mg_thread_slot *list, const mg_ptr_entry *entry, int is_free) {
     if (!mg_tracking || !hdr || entry->generation != generation) return 0;
     release_live_bytes(list, entry->stack_index, entry->bytes, -1);
     if (is_free) {
@@ -605,7 +607,7 @@ static int release_entry(mg_thread_slot *list, const mg_ptr_entry *entry, int is
         } else {
             __atomic_add_fetch(&hdr->free_count, 1, __ATOMIC_RELAXED);
         }
-        maybe_sample(is_writer ? NULL : list, entry->bytes, is_writer);
+        maybe_sample(list, entry->bytes);
     }
     return 1;
 }
@@ -617,7 +619,7 @@ static int64_t count_at_stack_writing(size_t bytes, const uint64_t *frames, int 
     if (!mg_tracking || !hdr) return -1;
     uint32_t index = find_or_insert_stack(frames, depth, hash);
     if (count_allocation(&writer_touched, index, bytes)) reach_new_peak();
-    maybe_sample(NULL, bytes, 1);
+    maybe_sample(&writer_touched, bytes);
     return index;
 }
 
@@ -628,7 +630,7 @@ static void record_block_locked(void *address, size_t bytes, const uint64_t *fra
     if (index >= 0) {
         mg_ptr_entry entry = {(uintptr_t)address, bytes, (uint32_t)index, generation}, stale;
         /* An address handed out again without a free we saw (e.g. freed via an alias). */
-        if (mg_ptrmap_insert(&entry, &stale) == 1) release_entry(&writer_touched, &stale, 0, 1);
+        if (mg_ptrmap_insert(&entry, &stale) == 1) release_entry(&writer_touched, &stale, 0);
     }
     commit_end();
 }
@@ -663,14 +665,14 @@ int mg_record_free_locked(void *address, int is_mapping) {
         commit_begin();
         release_live_bytes(&writer_touched, stack_index, bytes, -1);
         hdr->free_count += 1;
-        maybe_sample(NULL, bytes, 1);
+        maybe_sample(&writer_touched, bytes);
         commit_end();
         return 1;
     }
     mg_ptr_entry entry;
     if (!mg_ptrmap_remove((uintptr_t)address, &entry)) return 0;
     commit_begin();
-    int counted = release_entry(&writer_touched, &entry, 1, 1);
+    int counted = release_entry(&writer_touched, &entry, 1);
     commit_end();
     return counted;
 }
@@ -713,7 +715,7 @@ void mg_record_alloc(void *address, size_t bytes, const uint64_t *frames, int de
         return;
     }
     int above_peak = count_allocation(slot, (uint32_t)index, bytes);
-    maybe_sample(slot, bytes, 0);
+    maybe_sample(slot, bytes);
     uint32_t counted_in = generation;
     mg_sync_read_exit(slot);
     if (above_peak) reach_new_peak_as_writer();
@@ -722,7 +724,7 @@ void mg_record_alloc(void *address, size_t bytes, const uint64_t *frames, int de
         /* An address handed out again without a free we saw (freed through an alias): its old
          * block is released now. It was over-counted ever since that unseen free. */
         slot = mg_sync_read_enter();
-        release_entry(slot, &stale, 0, 0);
+        release_entry(slot, &stale, 0);
         mg_sync_read_exit(slot);
     }
 }
@@ -740,7 +742,7 @@ void mg_record_free(void *address, int is_mapping) {
     mg_ptr_entry entry;
     if (!mg_ptrmap_remove((uintptr_t)address, &entry)) return;
     mg_thread_slot *slot = mg_sync_read_enter();
-    release_entry(slot, &entry, 1, 0);
+    release_entry(slot, &entry, 1);
     mg_sync_read_exit(slot);
 }
 

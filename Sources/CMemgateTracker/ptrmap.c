@@ -35,17 +35,7 @@ static stripe stripes[STRIPES];
 static inline void stripe_lock(stripe *table) {
     uint32_t spins = 0;
     while (__atomic_exchange_n(&table->lock, 1, __ATOMIC_ACQUIRE)) {
-        while (__atomic_load_n(&table->lock, __ATOMIC_RELAXED)) {
-            if (++spins < 128) {
-#if defined(__x86_64__)
-                __builtin_ia32_pause();
-#elif defined(__aarch64__)
-                __asm__ volatile("yield");
-#endif
-            } else {
-                sched_yield(); /* the holder may have been preempted */
-            }
-        }
+        while (__atomic_load_n(&table->lock, __ATOMIC_RELAXED)) mg_spin_wait(&spins, 128);
     }
 }
 

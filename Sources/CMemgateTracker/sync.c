@@ -31,17 +31,6 @@ static MG_TLS int slot_claim_failed;
 static pthread_key_t slot_key;
 static pthread_once_t slot_key_once = PTHREAD_ONCE_INIT;
 
-static inline void relax(uint32_t *spins) {
-    if (++*spins < 256) {
-#if defined(__x86_64__)
-        __builtin_ia32_pause();
-#elif defined(__aarch64__)
-        __asm__ volatile("yield");
-#endif
-    } else {
-        sched_yield();
-    }
-}
 
 static void release_slot(void *value) {
     mg_thread_slot *slot = value;
@@ -104,7 +93,7 @@ mg_thread_slot *mg_sync_read_enter(void) {
         }
         if (MG_LIKELY(!__atomic_load_n(&writer_wants, __ATOMIC_SEQ_CST))) return slot;
         mg_sync_read_exit(slot);
-        while (__atomic_load_n(&writer_wants, __ATOMIC_ACQUIRE)) relax(&spins);
+        while (__atomic_load_n(&writer_wants, __ATOMIC_ACQUIRE)) mg_spin_wait(&spins, 256);
     }
 }
 
@@ -122,9 +111,9 @@ void mg_sync_write_lock(void) {
     uint32_t bound = __atomic_load_n(&slots_in_use_bound, __ATOMIC_ACQUIRE);
     uint32_t spins = 0;
     for (uint32_t i = 0; i < bound; i++) {
-        while (__atomic_load_n(&slots[i].active, __ATOMIC_ACQUIRE)) relax(&spins);
+        while (__atomic_load_n(&slots[i].active, __ATOMIC_ACQUIRE)) mg_spin_wait(&spins, 256);
     }
-    while (__atomic_load_n(&shared_active, __ATOMIC_ACQUIRE)) relax(&spins);
+    while (__atomic_load_n(&shared_active, __ATOMIC_ACQUIRE)) mg_spin_wait(&spins, 256);
 }
 
 int mg_sync_write_trylock(uint32_t max_spins) {

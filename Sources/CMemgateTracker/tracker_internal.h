@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <pthread.h>
+#include <sched.h>
 #include <sys/types.h>
 
 #define MG_EXPORT __attribute__((visibility("default")))
@@ -135,6 +136,20 @@ int mg_python_tables_overflowed(void);
 int mg_python_function(uint64_t id, const char **name, const char **file);
 /* Range of the interpreter's eval loop, where native frames stop when Python frames exist. */
 int mg_python_eval_range(uintptr_t *start, uintptr_t *end);
+
+/* One turn of waiting for a lock or flag another thread holds for a few instructions: a CPU
+ * pause for the first `pauses` turns, then a yield (the holder may have been preempted). */
+static inline void mg_spin_wait(uint32_t *spins, uint32_t pauses) {
+    if (++*spins < pauses) {
+#if defined(__x86_64__)
+        __builtin_ia32_pause();
+#elif defined(__aarch64__)
+        __asm__ volatile("yield");
+#endif
+    } else {
+        sched_yield();
+    }
+}
 
 /* ---- who may change the capture at once (sync.c) ---- */
 #define MG_THREAD_SLOTS 256
