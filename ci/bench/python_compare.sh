@@ -6,22 +6,21 @@
 #   ci/bench/python_compare.sh                      # this build only
 #   BASELINE_MEMGATE=/path/to/older/memgate ci/bench/python_compare.sh   # before/after rows
 #
-# Groups: the churn of `make bench` under `memgate record`; the real suites of `make
-# real-suites` (picologging's tests/unit, iterative_ensemble_smoother's TestOverwriteMemory)
-# under plain pytest, `pytest --memray` and `memgate run`. A suite that is not built is skipped.
+# The churn of `make bench` under `memgate record`, with Python frames read at allocation time
+# and with the profile hook. The real suites side by side with pytest-memray (verdicts compared
+# too) are ci/bench/pytest_suites.sh.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 MEMGATE=$(realpath "${MEMGATE:-.build/release/memgate}")
 ROUNDS=${ROUNDS:-5}
 PYTHON=${PYTHON:-.venv/bin/python}
-SUITES=.build/real-suites
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 
 seconds_of() {
     local start end
     start=$(date +%s.%N)
-    (eval "$1") > /dev/null 2>&1 || true # the suites fail some tests on purpose
+    (eval "$1") > /dev/null 2>&1 || true
     end=$(date +%s.%N)
     echo "$end - $start" | bc -l
 }
@@ -62,40 +61,3 @@ if [ -n "${BASELINE_MEMGATE:-}" ]; then
     churn+=("BASELINE_MEMGATE record" "$BASELINE_MEMGATE record -o $scratch/c.mgc -- $PYTHON ci/bench/python_churn.py")
 fi
 group "python: 400 000 small dicts and lists" "${churn[@]}"
-
-# suite NAME SOURCE TESTS [PYTEST ARGS...]
-suite() {
-    local name=$1 source=$SUITES/src/$2 tests=$3
-    shift 3
-    [ -d "$source" ] || { echo "$name: not built (make real-suites)"; return; }
-    local args="" yaml_args=""
-    for argument in "$@"; do
-        args="$args $argument"
-        yaml_args="$yaml_args${yaml_args:+, }\"$argument\""
-    done
-    cat > "$scratch/$name.yml" <<EOF
-version: 1
-baselines: baselines
-defaults:
-  timeout: 600s
-targets:
-  - name: $name
-    pytest: $PWD/$source/$tests
-    args: [$yaml_args]
-    interpreter: $PWD/$SUITES/venv/bin/python
-    cwd: $PWD/$source
-EOF
-    local pytest="cd $source && $PWD/$SUITES/venv/bin/python -m pytest -p no:cacheprovider -q $tests$args"
-    local rows=(
-        "pytest (untracked)" "$pytest"
-        "pytest --memray" "$pytest --memray --memray-bin-path $scratch/bins-\$RANDOM"
-        "memgate run" "cd $scratch && $MEMGATE run --config $name.yml"
-    )
-    if [ -n "${BASELINE_MEMGATE:-}" ]; then
-        rows+=("BASELINE_MEMGATE run" "cd $scratch && $BASELINE_MEMGATE run --config $name.yml")
-    fi
-    group "real suite $name" "${rows[@]}"
-}
-
-suite picologging picologging-0.9.3 tests/unit
-suite iterative_ensemble_smoother iterative_ensemble_smoother-1.2.0 tests/test_esmda.py -k TestOverwriteMemory
