@@ -55,8 +55,10 @@ static pthread_mutex_t insert_mutex = PTHREAD_ADAPTIVE_MUTEX_INITIALIZER_NP;
 static int timeline_busy;
 /* Stacks touched by writers since the last peak. */
 static mg_thread_slot writer_touched;
-/* Numbers each capture this process opens; pointer-map entries carry the one they were counted
- * in, so a block counted in an ended region is never released from the next one. */
+/* Numbers each capture this process opens, and is never reset (a tracked fork child goes on
+ * from its parent's number): pointer-map entries carry the one they were counted in, so a block
+ * counted in an ended region is never released from the next one, and `pyfunc_written` marks a
+ * Python function as written to one capture only. */
 static uint32_t generation;
 static int forked_child;
 static pid_t forked_from; /* a tracked fork child: its parent's pid */
@@ -78,7 +80,7 @@ static mg_sample *samples;
 static uint32_t *stack_slots;        /* stack index + 1, 0 = empty */
 static uint32_t *touched_epoch;      /* per stack: epoch in which it was last touched */
 static uint32_t epoch = 1;
-static uint32_t *pyfunc_written;     /* per Python function id: capture number + 1 */
+static uint32_t *pyfunc_written;     /* per Python function id: the generation it was written in */
 static uint64_t writer_events;
 static uint64_t last_sample_ns;
 static uint64_t sample_interval_ns = 100000; /* 0.1 ms, doubled on each downsampling */
@@ -394,7 +396,7 @@ static void python_function_needs(const uint64_t *frames, int depth, uint64_t *f
     for (int i = 0; i < depth; i++) {
         if (!(frames[i] & MG_PYFRAME_BIT)) continue;
         uint64_t id = (frames[i] & ~MG_PYFRAME_BIT) >> MG_PYLINE_BITS;
-        if (id >= PYFUNC_ID_LIMIT || pyfunc_written[id] == captures_created) continue;
+        if (id >= PYFUNC_ID_LIMIT || pyfunc_written[id] == generation) continue;
         const char *name = "?";
         const char *file_name = "?";
         mg_python_function(id, &name, &file_name);
@@ -407,7 +409,7 @@ static void write_python_functions(const uint64_t *frames, int depth) {
     for (int i = 0; i < depth; i++) {
         if (!(frames[i] & MG_PYFRAME_BIT)) continue;
         uint64_t id = (frames[i] & ~MG_PYFRAME_BIT) >> MG_PYLINE_BITS;
-        if (id >= PYFUNC_ID_LIMIT || pyfunc_written[id] == captures_created) continue;
+        if (id >= PYFUNC_ID_LIMIT || pyfunc_written[id] == generation) continue;
         if (hdr->pyfunc_count >= PYFUNC_CAPACITY) {
             set_flag_bits(MG_FLAG_PYFUNCS_FULL);
             return;
@@ -422,7 +424,7 @@ static void write_python_functions(const uint64_t *frames, int depth) {
         entry->id = id;
         entry->name_offset = append_string(name);
         entry->file_offset = append_string(file_name);
-        pyfunc_written[id] = captures_created;
+        pyfunc_written[id] = generation;
         set_flag_bits(MG_FLAG_PYTHON);
     }
 }

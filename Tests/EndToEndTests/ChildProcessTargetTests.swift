@@ -76,4 +76,46 @@ import Testing
         #expect(untracked.peakBytes < 4 * Self.mebibyte, "peak \(untracked.peakBytes)")
         #expect(untracked.captureNotices?.contains { $0.contains("ran untracked") } == true)
     }
+
+    /// A fork child's capture names the Python functions its parent's capture already named:
+    /// the child once reused the parent's "written" marks and showed such frames as `?`.
+    @Test func forkChildNamesFunctionsItsParentAlreadyRan() throws {
+        let workspace = try Workspace("child-fork-names")
+        try workspace.write(
+            """
+            import os
+
+            def work(mib):
+                block = bytearray(mib << 20)
+                return len(block)
+
+            def run_all():
+                work(1)
+                pid = os.fork()
+                if pid == 0:
+                    work(16)
+                    os._exit(0)
+                os.waitpid(pid, 0)
+            """, to: "fork_app.py")
+        let config = try workspace.write(
+            """
+            version: 1
+            baselines: baselines
+            targets:
+              - name: forked
+                python: fork_app.py
+                call: "run_all()"
+            """, to: "memgate.yml")
+        let json = workspace.path("results.json")
+
+        let run = try Memgate.run(["run", "--config", config.path, "--json", json.path], in: workspace.url)
+
+        #expect(run.exitCode == Memgate.Exit.passed, "stdout: \(run.standardOutput)\nstderr: \(run.standardError)")
+        let profile = try #require(try Memgate.suite(at: json).case("forked")?.profile)
+        let unnamed = profile.stacks.filter { $0.frames.contains { $0.kind == .python && $0.function == "?" } }
+        #expect(unnamed.count == 0, "stacks with unnamed Python frames")
+        let top = try #require(profile.topSites().first)
+        #expect(top.key.function == "work" && top.key.process != nil, "top site: \(top.displayName)")
+        #expect(top.bytesAtPeak >= 16 * Self.mebibyte)
+    }
 }
