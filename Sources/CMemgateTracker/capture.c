@@ -692,12 +692,29 @@ static void reach_new_peak_as_writer(void) {
 
 /* ---- the hot path: events as readers ---- */
 
+/* Each thread's last stack and its index in the open capture (mg_stack_memo, in its slot): a
+ * program allocating in a loop meets the same stack again and again, and comparing with a copy
+ * in the thread's own lines saves hashing it and probing the shared stack table. Valid for one
+ * capture (`generation`): a stack's index never changes while its capture is open. */
+static inline int is_memo_stack(const mg_stack_memo *memo, const uint64_t *frames, int depth) {
+    return memo && memo->generation == generation && memo->depth == depth &&
+           memcmp(memo->frames, frames, (size_t)depth * sizeof(uint64_t)) == 0;
+}
+
+static inline void remember_stack(mg_stack_memo *memo, const uint64_t *frames, int depth, uint32_t index) {
+    if (!memo) return;
+    memo->generation = generation;
+    memo->index = index;
+    memo->depth = depth;
+    memcpy(memo->frames, frames, (size_t)depth * sizeof(uint64_t));
+}
+
 /* A heap block's allocation. The pointer-map entry goes in after the counters, outside the
  * event: the block reaches the program, and so any thread that could free it, only after this
  * returns, so every free of it is counted after its allocation. */
 void mg_record_alloc(void *address, size_t bytes, const uint64_t *frames, int depth, int is_mapping) {
-    uint64_t hash = mg_hash_words(frames, depth);
     if (is_mapping) {
+        uint64_t hash = mg_hash_words(frames, depth);
         mg_sync_write_lock();
         record_mapping_locked(address, bytes, frames, depth, hash);
         mg_sync_write_unlock();
@@ -708,13 +725,21 @@ void mg_record_alloc(void *address, size_t bytes, const uint64_t *frames, int de
         mg_sync_read_exit(slot);
         return;
     }
-    int64_t index = find_or_insert_stack_reading(frames, depth, hash);
-    if (MG_UNLIKELY(index == STACK_NEEDS_WRITER)) {
-        mg_sync_read_exit(slot);
-        mg_sync_write_lock();
-        record_block_locked(address, bytes, frames, depth, hash);
-        mg_sync_write_unlock();
-        return;
+    int64_t index;
+    mg_stack_memo *memo = slot ? slot->stack_memo : NULL;
+    if (is_memo_stack(memo, frames, depth)) {
+        index = memo->index;
+    } else {
+        uint64_t hash = mg_hash_words(frames, depth);
+        index = find_or_insert_stack_reading(frames, depth, hash);
+        if (MG_UNLIKELY(index == STACK_NEEDS_WRITER)) {
+            mg_sync_read_exit(slot);
+            mg_sync_write_lock();
+            record_block_locked(address, bytes, frames, depth, hash);
+            mg_sync_write_unlock();
+            return;
+        }
+        remember_stack(memo, frames, depth, (uint32_t)index);
     }
     int above_peak = count_allocation(slot, (uint32_t)index, bytes);
     maybe_sample(slot, bytes);

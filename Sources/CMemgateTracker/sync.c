@@ -61,7 +61,9 @@ static mg_thread_slot *claim_slot(void) {
             !__atomic_compare_exchange_n(&slot->claimed, &expected, 1, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
             continue;
         if (!slot->touched) slot->touched = mg_os_alloc(MG_TOUCHED_CAPACITY * sizeof(uint32_t));
-        if (!slot->touched) {
+        if (!slot->walk_memo) slot->walk_memo = mg_os_alloc(sizeof(mg_walk_memo));
+        if (!slot->stack_memo) slot->stack_memo = mg_os_alloc(sizeof(mg_stack_memo));
+        if (!slot->touched || !slot->walk_memo || !slot->stack_memo) {
             __atomic_store_n(&slot->claimed, 0, __ATOMIC_RELEASE);
             return NULL;
         }
@@ -78,12 +80,17 @@ static mg_thread_slot *claim_slot(void) {
 
 int mg_sync_touched_lost;
 
-mg_thread_slot *mg_sync_read_enter(void) {
+mg_thread_slot *mg_sync_own_slot(void) {
     mg_thread_slot *slot = own_slot;
     if (MG_UNLIKELY(!slot) && !slot_claim_failed) {
         slot = own_slot = claim_slot();
         slot_claim_failed = slot == NULL;
     }
+    return slot;
+}
+
+mg_thread_slot *mg_sync_read_enter(void) {
+    mg_thread_slot *slot = mg_sync_own_slot();
     uint32_t spins = 0;
     for (;;) {
         if (MG_LIKELY(slot != NULL)) {

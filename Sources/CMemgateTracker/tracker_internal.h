@@ -156,6 +156,25 @@ static inline void mg_spin_wait(uint32_t *spins, uint32_t pauses) {
 #define MG_TOUCHED_CAPACITY 4096
 /* One thread's place in the reader/writer scheme, and the stacks it touched since the last
  * peak (so the peak's snapshot visits only those). A cache line of its own. */
+/* Per-thread memos of the hot path. They hang off the thread's slot, not TLS: glibc carves
+ * static TLS out of each thread's stack, and a PTHREAD_STACK_MIN thread has none to spare.
+ * Their contents hold for any thread (rules and stack indexes are process-wide), so a slot's
+ * next owner may use what its last owner left. */
+#define MG_MEMO_STEPS 64
+typedef struct mg_walk_memo {
+    uint32_t version; /* the rules' version when filled (unwind.c); 0: empty */
+    uint32_t fast_walks_since_check;
+    uint64_t address[MG_MEMO_STEPS]; /* return address met at each step of the last fast walk */
+    uint64_t rule[MG_MEMO_STEPS];
+} mg_walk_memo;
+
+typedef struct mg_stack_memo {
+    uint32_t generation; /* the capture `index` belongs to (capture.c); 0: empty */
+    uint32_t index;
+    int depth;
+    uint64_t frames[MG_MAX_FRAMES];
+} mg_stack_memo;
+
 typedef struct mg_thread_slot {
     volatile uint32_t active;  /* inside an event now */
     uint32_t claimed;
@@ -167,7 +186,16 @@ typedef struct mg_thread_slot {
     uint64_t total_bytes;      /* counts not yet folded into the capture's header */
     uint64_t alloc_count;
     uint64_t free_count;
+    /* Native stacks walked by the threads that have owned this slot, by kind (MG_WALK_*). Only
+     * the owner writes them, and they only grow: a capture counts the difference of their sums. */
+    uint64_t walks[3];
+    mg_walk_memo *walk_memo;   /* from mg_os_alloc, with `touched` */
+    mg_stack_memo *stack_memo;
 } __attribute__((aligned(64))) mg_thread_slot;
+
+#define MG_WALK_FAST 0
+#define MG_WALK_SLOW 1
+#define MG_WALK_SHALLOW 2
 
 /* Enters an event (returns the thread's slot, or NULL when it shares the overflow counter);
  * waits while a writer holds the capture. Never called with the write lock held. */
@@ -180,6 +208,8 @@ int mg_sync_write_trylock(uint32_t max_spins);
 void mg_sync_write_unlock(void);
 /* Slot `index` when some thread has ever claimed it, else NULL (for the peak's snapshot). */
 mg_thread_slot *mg_sync_slot(uint32_t index);
+/* The calling thread's slot, claimed now if it has none yet; NULL when every slot is taken. */
+mg_thread_slot *mg_sync_own_slot(void);
 /* Set when touched lists were lost (a thread ended, a fork): the next peak scans every stack. */
 extern int mg_sync_touched_lost;
 void mg_sync_after_fork(void);

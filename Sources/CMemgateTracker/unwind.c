@@ -49,10 +49,12 @@ typedef struct rule_slot {
 
 static rule_slot *rules;
 static int rules_lock;            /* spinlock for inserts */
+/* Bumped whenever rules are forgotten: each thread's walk memo below is then stale. */
+static uint32_t rules_version = 1;
 static int fast_path_enabled = 1; /* cleared for good when a check disagrees */
-static uint64_t fast_walks;
-static uint64_t slow_walks;
-static uint64_t shallow_walks; /* stacks left unwalked for lack of stack headroom */
+/* Walks of threads without a slot (MG_WALK_*; shallow: stacks left unwalked for lack of stack
+ * headroom). Threads with a slot count in it, so walks on two cores share no counter line. */
+static uint64_t unslotted_walks[3];
 static uintptr_t self_start, self_end;
 
 static MG_TLS uintptr_t stack_low;
@@ -90,7 +92,11 @@ static void store_rule(uint64_t address, uint64_t rule) {
     while (__atomic_exchange_n(&rules_lock, 1, __ATOMIC_ACQUIRE)) { /* spin: inserts are rare */ }
     for (uint64_t slot = slot_of(address), probes = 0; probes < 64; slot = (slot + 1) & (RULE_SLOTS - 1), probes++) {
         if (rules[slot].address == address) {
-            rules[slot].rule = rule; /* relearned, e.g. after its library was closed and another loaded */
+            if (rules[slot].rule != rule) {
+                /* Relearned, e.g. after its library was closed and another loaded: walk memos go. */
+                __atomic_store_n(&rules[slot].rule, rule, __ATOMIC_RELEASE);
+                __atomic_add_fetch(&rules_version, 1, __ATOMIC_RELEASE);
+            }
             break;
         }
         if (rules[slot].address == 0) {
@@ -113,6 +119,7 @@ void mg_unwind_forget_range(uintptr_t start, uintptr_t end) {
         uint64_t address = __atomic_load_n(&rules[slot].address, __ATOMIC_ACQUIRE);
         if (address >= start && address < end) __atomic_store_n(&rules[slot].rule, 0, __ATOMIC_RELEASE);
     }
+    __atomic_add_fetch(&rules_version, 1, __ATOMIC_RELEASE);
     __atomic_store_n(&rules_lock, 0, __ATOMIC_RELEASE);
 }
 
@@ -223,16 +230,32 @@ static int mg_unwind_slow(uint64_t *frames, int capacity) { return plain_backtra
 #endif
 
 #if MG_LEARNED_RULES
-/* Walks with cached rules only; -1 when an address has no rule (or looks wrong). */
-static int unwind_fast(uint64_t *frames, int capacity) {
+/* Each thread's last fast walk, step by step (mg_walk_memo, in its slot): the return address
+ * met at that step and its rule. A program allocating in a loop walks the same addresses again
+ * and again, and the shared rule table (4 MiB) is a cache miss per frame; the memo is a few
+ * lines of the thread's own. Only a rule's lookup is saved: every step still reads the stack. */
+
+/* Walks with cached rules only; -1 when an address has no rule (or looks wrong).
+ *
+ * Invariant: `sp` is an 8-aligned address in [low, high). Each step checks only what keeps it:
+ * a frame-pointer frame's rbp must lie in [sp, high - 16], a fixed frame's next sp above sp and
+ * at most `high`. The bounds and the memo are read into locals once: stores to `frames` could
+ * alias them, and the compiler would reload them at every step. */
+static int unwind_fast(mg_walk_memo *memo, uint64_t *frames, int capacity) {
     if (!thread_stack_known()) return -1;
+    const uintptr_t low = stack_low, high = stack_high, self_low = self_start, self_high = self_end;
+    uint32_t version = __atomic_load_n(&rules_version, __ATOMIC_ACQUIRE);
+    if (MG_UNLIKELY(memo && memo->version != version)) {
+        memset(memo->address, 0, sizeof memo->address);
+        memo->version = version;
+    }
     uintptr_t fp = (uintptr_t)__builtin_frame_address(0);
     uintptr_t ip = 0, sp = 0, bp = 0;
     /* Our own frames all keep frame pointers: climb them to the first caller outside. */
     for (int guard = 0; guard < 64; guard++) {
-        if (!on_stack(fp)) return -1;
+        if (fp < low || fp > high - 16 || (fp & 7)) return -1;
         uintptr_t return_address = ((uintptr_t *)fp)[1];
-        if (!in_self(return_address)) {
+        if (return_address < self_low || return_address >= self_high) {
             ip = return_address;
             sp = fp + 16;
             bp = ((uintptr_t *)fp)[0];
@@ -241,32 +264,42 @@ static int unwind_fast(uint64_t *frames, int capacity) {
         fp = ((uintptr_t *)fp)[0];
     }
     if (!ip) return -1;
+    /* A thread without a slot (every slot taken) has no memo: each step asks the shared table. */
+    uint64_t *memo_address = memo ? memo->address : NULL, *memo_rules = memo ? memo->rule : NULL;
+    const int memo_steps = memo ? MG_MEMO_STEPS : 0;
     int depth = 0;
-    while (depth < capacity) {
-        if (!in_self(ip)) frames[depth++] = ip;
-        uint64_t rule = find_rule(ip);
-        uint64_t kind = rule & 3;
-        if (kind == 0) return -1;
-        if (kind == RULE_OUTERMOST) return depth;
-        uintptr_t next_sp, next_bp;
-        if (kind == RULE_FRAME_POINTER) {
-            if (!on_stack(bp) || bp < sp) return -1;
-            next_sp = bp + 16;
-            next_bp = *(uintptr_t *)bp;
+    for (int step = 0; depth < capacity; step++) {
+        frames[depth] = ip;
+        depth += ip < self_low || ip >= self_high; /* the tracker's own frames are not kept */
+        uint64_t rule;
+        if (MG_LIKELY(step < memo_steps && memo_address[step] == ip)) {
+            rule = memo_rules[step];
         } else {
-            next_sp = sp + ((rule >> 2) & ((1u << 30) - 1));
-            if (rule >> 32 & 1) {
-                uintptr_t slot = next_sp - (rule >> 33);
-                if (!on_stack(slot)) return -1;
-                next_bp = *(uintptr_t *)slot;
-            } else {
-                next_bp = bp;
+            rule = find_rule(ip);
+            if (rule && step < memo_steps) {
+                memo_address[step] = ip;
+                memo_rules[step] = rule;
             }
         }
-        if (next_sp <= sp || !on_stack(next_sp - 8)) return -1;
+        uintptr_t next_sp;
+        uint64_t kind = rule & 3;
+        if (MG_LIKELY(kind == RULE_FRAME_POINTER)) {
+            if (bp < sp || bp > high - 16 || (bp & 7)) return -1;
+            next_sp = bp + 16;
+            bp = *(uintptr_t *)bp;
+        } else if (kind == RULE_FIXED_FRAME) {
+            next_sp = sp + ((rule >> 2) & ((1u << 30) - 1));
+            if (next_sp <= sp || next_sp > high || (next_sp & 7)) return -1;
+            if (rule >> 32 & 1) {
+                uintptr_t slot = next_sp - (rule >> 33);
+                if (slot < sp || slot > next_sp - 8 || (slot & 7)) return -1;
+                bp = *(uintptr_t *)slot;
+            }
+        } else {
+            return kind == RULE_OUTERMOST ? depth : -1;
+        }
         ip = *(uintptr_t *)(next_sp - 8);
         sp = next_sp;
-        bp = next_bp;
         if (ip == 0) return depth;
     }
     return depth;
@@ -290,28 +323,57 @@ static __attribute__((noinline)) int check_fast_walk(uint64_t *frames, int depth
 }
 #endif
 
+/* Whether this fast walk is the one in CHECK_EVERY that libunwind checks. */
+static inline int due_for_check(mg_walk_memo *memo) {
+    static uint32_t unslotted_since_check;
+    uint32_t count = memo ? ++memo->fast_walks_since_check
+                          : __atomic_add_fetch(&unslotted_since_check, 1, __ATOMIC_RELAXED);
+    if (count % CHECK_EVERY != 0) return 0;
+    if (memo) memo->fast_walks_since_check = 0;
+    return 1;
+}
+
+static inline void count_walk(mg_thread_slot *slot, int kind) {
+    if (MG_LIKELY(slot != NULL)) {
+        __atomic_store_n(&slot->walks[kind], slot->walks[kind] + 1, __ATOMIC_RELAXED);
+    } else {
+        __atomic_add_fetch(&unslotted_walks[kind], 1, __ATOMIC_RELAXED);
+    }
+}
+
 int mg_unwind(uint64_t *frames, int capacity) {
     int roomy = stack_headroom() >= MIN_HEADROOM_FOR_LIBUNWIND;
+    mg_thread_slot *slot = mg_sync_own_slot();
 #if MG_LEARNED_RULES
+    mg_walk_memo *memo = slot ? slot->walk_memo : NULL;
     if (fast_path_enabled) {
-        int depth = unwind_fast(frames, capacity);
+        int depth = unwind_fast(memo, frames, capacity);
         if (depth >= 0) {
-            if (!roomy || __atomic_add_fetch(&fast_walks, 1, __ATOMIC_RELAXED) % CHECK_EVERY != 0) return depth;
+            count_walk(slot, MG_WALK_FAST);
+            if (!roomy || !due_for_check(memo)) return depth;
             return check_fast_walk(frames, depth, capacity);
         }
     }
 #endif
     if (!roomy) {
-        __atomic_add_fetch(&shallow_walks, 1, __ATOMIC_RELAXED);
+        count_walk(slot, MG_WALK_SHALLOW);
         return 0; /* no room to unwind safely: the allocation is counted without native frames */
     }
-    __atomic_add_fetch(&slow_walks, 1, __ATOMIC_RELAXED);
+    count_walk(slot, MG_WALK_SLOW);
     return mg_unwind_slow(frames, capacity);
 }
 
+/* Walks so far: the sum over every slot (their owners only add) and the unslotted counters. */
 void mg_unwind_counters(uint64_t *fast, uint64_t *slow, uint64_t *shallow, int *fast_enabled) {
-    *fast = __atomic_load_n(&fast_walks, __ATOMIC_RELAXED);
-    *slow = __atomic_load_n(&slow_walks, __ATOMIC_RELAXED);
-    *shallow = __atomic_load_n(&shallow_walks, __ATOMIC_RELAXED);
+    uint64_t sums[3];
+    for (int kind = 0; kind < 3; kind++) sums[kind] = __atomic_load_n(&unslotted_walks[kind], __ATOMIC_RELAXED);
+    for (uint32_t i = 0;; i++) {
+        mg_thread_slot *slot = mg_sync_slot(i);
+        if (!slot) break;
+        for (int kind = 0; kind < 3; kind++) sums[kind] += __atomic_load_n(&slot->walks[kind], __ATOMIC_RELAXED);
+    }
+    *fast = sums[MG_WALK_FAST];
+    *slow = sums[MG_WALK_SLOW];
+    *shallow = sums[MG_WALK_SHALLOW];
     *fast_enabled = fast_path_enabled;
 }
