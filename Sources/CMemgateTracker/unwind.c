@@ -243,7 +243,7 @@ static int mg_unwind_slow(uint64_t *frames, int capacity) { return plain_backtra
  * alias them, and the compiler would reload them at every step. */
 static int unwind_fast(mg_walk_memo *memo, uint64_t *frames, int capacity) {
     if (!thread_stack_known()) return -1;
-    const uintptr_t low = stack_low, high = stack_high, self_low = self_start, self_high = self_end;
+    const uintptr_t low = stack_low, high = stack_high, self_low = self_start, self_size = self_end - self_start;
     uint32_t version = __atomic_load_n(&rules_version, __ATOMIC_ACQUIRE);
     if (MG_UNLIKELY(memo && memo->version != version)) {
         memset(memo->address, 0, sizeof memo->address);
@@ -255,7 +255,7 @@ static int unwind_fast(mg_walk_memo *memo, uint64_t *frames, int capacity) {
     for (int guard = 0; guard < 64; guard++) {
         if (fp < low || fp > high - 16 || (fp & 7)) return -1;
         uintptr_t return_address = ((uintptr_t *)fp)[1];
-        if (return_address < self_low || return_address >= self_high) {
+        if (return_address - self_low >= self_size) {
             ip = return_address;
             sp = fp + 16;
             bp = ((uintptr_t *)fp)[0];
@@ -270,7 +270,7 @@ static int unwind_fast(mg_walk_memo *memo, uint64_t *frames, int capacity) {
     int depth = 0;
     for (int step = 0; depth < capacity; step++) {
         frames[depth] = ip;
-        depth += ip < self_low || ip >= self_high; /* the tracker's own frames are not kept */
+        depth += ip - self_low >= self_size; /* the tracker's own frames are not kept */
         uint64_t rule;
         if (MG_LIKELY(step < memo_steps && memo_address[step] == ip)) {
             rule = memo_rules[step];
