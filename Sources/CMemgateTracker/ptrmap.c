@@ -13,12 +13,16 @@
 #define _GNU_SOURCE
 #include <sched.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "tracker_internal.h"
 
 #define STRIPE_BITS 6
 #define STRIPES (1u << STRIPE_BITS)
 #define INITIAL_SLOTS (1u << 10)
+#define HUGE_PAGE_BYTES (2u << 20)
 
 typedef struct stripe {
     int lock; /* 0 free, 1 held: held for one probe sequence, so waiters spin, then yield */
@@ -78,6 +82,10 @@ static int grow(stripe *table) {
     uint64_t new_count = table->slot_count ? table->slot_count * 2 : INITIAL_SLOTS;
     mg_ptr_entry *fresh = mg_os_alloc(new_count * sizeof(mg_ptr_entry));
     if (!fresh) return -1;
+    /* Events land all over a large table: with 4 KiB pages nearly each one missed the TLB. A
+     * hint only (transparent huge pages may be off); the table is touched densely anyway. */
+    if (new_count * sizeof(mg_ptr_entry) >= HUGE_PAGE_BYTES)
+        syscall(SYS_madvise, fresh, new_count * sizeof(mg_ptr_entry), MADV_HUGEPAGE);
     uint64_t mask = new_count - 1;
     uint64_t max_displacement = 0;
     for (uint64_t i = 0; i < table->slot_count; i++) {
