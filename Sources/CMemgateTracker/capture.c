@@ -601,7 +601,7 @@ static int count_allocation(mg_thread_slot *list, uint32_t index, uint64_t bytes
 /* Releases a pointer-map entry's block (freed, or found stale) when it was counted in the open
  * capture; an entry from an earlier capture (a region that has ended) counts nothing. */
 static int release_entry(mg_thread_slot *list, const mg_ptr_entry *entry, int is_free) {
-    if (!mg_tracking || !hdr || entry->generation != generation) return 0;
+    if (!mg_tracking || !hdr || !mg_ptr_counted_in(entry, generation)) return 0;
     release_live_bytes(list, entry->stack_index, entry->bytes, -1);
     if (is_free) {
         if (keeps_own_counts(list)) {

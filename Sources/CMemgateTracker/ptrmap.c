@@ -24,9 +24,45 @@
 #define INITIAL_SLOTS (1u << 10)
 #define HUGE_PAGE_BYTES (2u << 20)
 
+/* A table entry in 16 bytes, not mg_ptr_entry's 24: a Python churn's events miss the cache on
+ * this table, so more entries to a line is fewer misses. `tag` holds the address (48 bits,
+ * which every user-space address has without 5-level paging) and the generation's low 16 bits
+ * (enough to tell a block of an ended capture from this one's); `value` the requested bytes
+ * (46 bits, 64 TiB) and the stack index (18 bits: STACK_CAPACITY). An entry that does not fit
+ * waits in a small spill list instead. tag 0: an empty slot. */
+typedef struct packed_entry {
+    uint64_t tag;
+    uint64_t value;
+} packed_entry;
+
+#define ADDRESS_BITS 48
+#define ADDRESS_MASK ((1ull << ADDRESS_BITS) - 1)
+#define BYTES_BITS 46
+#define BYTES_MASK ((1ull << BYTES_BITS) - 1)
+_Static_assert(MG_PTR_GENERATION_BITS == 64 - ADDRESS_BITS, "the generation fills the tag");
+_Static_assert(64 - BYTES_BITS == 18, "stack indexes (STACK_CAPACITY, capture.c) take 18 bits");
+
+static inline int packs(const mg_ptr_entry *entry) {
+    return entry->address <= ADDRESS_MASK && entry->bytes <= BYTES_MASK && entry->stack_index < (1u << 18);
+}
+
+static inline packed_entry pack(const mg_ptr_entry *entry) {
+    packed_entry packed = {entry->address | (uint64_t)(entry->generation & 0xffff) << ADDRESS_BITS,
+                           entry->bytes | (uint64_t)entry->stack_index << BYTES_BITS};
+    return packed;
+}
+
+static inline mg_ptr_entry unpack(packed_entry packed) {
+    mg_ptr_entry entry = {packed.tag & ADDRESS_MASK, packed.value & BYTES_MASK,
+                          (uint32_t)(packed.value >> BYTES_BITS), (uint32_t)(packed.tag >> ADDRESS_BITS)};
+    return entry;
+}
+
+static inline uintptr_t address_of(packed_entry packed) { return packed.tag & ADDRESS_MASK; }
+
 typedef struct stripe {
     int lock; /* 0 free, 1 held: held for one probe sequence, so waiters spin, then yield */
-    mg_ptr_entry *slots;
+    packed_entry *slots;
     uint64_t slot_count; /* a power of two, or 0 before the first insert */
     uint64_t used;
     /* No entry sits further than this from its home slot: probes and the deletion's backward
@@ -80,32 +116,114 @@ static inline uint64_t slot_of(uintptr_t address, uint64_t key, uint64_t mask) {
 
 static int grow(stripe *table) {
     uint64_t new_count = table->slot_count ? table->slot_count * 2 : INITIAL_SLOTS;
-    mg_ptr_entry *fresh = mg_os_alloc(new_count * sizeof(mg_ptr_entry));
+    packed_entry *fresh = mg_os_alloc(new_count * sizeof(packed_entry));
     if (!fresh) return -1;
     /* Events land all over a large table: with 4 KiB pages nearly each one missed the TLB. A
      * hint only (transparent huge pages may be off); the table is touched densely anyway. */
-    if (new_count * sizeof(mg_ptr_entry) >= HUGE_PAGE_BYTES)
-        syscall(SYS_madvise, fresh, new_count * sizeof(mg_ptr_entry), MADV_HUGEPAGE);
+    if (new_count * sizeof(packed_entry) >= HUGE_PAGE_BYTES)
+        syscall(SYS_madvise, fresh, new_count * sizeof(packed_entry), MADV_HUGEPAGE);
     uint64_t mask = new_count - 1;
     uint64_t max_displacement = 0;
     for (uint64_t i = 0; i < table->slot_count; i++) {
-        if (!table->slots[i].address) continue;
-        uintptr_t address = table->slots[i].address;
+        if (!table->slots[i].tag) continue;
+        uintptr_t address = address_of(table->slots[i]);
         uint64_t home = slot_of(address, key_of(address), mask);
         uint64_t slot = home;
-        while (fresh[slot].address) slot = (slot + 1) & mask;
+        while (fresh[slot].tag) slot = (slot + 1) & mask;
         fresh[slot] = table->slots[i];
         uint64_t displacement = (slot - home) & mask;
         if (displacement > max_displacement) max_displacement = displacement;
     }
     table->max_displacement = max_displacement;
-    if (table->slots) mg_os_free(table->slots, table->slot_count * sizeof(mg_ptr_entry));
+    if (table->slots) mg_os_free(table->slots, table->slot_count * sizeof(packed_entry));
     table->slots = fresh;
     table->slot_count = new_count;
     return 0;
 }
 
-int mg_ptrmap_insert(const mg_ptr_entry *entry, mg_ptr_entry *replaced) {
+/* ---- the spill list: entries too wide to pack (a block of 64 TiB or more, an address above
+ * 2^48), in practice never used; a linear list under its own lock. ---- */
+#define SPILL_CAPACITY 64
+static mg_ptr_entry spill[SPILL_CAPACITY];
+static uint32_t spill_used; /* read without the lock as a hint: 0 skips the list */
+static int spill_lock;
+
+static inline void spill_lock_take(void) {
+    uint32_t spins = 0;
+    while (__atomic_exchange_n(&spill_lock, 1, __ATOMIC_ACQUIRE)) mg_spin_wait(&spins, 128);
+}
+
+static inline void spill_lock_release(void) { __atomic_store_n(&spill_lock, 0, __ATOMIC_RELEASE); }
+
+static int spill_take(uintptr_t address, mg_ptr_entry *removed) {
+    if (!__atomic_load_n(&spill_used, __ATOMIC_ACQUIRE)) return 0;
+    int found = 0;
+    spill_lock_take();
+    for (uint32_t i = 0; i < spill_used; i++) {
+        if (spill[i].address != address) continue;
+        *removed = spill[i];
+        spill[i] = spill[spill_used - 1];
+        __atomic_store_n(&spill_used, spill_used - 1, __ATOMIC_RELEASE);
+        found = 1;
+        break;
+    }
+    spill_lock_release();
+    return found;
+}
+
+static int spill_insert(const mg_ptr_entry *entry, mg_ptr_entry *replaced) {
+    int was_there = spill_take(entry->address, replaced);
+    spill_lock_take();
+    int stored = spill_used < SPILL_CAPACITY;
+    if (stored) {
+        spill[spill_used] = *entry;
+        __atomic_store_n(&spill_used, spill_used + 1, __ATOMIC_RELEASE);
+    }
+    spill_lock_release();
+    return stored ? was_there : -1;
+}
+
+static int table_take(uintptr_t address, mg_ptr_entry *removed) {
+    uint64_t key = key_of(address);
+    stripe *table = stripe_of(address);
+    stripe_lock(table);
+    if (!table->used) {
+        stripe_unlock(table);
+        return 0;
+    }
+    packed_entry *slots = table->slots;
+    uint64_t mask = table->slot_count - 1;
+    uint64_t home = slot_of(address, key, mask);
+    uint64_t slot = home;
+    while (address_of(slots[slot]) != address) {
+        if (!slots[slot].tag || ((slot - home) & mask) >= table->max_displacement) {
+            stripe_unlock(table);
+            return 0;
+        }
+        slot = (slot + 1) & mask;
+    }
+    *removed = unpack(slots[slot]);
+    /* Backward shift: pull later entries of the probe run into the hole. */
+    uint64_t hole = slot;
+    uint64_t next = (hole + 1) & mask;
+    /* An entry further than max_displacement past the hole cannot have its home at or before it. */
+    while (slots[next].tag && ((next - hole) & mask) <= table->max_displacement) {
+        uintptr_t next_address = address_of(slots[next]);
+        uint64_t next_home = slot_of(next_address, key_of(next_address), mask);
+        /* Move the entry if its home is not in the cyclic range (hole, next]. */
+        if (((next - next_home) & mask) >= ((next - hole) & mask)) {
+            slots[hole] = slots[next];
+            hole = next;
+        }
+        next = (next + 1) & mask;
+    }
+    slots[hole].tag = 0;
+    table->used--;
+    stripe_unlock(table);
+    return 1;
+}
+
+static int table_insert(const mg_ptr_entry *entry, mg_ptr_entry *replaced) {
     uint64_t key = key_of(entry->address);
     stripe *table = stripe_of(entry->address);
     stripe_lock(table);
@@ -116,64 +234,45 @@ int mg_ptrmap_insert(const mg_ptr_entry *entry, mg_ptr_entry *replaced) {
     uint64_t mask = table->slot_count - 1;
     uint64_t home = slot_of(entry->address, key, mask);
     uint64_t slot = home;
-    while (table->slots[slot].address && table->slots[slot].address != entry->address) slot = (slot + 1) & mask;
-    int was_there = table->slots[slot].address != 0;
+    packed_entry *slots = table->slots;
+    while (slots[slot].tag && address_of(slots[slot]) != entry->address) slot = (slot + 1) & mask;
+    int was_there = slots[slot].tag != 0;
     uint64_t displacement = (slot - home) & mask;
     if (displacement > table->max_displacement) table->max_displacement = displacement;
     if (was_there) {
-        *replaced = table->slots[slot];
+        *replaced = unpack(slots[slot]);
     } else {
         table->used++;
     }
-    table->slots[slot] = *entry;
+    slots[slot] = pack(entry);
     stripe_unlock(table);
     return was_there;
 }
 
+/* An address is in the table or in the spill list, never both. */
+int mg_ptrmap_insert(const mg_ptr_entry *entry, mg_ptr_entry *replaced) {
+    mg_ptr_entry unused;
+    if (MG_UNLIKELY(!packs(entry))) {
+        if (table_take(entry->address, replaced)) return spill_insert(entry, &unused) < 0 ? -1 : 1;
+        return spill_insert(entry, replaced);
+    }
+    if (MG_UNLIKELY(__atomic_load_n(&spill_used, __ATOMIC_RELAXED)) && spill_take(entry->address, replaced))
+        return table_insert(entry, &unused) < 0 ? -1 : 1;
+    return table_insert(entry, replaced);
+}
+
 int mg_ptrmap_remove(uintptr_t address, mg_ptr_entry *removed) {
-    uint64_t key = key_of(address);
-    stripe *table = stripe_of(address);
-    stripe_lock(table);
-    if (!table->used) {
-        stripe_unlock(table);
-        return 0;
-    }
-    mg_ptr_entry *slots = table->slots;
-    uint64_t mask = table->slot_count - 1;
-    uint64_t home = slot_of(address, key, mask);
-    uint64_t slot = home;
-    while (slots[slot].address != address) {
-        if (!slots[slot].address || ((slot - home) & mask) >= table->max_displacement) {
-            stripe_unlock(table);
-            return 0;
-        }
-        slot = (slot + 1) & mask;
-    }
-    *removed = slots[slot];
-    /* Backward shift: pull later entries of the probe run into the hole. */
-    uint64_t hole = slot;
-    uint64_t next = (hole + 1) & mask;
-    /* An entry further than max_displacement past the hole cannot have its home at or before it. */
-    while (slots[next].address && ((next - hole) & mask) <= table->max_displacement) {
-        uint64_t next_home = slot_of(slots[next].address, key_of(slots[next].address), mask);
-        /* Move the entry if its home is not in the cyclic range (hole, next]. */
-        if (((next - next_home) & mask) >= ((next - hole) & mask)) {
-            slots[hole] = slots[next];
-            hole = next;
-        }
-        next = (next + 1) & mask;
-    }
-    slots[hole].address = 0;
-    table->used--;
-    stripe_unlock(table);
-    return 1;
+    if (table_take(address, removed)) return 1;
+    return spill_take(address, removed);
 }
 
 void mg_ptrmap_lock_all(void) {
     for (uint32_t i = 0; i < STRIPES; i++) stripe_lock(&stripes[i]);
+    spill_lock_take();
 }
 
 void mg_ptrmap_unlock_all(void) {
+    spill_lock_release();
     for (uint32_t i = 0; i < STRIPES; i++) stripe_unlock(&stripes[i]);
 }
 
@@ -181,13 +280,15 @@ void mg_ptrmap_clear(void) {
     mg_ptrmap_lock_all();
     for (uint32_t i = 0; i < STRIPES; i++) {
         stripe *table = &stripes[i];
-        if (table->used) memset(table->slots, 0, table->slot_count * sizeof(mg_ptr_entry));
+        if (table->used) memset(table->slots, 0, table->slot_count * sizeof(packed_entry));
         table->used = 0;
         table->max_displacement = 0;
     }
+    __atomic_store_n(&spill_used, 0, __ATOMIC_RELEASE);
     mg_ptrmap_unlock_all();
 }
 
 void mg_ptrmap_after_fork(void) {
     for (uint32_t i = 0; i < STRIPES; i++) stripes[i].lock = 0;
+    spill_lock = 0;
 }

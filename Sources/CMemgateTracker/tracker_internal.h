@@ -221,8 +221,15 @@ typedef struct mg_ptr_entry {
     uintptr_t address;   /* 0 = empty slot */
     uint64_t bytes;
     uint32_t stack_index;
-    uint32_t generation; /* the capture the block was counted in (see capture.c) */
+    uint32_t generation; /* the capture the block was counted in (see capture.c); the map keeps
+                          * its low MG_PTR_GENERATION_BITS only */
 } mg_ptr_entry;
+
+#define MG_PTR_GENERATION_BITS 16
+/* Whether an entry taken from the map was counted in capture `generation`. */
+static inline int mg_ptr_counted_in(const mg_ptr_entry *entry, uint32_t generation) {
+    return ((entry->generation ^ generation) & ((1u << MG_PTR_GENERATION_BITS) - 1)) == 0;
+}
 
 /* Each takes the lock of the address's stripe, so callers may hold the writer lock or not.
  * Insert returns 1 when it replaced an entry for the same address (copied to `replaced`),
