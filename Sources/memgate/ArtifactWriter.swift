@@ -87,24 +87,18 @@ struct ArtifactWriter {
         let suite =
             directory == nil || flamegraphPathsAssigned ? suite : ReportFormat.assigningFlamegraphPaths(suite)
         // The reports only read the suite, so they render side by side, and beside the case files
-        // (a merge of 50 000 cases spends seconds in each); the first error is thrown.
+        // (a merge of 50 000 cases spends seconds in each); the first error is thrown. All of it
+        // is one flat list of works: libdispatch runs a concurrentPerform nested in another on
+        // the calling thread alone, which left the four reports one after the other.
         let rendered = suite
-        let jobs = ReportFormat.allCases.compactMap { format in
-            destination(of: format, in: directory).map { (format, $0) }
-        }
         let writer = self
-        try ConcurrentWrites.run([
-            { if let directory { try writer.writeCaseFiles(rendered, in: directory) } },
-            {
-                let outputs = try ConcurrentWrites.map(jobs) { job in
-                    if job.0 == .json, !writer.writtenCaseJSON.isEmpty {
-                        return try JSONResults.render([rendered], written: writer.writtenCaseJSON)
-                    }
-                    return try job.0.render(rendered)
-                }
-                for (job, data) in zip(jobs, outputs) { try writer.atomicWrite(data, to: job.1) }
-            },
-        ])
+        var works: [@Sendable () throws -> Void] = []
+        for format in ReportFormat.allCases {
+            guard let url = destination(of: format, in: directory) else { continue }
+            works.append { try writer.atomicWrite(try writer.render(format, rendered), to: url) }
+        }
+        if let directory { works += try caseFileWorks(rendered, in: directory) }
+        try ConcurrentWrites.run(works)
         if let directory {
             try? FileManager.default.removeItem(at: directory.appendingPathComponent(Self.partialResultsName))
         }
@@ -115,9 +109,18 @@ struct ArtifactWriter {
         }
     }
 
-    /// Every case's flamegraph page and exports: a file in `reusedFiles` is linked, the others are
-    /// rendered, side by side (pages of different cases never share a file).
-    private func writeCaseFiles(_ suite: SuiteResult, in directory: URL) throws {
+    /// The whole file of `format` for `suite`.
+    private func render(_ format: ReportFormat, _ suite: SuiteResult) throws -> Data {
+        if format == .json, !writtenCaseJSON.isEmpty {
+            return try JSONResults.render([suite], written: writtenCaseJSON)
+        }
+        return try format.render(suite)
+    }
+
+    /// Works writing every case's flamegraph page and exports, once their directories exist: a
+    /// file in `reusedFiles` is linked, the others are rendered (pages of different cases never
+    /// share a file).
+    private func caseFileWorks(_ suite: SuiteResult, in directory: URL) throws -> [@Sendable () throws -> Void] {
         let cases = suite.cases.filter { $0.flamegraphPath != nil }
         // Plain path strings: Foundation's URL operations cost seconds over 50 000 cases.
         let root = directory.path + "/"
@@ -146,15 +149,24 @@ struct ArtifactWriter {
         for path in directories.sorted() {
             try FileManager.default.createDirectory(atPath: root + path, withIntermediateDirectories: true)
         }
-        _ = try ConcurrentWrites.map(Array(cases.indices)) { index in
-            for file in files[index] {
-                if let source = file.source {
-                    try ShardFiles.place(source, at: root + file.path)
-                } else if let export = file.export, let profile = cases[index].profile {
-                    try export.render(profile).write(to: URL(fileURLWithPath: root + file.path), options: .atomic)
-                } else if file.export == nil {
-                    try Data(HtmlFlamegraph.render(result: cases[index]).utf8).write(
-                        to: URL(fileURLWithPath: root + file.path), options: .atomic)
+        // A few works per core: each large enough that its overhead does not matter, and small
+        // enough that they spread over the cores beside the reports.
+        let casesPerWork = max(1, cases.count / (ProcessInfo.processInfo.activeProcessorCount * 8))
+        return stride(from: 0, to: cases.count, by: casesPerWork).map { start in
+            let range = start..<min(start + casesPerWork, cases.count)
+            return {
+                for index in range {
+                    for file in files[index] {
+                        if let source = file.source {
+                            try ShardFiles.place(source, at: root + file.path)
+                        } else if let export = file.export, let profile = cases[index].profile {
+                            try export.render(profile).write(
+                                to: URL(fileURLWithPath: root + file.path), options: .atomic)
+                        } else if file.export == nil {
+                            try Data(HtmlFlamegraph.render(result: cases[index]).utf8).write(
+                                to: URL(fileURLWithPath: root + file.path), options: .atomic)
+                        }
+                    }
                 }
             }
         }
