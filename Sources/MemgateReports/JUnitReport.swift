@@ -71,13 +71,13 @@ public enum JUnitReport {
     private static func setCounts(
         on node: xmlNodePtr, in tree: LibXMLTree, cases: [CaseResult], seconds: Double, withSkipped: Bool
     ) throws {
-        let errors = cases.filter(\.isError).count
-        let failed = cases.filter { $0.status == .failed }.count
+        let errors = cases.reduce(0) { $1.isError ? $0 + 1 : $0 }
+        let failed = cases.reduce(0) { $1.status == .failed ? $0 + 1 : $0 }
         try tree.setAttribute("tests", String(cases.count), on: node)
         try tree.setAttribute("failures", String(failed - errors), on: node)
         try tree.setAttribute("errors", String(errors), on: node)
         if withSkipped {
-            try tree.setAttribute("skipped", String(cases.filter { $0.status == .skipped }.count), on: node)
+            try tree.setAttribute("skipped", String(cases.reduce(0) { $1.status == .skipped ? $0 + 1 : $0 }), on: node)
         }
         try tree.setAttribute("time", ReportFigures.seconds(seconds, decimals: 3), on: node)
     }
