@@ -97,7 +97,7 @@ struct ArtifactWriter {
             guard let url = destination(of: format, in: directory) else { continue }
             works.append { try writer.atomicWrite(try writer.render(format, rendered), to: url) }
         }
-        if let directory { works += try caseFileWorks(rendered, in: directory) }
+        if let directory { works += caseFileWorks(rendered, in: directory) }
         try ConcurrentWrites.run(works)
         if let directory {
             try? FileManager.default.removeItem(at: directory.appendingPathComponent(Self.partialResultsName))
@@ -117,46 +117,26 @@ struct ArtifactWriter {
         return try format.render(suite)
     }
 
-    /// Works writing every case's flamegraph page and exports, once their directories exist: a
-    /// file in `reusedFiles` is linked, the others are rendered (pages of different cases never
-    /// share a file).
-    private func caseFileWorks(_ suite: SuiteResult, in directory: URL) throws -> [@Sendable () throws -> Void] {
-        let cases = suite.cases.filter { $0.flamegraphPath != nil }
+    /// Works writing every case's flamegraph page and exports, each making the directories it
+    /// needs: a file in `reusedFiles` is linked, the others are rendered (pages of different cases
+    /// never share a file).
+    private func caseFileWorks(_ suite: SuiteResult, in directory: URL) -> [@Sendable () throws -> Void] {
+        let cases = suite.cases
         // Plain path strings: Foundation's URL operations cost seconds over 50 000 cases.
         let root = directory.path + "/"
-        let reused = reusedFiles
-        let exports = exports
-        // Each case's files as (path, what is already written there, export to render).
-        let files: [[(path: String, source: String?, export: ProfileExport?)]] = cases.map { result in
-            let page = result.flamegraphPath!
-            var files: [(path: String, source: String?, export: ProfileExport?)] = [(page, reused[page], nil)]
-            guard result.profile != nil, !exports.isEmpty || !reused.isEmpty else { return files }
-            for export in ProfileExport.allCases {
-                let path = Self.exportPath(export, page: page)
-                if let source = reused[path] {
-                    files.append((path, source, export))
-                } else if exports.contains(export) {
-                    files.append((path, nil, export))
-                }
-            }
-            return files
-        }
-        // Each directory once, before the writers run (thousands of pytest pages share a few).
-        var directories: Set<Substring> = []
-        for file in files.joined() {
-            if let slash = file.path.lastIndex(of: "/") { directories.insert(file.path[..<slash]) }
-        }
-        for path in directories.sorted() {
-            try FileManager.default.createDirectory(atPath: root + path, withIntermediateDirectories: true)
-        }
-        // A few works per core: each large enough that its overhead does not matter, and small
-        // enough that they spread over the cores beside the reports.
-        let casesPerWork = max(1, cases.count / (ProcessInfo.processInfo.activeProcessorCount * 8))
-        return stride(from: 0, to: cases.count, by: casesPerWork).map { start in
-            let range = start..<min(start + casesPerWork, cases.count)
-            return {
+        let directories = DirectoryMaker(root: root)
+        let writer = self
+        // A few works per core, which spread over the cores beside the reports.
+        return ConcurrentWrites.chunks(of: cases.indices).map { range in
+            {
+                var made: Substring?
                 for index in range {
-                    for file in files[index] {
+                    guard let page = cases[index].flamegraphPath else { continue }
+                    for file in writer.files(of: cases[index], page: page) {
+                        if let slash = file.path.lastIndex(of: "/"), file.path[..<slash] != made {
+                            made = file.path[..<slash]
+                            try directories.make(String(file.path[..<slash]))
+                        }
                         if let source = file.source {
                             try ShardFiles.place(source, at: root + file.path)
                         } else if let export = file.export, let profile = cases[index].profile {
@@ -169,6 +149,43 @@ struct ArtifactWriter {
                     }
                 }
             }
+        }
+    }
+
+    /// The files of a case whose page is `page`, as (path in the artifacts, what is already
+    /// written there, export to render): its page, then its exports that are reused or asked for.
+    private func files(of result: CaseResult, page: String) -> [(path: String, source: String?, export: ProfileExport?)]
+    {
+        var files: [(path: String, source: String?, export: ProfileExport?)] = [(page, reusedFiles[page], nil)]
+        guard result.profile != nil, !exports.isEmpty || !reusedFiles.isEmpty else { return files }
+        for export in ProfileExport.allCases {
+            let path = Self.exportPath(export, page: page)
+            if let source = reusedFiles[path] {
+                files.append((path, source, export))
+            } else if exports.contains(export) {
+                files.append((path, nil, export))
+            }
+        }
+        return files
+    }
+
+    /// Makes each directory of the case files once, whichever work needs it first (thousands of
+    /// pytest pages share a few directories).
+    private final class DirectoryMaker: @unchecked Sendable {
+        private let root: String
+        private let lock = NSLock()
+        /// Guarded by `lock`.
+        private var made: Set<String> = []
+
+        init(root: String) { self.root = root }
+
+        /// Makes `path` (relative to the root) and its parents unless already made.
+        func make(_ path: String) throws {
+            lock.lock()
+            defer { lock.unlock() }
+            guard !made.contains(path) else { return }
+            try FileManager.default.createDirectory(atPath: root + path, withIntermediateDirectories: true)
+            made.insert(path)
         }
     }
 

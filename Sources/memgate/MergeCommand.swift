@@ -51,24 +51,26 @@ struct MergeCommand: ParsableCommand {
         // Decoding dominates a large merge; shards decode side by side.
         let reads = try ConcurrentWrites.map(shards, readShard)
         let inputs = reads.map(\.input)
-        let outcome: ShardMerge.Outcome
+        var outcome: ShardMerge.Outcome
         do {
             outcome = try ShardMerge.merge(inputs, expectedShards: expect)
         } catch {
             throw MemgateFailure(description: "merge: \(error)", code: ExitStatus.usage)
         }
         var result = outcome.suite
+        // The cases held once, so setting their pages below changes them in place.
+        outcome.suite.cases = []
         let environment = ProcessInfo.processInfo.environment
         var writer = ArtifactWriter(
             artifactsDirectory: artifacts, junitPath: nil, jsonPath: nil,
             markdownPath: markdown ?? environment["GITHUB_STEP_SUMMARY"])
         if artifacts != nil {
             // What the shards rendered is linked, not rendered again (see ShardFiles).
-            result = ReportFormat.assigningFlamegraphPaths(result)
+            try Self.assignFlamegraphPaths(&result)
             writer.flamegraphPathsAssigned = true
             let files = ShardFiles(
                 inputs: inputs, directories: shards.map(Self.artifactsDirectory), caseJSON: reads.map(\.caseJSON))
-            writer.reusedFiles = files.reusable(in: result)
+            writer.reusedFiles = try files.reusable(in: result)
             writer.writtenCaseJSON = files.caseJSON(in: result)
         }
         try writer.write(result)
@@ -85,6 +87,19 @@ struct MergeCommand: ParsableCommand {
         // (half a second of a 50 000-case merge) only for the process to end anyway.
         fflush(nil)
         Foundation.exit(code)
+    }
+
+    /// Gives every measured case its page's path as ``ReportFormat/assigningFlamegraphPaths(_:)``
+    /// does, naming the pages side by side (each pytest page's name hashes the node id) and
+    /// setting them in place (that function copies every case of a suite shared with its caller).
+    static func assignFlamegraphPaths(_ suite: inout SuiteResult) throws {
+        let cases = suite.cases
+        let paths = try ConcurrentWrites.map(ConcurrentWrites.chunks(of: cases.indices)) { range in
+            range.map { cases[$0].profile == nil ? nil : ReportFormat.flamegraphPath(of: cases[$0]) }
+        }
+        for (index, path) in zip(suite.cases.indices, paths.joined()) where path != nil {
+            suite.cases[index].flamegraphPath = path
+        }
     }
 
     /// The cases for the console table: all of them for a small suite; for a large one only the
