@@ -72,6 +72,7 @@ struct MergeCommand: ParsableCommand {
                 inputs: inputs, directories: shards.map(Self.artifactsDirectory), caseJSON: reads.map(\.caseJSON))
             writer.reusedFiles = try files.reusable(in: result)
             writer.writtenCaseJSON = files.caseJSON(in: result)
+            try files.completeCases(in: &result, reused: writer.reusedFiles, written: writer.writtenCaseJSON)
         }
         try writer.write(result)
         let style = ConsoleStyle.detect(environment: environment, isTTY: isatty(STDOUT_FILENO) == 1)
@@ -142,6 +143,13 @@ struct MergeCommand: ParsableCommand {
         }
         do {
             let data = try Data(contentsOf: URL(fileURLWithPath: file))
+            // A file laid out as memgate writes it is decoded without what only pages show, since
+            // each case's bytes stand in for it; any other is decoded whole (and so are its errors).
+            if let suites = Self.decodeForMerge(data),
+                let caseJSON = JSONResults.caseBytes(in: data, caseCount: suites.reduce(0) { $0 + $1.cases.count })
+            {
+                return ShardRead(input: ShardMerge.Input(source: path, suites: suites), caseJSON: caseJSON)
+            }
             let suites = try Self.decode(data)
             let caseCount = suites.reduce(0) { $0 + $1.cases.count }
             return ShardRead(
@@ -150,6 +158,16 @@ struct MergeCommand: ParsableCommand {
         } catch {
             throw MemgateFailure(description: "merge: \(file): \(error)", code: ExitStatus.usage)
         }
+    }
+
+    /// The suites of a results document of this format version, decoded as
+    /// ``ShardResultsDecoding/decodeForMerge(_:)`` decodes them; nil for anything else.
+    static func decodeForMerge(_ data: Data) -> [SuiteResult]? {
+        guard data.first(where: { !" \t\r\n".utf8.contains($0) }) == UInt8(ascii: "{"),
+            let document = try? ShardResultsDecoding.decodeForMerge(data),
+            ([document.formatVersion] + document.suites.map(\.formatVersion)).max() ?? 0 <= JSONResults.formatVersion
+        else { return nil }
+        return document.suites
     }
 
     /// A results document as `memgate run` writes it, decoded in one pass (`JSONResults.decode`

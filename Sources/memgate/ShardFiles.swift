@@ -92,6 +92,20 @@ struct ShardFiles {
         }
     }
 
+    /// Decodes whole, from its shard's bytes, each case of the merged `suite` that is rendered or
+    /// encoded again: its page is not in `reused`, or its `written` entry (``caseJSON(in:)``) is
+    /// nil. Shards are decoded without what only pages and results.json show
+    /// (``ShardResultsDecoding``); a case without bytes came from a shard decoded whole.
+    func completeCases(in suite: inout SuiteResult, reused: [String: String], written: [ArraySlice<UInt8>?]) throws {
+        for index in suite.cases.indices {
+            let pageRendered = suite.cases[index].flamegraphPath.map { reused[$0] == nil } ?? false
+            guard written[index] == nil || pageRendered,
+                let json = self.written[Key(target: suite.cases[index].target, name: suite.cases[index].name)]?.json
+            else { continue }
+            suite.cases[index] = try ShardResultsDecoding.completeCase(suite.cases[index], from: json)
+        }
+    }
+
     /// `relativePath` under `directory` when it names a regular file there that stays inside it.
     private static func file(_ relativePath: String, inside directory: String) -> String? {
         guard !relativePath.hasPrefix("/"), !relativePath.split(separator: "/").contains("..") else { return nil }
