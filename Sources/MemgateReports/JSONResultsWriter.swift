@@ -118,17 +118,25 @@ enum JSONResultsWriter {
         return cases.count == caseCount ? cases : nil
     }
 
+    /// The first index at or after `start` where `needle` occurs in `haystack`, by the C
+    /// library's `memchr` and `memcmp`: a search by Swift's `firstIndex` and `elementsEqual` was
+    /// 6 % of reading a merge's shards (160 MB of results at 50 x 1 000 cases).
     private static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
-        guard needle.count <= haystack.count - start else { return nil }
-        var index = start
-        while index <= haystack.count - needle.count {
-            guard let first = haystack[index...].firstIndex(of: needle[0]),
-                first <= haystack.count - needle.count
-            else { return nil }
-            if haystack[first..<(first + needle.count)].elementsEqual(needle) { return first }
-            index = first + 1
+        guard !needle.isEmpty, start >= 0, needle.count <= haystack.count - start else { return nil }
+        return haystack.withUnsafeBufferPointer { hay in
+            needle.withUnsafeBufferPointer { pin in
+                let base = hay.baseAddress!
+                let last = hay.count - pin.count
+                var index = start
+                while index <= last {
+                    guard let found = memchr(base + index, Int32(pin[0]), last - index + 1) else { return nil }
+                    let offset = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                    if memcmp(base + offset, pin.baseAddress!, pin.count) == 0 { return offset }
+                    index = offset + 1
+                }
+                return nil
+            }
         }
-        return nil
     }
 
     /// One slot per case, filled by the jobs.
