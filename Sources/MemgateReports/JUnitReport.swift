@@ -35,7 +35,8 @@ public enum JUnitReport {
         if suites.count == 1, let name = suites.first?.name {
             try tree.setAttribute("name", name, on: root)
         }
-        let cases = suites.flatMap(\.cases)
+        // One suite's cases as they are (flattening copies each case).
+        let cases = suites.count == 1 ? suites[0].cases : suites.flatMap(\.cases)
         try setCounts(
             on: root, in: tree, cases: cases, seconds: suites.reduce(0) { $0 + $1.durationSeconds },
             withSkipped: false)
@@ -43,8 +44,8 @@ public enum JUnitReport {
             for (target, targetCases) in groupedByTarget(suite.cases) {
                 let suiteNode = try tree.addChild("testsuite", to: root)
                 try tree.setAttribute("name", suites.count == 1 ? target : "\(suite.name)/\(target)", on: suiteNode)
-                let seconds = targetCases.reduce(0) {
-                    $0 + ($1.durationSeconds.isFinite ? max(0, $1.durationSeconds) : 0)
+                let seconds = targetCases.indices.reduce(0) {
+                    $0 + (targetCases[$1].durationSeconds.isFinite ? max(0, targetCases[$1].durationSeconds) : 0)
                 }
                 try setCounts(on: suiteNode, in: tree, cases: targetCases, seconds: seconds, withSkipped: true)
                 for result in targetCases {
@@ -71,13 +72,15 @@ public enum JUnitReport {
     private static func setCounts(
         on node: xmlNodePtr, in tree: LibXMLTree, cases: [CaseResult], seconds: Double, withSkipped: Bool
     ) throws {
-        let errors = cases.filter(\.isError).count
-        let failed = cases.filter { $0.status == .failed }.count
+        // Counted by index, each case read in place (iterating the cases copied each one).
+        let errors = cases.indices.reduce(0) { cases[$1].isError ? $0 + 1 : $0 }
+        let failed = cases.indices.reduce(0) { cases[$1].status == .failed ? $0 + 1 : $0 }
         try tree.setAttribute("tests", String(cases.count), on: node)
         try tree.setAttribute("failures", String(failed - errors), on: node)
         try tree.setAttribute("errors", String(errors), on: node)
         if withSkipped {
-            try tree.setAttribute("skipped", String(cases.filter { $0.status == .skipped }.count), on: node)
+            let skipped = cases.indices.reduce(0) { cases[$1].status == .skipped ? $0 + 1 : $0 }
+            try tree.setAttribute("skipped", String(skipped), on: node)
         }
         try tree.setAttribute("time", ReportFigures.seconds(seconds, decimals: 3), on: node)
     }

@@ -86,6 +86,13 @@ public enum MarkdownSummary {
 
     /// Escapes `text` for a table cell or a list item (one line of Markdown).
     static func escape(_ text: String) -> String {
+        // Printable ASCII alone (most case names) is one line with nothing to sanitize, and each
+        // byte is a character: escaped byte by byte, as the general path below would.
+        text.utf8.allSatisfy({ (0x20...0x7E).contains($0) }) ? escapePrintableASCII(text) : escapeCharacters(text)
+    }
+
+    /// ``escape(_:)`` of any text, line by line and character by character.
+    static func escapeCharacters(_ text: String) -> String {
         let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
         return lines.map { line in
             var escaped = ""
@@ -100,5 +107,25 @@ public enum MarkdownSummary {
             }
             return escaped
         }.joined(separator: "<br>")
+    }
+
+    /// ``escape(_:)`` of a text of printable ASCII characters only.
+    private static func escapePrintableASCII(_ text: String) -> String {
+        var escaped: [UInt8] = []
+        escaped.reserveCapacity(text.utf8.count + 8)
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "&") {
+                escaped += "&amp;".utf8
+            } else {
+                if isASCIIPunctuation[Int(byte)] { escaped.append(UInt8(ascii: "\\")) }
+                escaped.append(byte)
+            }
+        }
+        return String(decoding: escaped, as: UTF8.self)
+    }
+
+    /// Whether each ASCII byte is in `punctuation`.
+    private static let isASCIIPunctuation: [Bool] = (0..<128).map {
+        punctuation.contains(Character(Unicode.Scalar(UInt8($0))))
     }
 }

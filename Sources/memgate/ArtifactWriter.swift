@@ -87,24 +87,18 @@ struct ArtifactWriter {
         let suite =
             directory == nil || flamegraphPathsAssigned ? suite : ReportFormat.assigningFlamegraphPaths(suite)
         // The reports only read the suite, so they render side by side, and beside the case files
-        // (a merge of 50 000 cases spends seconds in each); the first error is thrown.
+        // (a merge of 50 000 cases spends seconds in each); the first error is thrown. All of it
+        // is one flat list of works: libdispatch runs a concurrentPerform nested in another on
+        // the calling thread alone, which left the four reports one after the other.
         let rendered = suite
-        let jobs = ReportFormat.allCases.compactMap { format in
-            destination(of: format, in: directory).map { (format, $0) }
-        }
         let writer = self
-        try ConcurrentWrites.run([
-            { if let directory { try writer.writeCaseFiles(rendered, in: directory) } },
-            {
-                let outputs = try ConcurrentWrites.map(jobs) { job in
-                    if job.0 == .json, !writer.writtenCaseJSON.isEmpty {
-                        return try JSONResults.render([rendered], written: writer.writtenCaseJSON)
-                    }
-                    return try job.0.render(rendered)
-                }
-                for (job, data) in zip(jobs, outputs) { try writer.atomicWrite(data, to: job.1) }
-            },
-        ])
+        var works: [@Sendable () throws -> Void] = []
+        for format in ReportFormat.allCases {
+            guard let url = destination(of: format, in: directory) else { continue }
+            works.append { try writer.atomicWrite(try writer.render(format, rendered), to: url) }
+        }
+        if let directory { works += caseFileWorks(rendered, in: directory) }
+        try ConcurrentWrites.run(works)
         if let directory {
             try? FileManager.default.removeItem(at: directory.appendingPathComponent(Self.partialResultsName))
         }
@@ -115,48 +109,83 @@ struct ArtifactWriter {
         }
     }
 
-    /// Every case's flamegraph page and exports: a file in `reusedFiles` is linked, the others are
-    /// rendered, side by side (pages of different cases never share a file).
-    private func writeCaseFiles(_ suite: SuiteResult, in directory: URL) throws {
-        let cases = suite.cases.filter { $0.flamegraphPath != nil }
+    /// The whole file of `format` for `suite`.
+    private func render(_ format: ReportFormat, _ suite: SuiteResult) throws -> Data {
+        if format == .json, !writtenCaseJSON.isEmpty {
+            return try JSONResults.render([suite], written: writtenCaseJSON)
+        }
+        return try format.render(suite)
+    }
+
+    /// Works writing every case's flamegraph page and exports, each making the directories it
+    /// needs: a file in `reusedFiles` is linked, the others are rendered (pages of different cases
+    /// never share a file).
+    private func caseFileWorks(_ suite: SuiteResult, in directory: URL) -> [@Sendable () throws -> Void] {
+        let cases = suite.cases
         // Plain path strings: Foundation's URL operations cost seconds over 50 000 cases.
         let root = directory.path + "/"
-        let reused = reusedFiles
-        let exports = exports
-        // Each case's files as (path, what is already written there, export to render).
-        let files: [[(path: String, source: String?, export: ProfileExport?)]] = cases.map { result in
-            let page = result.flamegraphPath!
-            var files: [(path: String, source: String?, export: ProfileExport?)] = [(page, reused[page], nil)]
-            guard result.profile != nil, !exports.isEmpty || !reused.isEmpty else { return files }
-            for export in ProfileExport.allCases {
-                let path = Self.exportPath(export, page: page)
-                if let source = reused[path] {
-                    files.append((path, source, export))
-                } else if exports.contains(export) {
-                    files.append((path, nil, export))
+        let directories = DirectoryMaker(root: root)
+        let writer = self
+        // A few works per core, which spread over the cores beside the reports.
+        return ConcurrentWrites.chunks(of: cases.indices).map { range in
+            {
+                var made: Substring?
+                for index in range {
+                    guard let page = cases[index].flamegraphPath else { continue }
+                    for file in writer.files(of: cases[index], page: page) {
+                        if let slash = file.path.lastIndex(of: "/"), file.path[..<slash] != made {
+                            made = file.path[..<slash]
+                            try directories.make(String(file.path[..<slash]))
+                        }
+                        if let source = file.source {
+                            try ShardFiles.place(source, at: root + file.path)
+                        } else if let export = file.export, let profile = cases[index].profile {
+                            try export.render(profile).write(
+                                to: URL(fileURLWithPath: root + file.path), options: .atomic)
+                        } else if file.export == nil {
+                            try Data(HtmlFlamegraph.render(result: cases[index]).utf8).write(
+                                to: URL(fileURLWithPath: root + file.path), options: .atomic)
+                        }
+                    }
                 }
             }
-            return files
         }
-        // Each directory once, before the writers run (thousands of pytest pages share a few).
-        var directories: Set<Substring> = []
-        for file in files.joined() {
-            if let slash = file.path.lastIndex(of: "/") { directories.insert(file.path[..<slash]) }
+    }
+
+    /// The files of a case whose page is `page`, as (path in the artifacts, what is already
+    /// written there, export to render): its page, then its exports that are reused or asked for.
+    private func files(of result: CaseResult, page: String) -> [(path: String, source: String?, export: ProfileExport?)]
+    {
+        var files: [(path: String, source: String?, export: ProfileExport?)] = [(page, reusedFiles[page], nil)]
+        guard result.profile != nil, !exports.isEmpty || !reusedFiles.isEmpty else { return files }
+        for export in ProfileExport.allCases {
+            let path = Self.exportPath(export, page: page)
+            if let source = reusedFiles[path] {
+                files.append((path, source, export))
+            } else if exports.contains(export) {
+                files.append((path, nil, export))
+            }
         }
-        for path in directories.sorted() {
+        return files
+    }
+
+    /// Makes each directory of the case files once, whichever work needs it first (thousands of
+    /// pytest pages share a few directories).
+    private final class DirectoryMaker: @unchecked Sendable {
+        private let root: String
+        private let lock = NSLock()
+        /// Guarded by `lock`.
+        private var made: Set<String> = []
+
+        init(root: String) { self.root = root }
+
+        /// Makes `path` (relative to the root) and its parents unless already made.
+        func make(_ path: String) throws {
+            lock.lock()
+            defer { lock.unlock() }
+            guard !made.contains(path) else { return }
             try FileManager.default.createDirectory(atPath: root + path, withIntermediateDirectories: true)
-        }
-        _ = try ConcurrentWrites.map(Array(cases.indices)) { index in
-            for file in files[index] {
-                if let source = file.source {
-                    try ShardFiles.place(source, at: root + file.path)
-                } else if let export = file.export, let profile = cases[index].profile {
-                    try export.render(profile).write(to: URL(fileURLWithPath: root + file.path), options: .atomic)
-                } else if file.export == nil {
-                    try Data(HtmlFlamegraph.render(result: cases[index]).utf8).write(
-                        to: URL(fileURLWithPath: root + file.path), options: .atomic)
-                }
-            }
+            made.insert(path)
         }
     }
 

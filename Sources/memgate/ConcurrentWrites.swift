@@ -23,6 +23,15 @@ enum ConcurrentWrites {
         return slots.values.map { $0! }
     }
 
+    /// `range` cut into a few ranges per core, in order, for ``map(_:_:)``: each large enough that
+    /// its overhead does not matter, small enough that they spread over the cores.
+    static func chunks(of range: Range<Int>) -> [Range<Int>] {
+        let size = max(1, range.count / (ProcessInfo.processInfo.activeProcessorCount * 8))
+        return stride(from: range.lowerBound, to: range.upperBound, by: size).map {
+            $0..<min($0 + size, range.upperBound)
+        }
+    }
+
     private final class ErrorSlot: @unchecked Sendable {
         private let lock = NSLock()
         private(set) var first: Error?

@@ -51,25 +51,28 @@ struct MergeCommand: ParsableCommand {
         // Decoding dominates a large merge; shards decode side by side.
         let reads = try ConcurrentWrites.map(shards, readShard)
         let inputs = reads.map(\.input)
-        let outcome: ShardMerge.Outcome
+        var outcome: ShardMerge.Outcome
         do {
             outcome = try ShardMerge.merge(inputs, expectedShards: expect)
         } catch {
             throw MemgateFailure(description: "merge: \(error)", code: ExitStatus.usage)
         }
         var result = outcome.suite
+        // The cases held once, so setting their pages below changes them in place.
+        outcome.suite.cases = []
         let environment = ProcessInfo.processInfo.environment
         var writer = ArtifactWriter(
             artifactsDirectory: artifacts, junitPath: nil, jsonPath: nil,
             markdownPath: markdown ?? environment["GITHUB_STEP_SUMMARY"])
         if artifacts != nil {
             // What the shards rendered is linked, not rendered again (see ShardFiles).
-            result = ReportFormat.assigningFlamegraphPaths(result)
+            try Self.assignFlamegraphPaths(&result)
             writer.flamegraphPathsAssigned = true
             let files = ShardFiles(
                 inputs: inputs, directories: shards.map(Self.artifactsDirectory), caseJSON: reads.map(\.caseJSON))
-            writer.reusedFiles = files.reusable(in: result)
+            writer.reusedFiles = try files.reusable(in: result)
             writer.writtenCaseJSON = files.caseJSON(in: result)
+            try files.completeCases(in: &result, reused: writer.reusedFiles, written: writer.writtenCaseJSON)
         }
         try writer.write(result)
         let style = ConsoleStyle.detect(environment: environment, isTTY: isatty(STDOUT_FILENO) == 1)
@@ -85,6 +88,19 @@ struct MergeCommand: ParsableCommand {
         // (half a second of a 50 000-case merge) only for the process to end anyway.
         fflush(nil)
         Foundation.exit(code)
+    }
+
+    /// Gives every measured case its page's path as ``ReportFormat/assigningFlamegraphPaths(_:)``
+    /// does, naming the pages side by side (each pytest page's name hashes the node id) and
+    /// setting them in place (that function copies every case of a suite shared with its caller).
+    static func assignFlamegraphPaths(_ suite: inout SuiteResult) throws {
+        let cases = suite.cases
+        let paths = try ConcurrentWrites.map(ConcurrentWrites.chunks(of: cases.indices)) { range in
+            range.map { cases[$0].profile == nil ? nil : ReportFormat.flamegraphPath(of: cases[$0]) }
+        }
+        for (index, path) in zip(suite.cases.indices, paths.joined()) where path != nil {
+            suite.cases[index].flamegraphPath = path
+        }
     }
 
     /// The cases for the console table: all of them for a small suite; for a large one only the
@@ -127,6 +143,13 @@ struct MergeCommand: ParsableCommand {
         }
         do {
             let data = try Data(contentsOf: URL(fileURLWithPath: file))
+            // A file laid out as memgate writes it is decoded without what only pages show, since
+            // each case's bytes stand in for it; any other is decoded whole (and so are its errors).
+            if let suites = Self.decodeForMerge(data),
+                let caseJSON = JSONResults.caseBytes(in: data, caseCount: suites.reduce(0) { $0 + $1.cases.count })
+            {
+                return ShardRead(input: ShardMerge.Input(source: path, suites: suites), caseJSON: caseJSON)
+            }
             let suites = try Self.decode(data)
             let caseCount = suites.reduce(0) { $0 + $1.cases.count }
             return ShardRead(
@@ -135,6 +158,16 @@ struct MergeCommand: ParsableCommand {
         } catch {
             throw MemgateFailure(description: "merge: \(file): \(error)", code: ExitStatus.usage)
         }
+    }
+
+    /// The suites of a results document of this format version, decoded as
+    /// ``ShardResultsDecoding/decodeForMerge(_:)`` decodes them; nil for anything else.
+    static func decodeForMerge(_ data: Data) -> [SuiteResult]? {
+        guard data.first(where: { !" \t\r\n".utf8.contains($0) }) == UInt8(ascii: "{"),
+            let document = try? ShardResultsDecoding.decodeForMerge(data),
+            ([document.formatVersion] + document.suites.map(\.formatVersion)).max() ?? 0 <= JSONResults.formatVersion
+        else { return nil }
+        return document.suites
     }
 
     /// A results document as `memgate run` writes it, decoded in one pass (`JSONResults.decode`

@@ -64,6 +64,13 @@ import Testing
         #expect(HtmlEscape.text(raw) == escaped)
     }
 
+    @Test func asciiIsEscapedByteByByteAsScalarByScalar() {
+        let ascii = (0x00...0x7F).map { String(UnicodeScalar(UInt8($0))) }
+        for raw in ascii + [ascii.joined(), "tests/test_x.py::test_a[<&>]\r\n", ""] {
+            #expect(HtmlEscape.text(raw) == HtmlEscape.scalarText(raw), "\(raw.debugDescription)")
+        }
+    }
+
     @Test func bundledAssetsCannotCloseTheirElement() {
         #expect(HtmlEscape.inlineAsset("a = '</script>';") == "a = '<\\/script>';")
         #expect(ReportAssets.text(named: "flamegraph.js")?.contains("</") == false)

@@ -107,6 +107,20 @@ import Testing
         #expect(JUnitCaseName.pytest(nodeID: nodeID) == JUnitCaseName(className: className, name: name))
     }
 
+    @Test(arguments: [
+        "tests/test_fib.py::test_x[1-2]", "a:::b", ":::", "::", "a::", "::b", "x.py::", "a/b.py::C::d[::]",
+        "nocolon", "a:b::c", "[::]", "a::b[", "p.py.py::t", "/x/.py::y", "a::b::c::d[e]f]", "a\r\n::b",
+    ])
+    func asciiNodeIDsAreNamedByBytesAsByCharacters(nodeID: String) {
+        #expect(JUnitCaseName.pytest(nodeID: nodeID) == JUnitCaseName.pytestCharacters(nodeID: nodeID))
+    }
+
+    @Test func nonASCIINodeIDIsNamedByCharacters() {
+        #expect(
+            JUnitCaseName.pytest(nodeID: "tésts/t.py::Cl::test_é[ü::/]")
+                == JUnitCaseName(className: "tésts.t.Cl", name: "test_é[ü::/]"))
+    }
+
     @Test func nonPytestCaseIsNamedByItsTarget() {
         #expect(JUnitCaseName.pytest(nodeID: "fibonacci-generator") == nil)
         #expect(

@@ -72,6 +72,13 @@ import Testing
         #expect(MarkdownSummary.escape(input) == expected)
     }
 
+    @Test func printableASCIIIsEscapedByteByByteAsCharacterByCharacter() {
+        let printable = (0x20...0x7E).map { String(UnicodeScalar(UInt8($0))) }
+        for text in printable + [printable.joined(), "tests/test_x.py::test_a[1-&-|]", ""] {
+            #expect(MarkdownSummary.escape(text) == MarkdownSummary.escapeCharacters(text), "\(text)")
+        }
+    }
+
     @Test func hostileNameKeepsTheRowOnOneLine() {
         let result = CaseResult(
             target: "t", name: "a|b\nc", status: .failed,

@@ -116,25 +116,29 @@ public enum ShardMerge {
         var targetIndex: [String: Int] = [:]
         for (index, name) in targetOrder.enumerated() where targetIndex[name] == nil { targetIndex[name] = index }
         let reference = referenceEnvironment(parts[0].suite)
-        var keyed: [(key: SortKey, item: CaseResult)] = []
-        keyed.reserveCapacity(parts.reduce(0) { $0 + $1.suite.cases.count })
+        // Keys are sorted and each case is copied once, into place: sorting (key, case) pairs
+        // moved whole cases around, and the pairs were copied again to drop the keys.
+        var keys: [SortKey] = []
+        keys.reserveCapacity(parts.reduce(0) { $0 + $1.suite.cases.count })
         for (partIndex, part) in parts.enumerated() {
             let positions = part.suite.shard?.casePositions ?? []
-            for (caseIndex, var item) in part.suite.cases.enumerated() {
-                if partIndex > 0, let notice = environmentNotice(item, reference: reference, part: part) {
-                    item.findings.append(notice)
-                }
+            for caseIndex in part.suite.cases.indices {
                 let position = caseIndex < positions.count ? positions[caseIndex] : 0
-                keyed.append(
-                    (
-                        SortKey(
-                            target: targetIndex[item.target] ?? Int.max, position: position, part: partIndex,
-                            index: caseIndex), item
-                    ))
+                keys.append(
+                    SortKey(
+                        target: targetIndex[part.suite.cases[caseIndex].target] ?? Int.max, position: position,
+                        part: partIndex, index: caseIndex))
             }
         }
-        if !targetOrder.isEmpty { keyed.sort { $0.key < $1.key } }
-        return keyed.map(\.item)
+        if !targetOrder.isEmpty { keys.sort() }
+        return keys.map { key in
+            let part = parts[key.part]
+            var item = part.suite.cases[key.index]
+            if key.part > 0, let notice = environmentNotice(item, reference: reference, part: part) {
+                item.findings.append(notice)
+            }
+            return item
+        }
     }
 
     private struct ReferenceEnvironment {
