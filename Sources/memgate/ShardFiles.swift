@@ -100,9 +100,19 @@ struct ShardFiles {
         for index in suite.cases.indices {
             let pageRendered = suite.cases[index].flamegraphPath.map { reused[$0] == nil } ?? false
             guard written[index] == nil || pageRendered,
-                let json = self.written[Key(target: suite.cases[index].target, name: suite.cases[index].name)]?.json
+                let shard = self.written[Key(target: suite.cases[index].target, name: suite.cases[index].name)],
+                let json = shard.json
             else { continue }
-            suite.cases[index] = try ShardResultsDecoding.completeCase(suite.cases[index], from: json)
+            do {
+                suite.cases[index] = try ShardResultsDecoding.completeCase(suite.cases[index], from: json)
+            } catch {
+                // A field only this whole decoding reads is malformed: bad input, as when the
+                // shard is read (exit 2, naming the shard and the case).
+                throw MemgateFailure(
+                    description:
+                        "merge: \(shard.directory): case \(suite.cases[index].target) \(suite.cases[index].name): \(error)",
+                    code: ExitStatus.usage)
+            }
         }
     }
 

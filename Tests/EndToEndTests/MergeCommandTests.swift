@@ -12,7 +12,8 @@ import Testing
     /// tolerance, process end, output tail and environment.
     static func writeShard(
         _ index: Int, of count: Int, cases: Int, in workspace: Workspace, digest: String = "0123456789abcdef",
-        target: String? = nil, caseName: (Int) -> String = { "tests/test_many.py::test_case[\($0)]" }
+        target: String? = nil, environment: EnvironmentFingerprint = Self.environment,
+        caseName: (Int) -> String = { "tests/test_many.py::test_case[\($0)]" }
     ) throws {
         var results: [CaseResult] = []
         results.reserveCapacity(cases)
@@ -81,5 +82,25 @@ import Testing
         let absent = try Self.merge(["shard-9"], in: workspace)
         #expect(absent.exitCode == Memgate.Exit.usage)
         #expect(absent.standardError.contains("shard-9: no such directory or results file"), "\(absent.standardError)")
+    }
+
+    /// Shards are read without the fields only a case's page shows; a case the merge encodes again
+    /// (here: its shard ran on another Python, so it gains a notice) is then read whole, and a
+    /// malformed field there is still bad input: exit 2, naming the shard and the case.
+    @Test func aMalformedCaseReadWholeIsRefusedWithExit2() throws {
+        let workspace = try Workspace("merge-malformed")
+        try Self.writeShard(1, of: 2, cases: 2, in: workspace)
+        try Self.writeShard(
+            2, of: 2, cases: 2, in: workspace,
+            environment: EnvironmentFingerprint(python: "3.12.1", libc: "glibc 2.36", arch: "x86_64"))
+        let path = workspace.path("shard-2/results.json")
+        let text = try String(contentsOf: path, encoding: .utf8)
+        let broken = text.replacingOccurrences(of: #""exited""#, with: #""exploded""#)
+        #expect(broken != text)
+        try broken.write(to: path, atomically: true, encoding: .utf8)
+        let merge = try Self.merge(["shard-1", "shard-2", "--artifacts", "merged"], in: workspace)
+        #expect(merge.exitCode == Memgate.Exit.usage, "\(merge.standardError)")
+        #expect(merge.standardError.contains("shard-2"), "\(merge.standardError)")
+        #expect(merge.standardError.contains("test_case[2]"), "\(merge.standardError)")
     }
 }
