@@ -6,9 +6,10 @@ extension Profile {
     public func topSites(limit: Int? = nil) -> [Site] {
         var sites: [SiteKey: Site] = [:]
         var lineWeight: [SiteKey: Int64] = [:]
+        var classifier = RuntimeFrameClassifier()
         // Wrapping sums: figures come from a file a crashed or hostile target may have damaged.
         for stack in stacks {
-            let frame = Frame.allocatingFrame(in: stack.frames)
+            let frame = Frame.allocatingFrame(in: stack.frames, classifier: &classifier)
             var key = frame.map(SiteKey.init(frame:)) ?? SiteKey(function: "??", file: "")
             let process = Frame.processFrame(in: stack.frames)
             key.process = process?.function

@@ -47,3 +47,33 @@ import Testing
         SiteKey(frame: Frame(function: "swift_slowAlloc", module: "/lib/libswiftCore.so", kind: .native))
             .description == "swift_slowAlloc @ /lib/libswiftCore.so")
 }
+
+@Test(arguments: [
+    Frame(function: "malloc", module: "/lib/x86_64-linux-gnu/libc.so.6", kind: .native),
+    Frame(
+        function: "PyUnicode_New", file: "Objects/unicodeobject.c", module: "/usr/lib/libpython3.11.so.1.0",
+        kind: .native),
+    Frame(function: "operator new(unsigned long)", module: "/app/server", kind: .native),
+    Frame(function: "0x7f00", kind: .native),
+    Frame(function: "make_buffers", file: "app.c", line: 4, module: "/app/server", kind: .native),
+    Frame(function: "build", file: "libc.so.py", line: 1, kind: .python),
+    Frame(function: "server", module: "/usr/bin/server", kind: .process),
+])
+func theCachingClassifierAgreesWithIsRuntimeFrame(frame: Frame) {
+    var classifier = RuntimeFrameClassifier()
+    #expect(classifier.isRuntime(frame) == frame.isRuntimeFrame)
+    #expect(classifier.isRuntime(frame) == frame.isRuntimeFrame)
+}
+
+@Test func theAllocatingFrameIsTheInnermostUserFrameOutsideProcessFrames() {
+    let process = Frame(function: "server", module: "/usr/bin/server", kind: .process)
+    let user = Frame(function: "make_buffers", file: "app.c", module: "/app/server", kind: .native)
+    let libc = Frame(function: "malloc", module: "/lib/libc.so.6", kind: .native)
+    let python = Frame(function: "build", file: "x.py", line: 2, kind: .python)
+    #expect(Frame.allocatingFrame(in: [process, user, libc]) == user)
+    #expect(Frame.allocatingFrame(in: [process, libc, libc]) == libc)
+    #expect(Frame.allocatingFrame(in: [process]) == nil)
+    #expect(Frame.allocatingFrame(in: [process, python, user, libc]) == python)
+    #expect(Frame.processFrame(in: [process, python]) == process)
+    #expect(Frame.processFrame(in: [python]) == nil)
+}
