@@ -48,6 +48,31 @@ import Testing
             .description == "swift_slowAlloc @ /lib/libswiftCore.so")
 }
 
+@Test func sitesFollowTheStacksWhenAProfileOrItsCopyChangesThem() {
+    let a = Frame(function: "build", file: "x.py", line: 3, kind: .python)
+    let b = Frame(function: "other", file: "y.py", line: 1, kind: .python)
+    func stack(_ frame: Frame, _ bytes: Int64) -> StackRecord {
+        StackRecord(
+            frames: [frame], bytesAtPeak: bytes, allocationsAtPeak: 1, totalBytes: bytes, allocationCount: 1,
+            bytesAtEnd: 0)
+    }
+    var profile = Profile(
+        regionName: "r", peakBytes: 100, totalBytes: 100, allocationCount: 1, bytesAtEnd: 0, stacks: [stack(a, 100)])
+    #expect(profile.topSites().map(\.key.description) == ["build @ x.py"])
+    let before = profile
+    profile.stacks.append(stack(b, 200))
+    #expect(profile.topSites().map(\.key.description) == ["other @ y.py", "build @ x.py"])
+    #expect(before.topSites().map(\.key.description) == ["build @ x.py"])
+    profile.stacks[1].frames[0].function = "renamed"
+    #expect(profile.topSites(limit: 1).map(\.key.description) == ["renamed @ y.py"])
+    let relative = Profile(
+        regionName: "r", peakBytes: 100, totalBytes: 100, allocationCount: 1, bytesAtEnd: 0,
+        stacks: [stack(Frame(function: "f", file: "/repo/src/z.py", kind: .python), 100)])
+    #expect(relative.topSites().map(\.key.description) == ["f @ /repo/src/z.py"])
+    #expect(relative.relativizingFiles(to: "/repo").topSites().map(\.key.description) == ["f @ src/z.py"])
+    #expect(profile == profile.relativizingFiles(to: "/elsewhere"))
+}
+
 @Test(arguments: [
     Frame(function: "malloc", module: "/lib/x86_64-linux-gnu/libc.so.6", kind: .native),
     Frame(
