@@ -20,7 +20,17 @@ extension Frame {
     /// Whether this frame belongs to an allocator or language runtime rather than user code.
     public var isRuntimeFrame: Bool {
         guard kind == .native else { return false }
-        if let module, module.containsBytes(ofAny: Frame.runtimeModuleFragmentBytes) { return true }
+        if let module, Frame.isRuntimeModule(module) { return true }
+        return hasRuntimeName
+    }
+
+    /// Whether a module path names an allocator or language runtime.
+    static func isRuntimeModule(_ path: String) -> Bool {
+        path.containsBytes(ofAny: Frame.runtimeModuleFragmentBytes)
+    }
+
+    /// Whether a native frame's name or file marks runtime or standard-library code, whatever its module.
+    var hasRuntimeName: Bool {
         if function == "??" || function.hasPrefix("0x") { return true }
         // The full symbol: simplified Swift names drop the `Swift.` module prefix.
         let name = fullFunction
@@ -40,14 +50,62 @@ extension Frame {
     /// optimized build), else the innermost frame.
     /// - Parameter frames: outermost first.
     public static func allocatingFrame(in frames: [Frame]) -> Frame? {
-        if let python = frames.last(where: { $0.kind == .python }) { return python }
-        let code = frames.filter { $0.kind != .process }
-        return code.last(where: { !$0.isRuntimeFrame }) ?? code.last
+        var classifier = RuntimeFrameClassifier()
+        return allocatingFrame(in: frames, classifier: &classifier)
+    }
+
+    /// `allocatingFrame(in:)` with runtime modules remembered in `classifier`, for a caller that
+    /// asks about many stacks: a Python program's native stacks are mostly interpreter frames,
+    /// so all of a stack's frames may be looked at, and a scipy import has 2.44 M of them.
+    static func allocatingFrame(in frames: [Frame], classifier: inout RuntimeFrameClassifier) -> Frame? {
+        // Through a buffer pointer: the array's subscript copied every frame it looked at.
+        let index = frames.withUnsafeBufferPointer { frames -> Int? in
+            if let python = frames.lastIndex(where: { $0.kind == .python }) { return python }
+            var innermostCode: Int?
+            for index in frames.indices.reversed() where frames[index].kind != .process {
+                if !classifier.isRuntime(frames[index]) { return index }
+                if innermostCode == nil { innermostCode = index }
+            }
+            return innermostCode
+        }
+        return index.map { frames[$0] }
     }
 
     /// The process frame of a stack from a multi-process target, if any.
     public static func processFrame(in frames: [Frame]) -> Frame? {
-        frames.first { $0.kind == .process }
+        let index = frames.withUnsafeBufferPointer { frames in frames.firstIndex { $0.kind == .process } }
+        return index.map { frames[$0] }
+    }
+}
+
+/// `Frame.isRuntimeFrame`, with each module's verdict decided once: the module test scans its
+/// path for every runtime fragment, and ran for every frame of every stack of a capture.
+struct RuntimeFrameClassifier {
+    private var moduleVerdicts: [String: Bool] = [:]
+    /// The last module asked about: a stack's frames come in runs from one module, whose frames
+    /// share one string, so comparing with it is a pointer comparison and no hashing.
+    private var lastModule: String?
+    private var lastModuleIsRuntime = false
+
+    /// The same answer as `frame.isRuntimeFrame`.
+    mutating func isRuntime(_ frame: Frame) -> Bool {
+        guard frame.kind == .native else { return false }
+        if let module = frame.module, isRuntimeModule(module) { return true }
+        return frame.hasRuntimeName
+    }
+
+    private mutating func isRuntimeModule(_ module: String) -> Bool {
+        if module == lastModule { return lastModuleIsRuntime }
+        let verdict: Bool
+        if let known = moduleVerdicts[module] {
+            verdict = known
+        } else {
+            verdict = Frame.isRuntimeModule(module)
+            moduleVerdicts[module] = verdict
+        }
+        lastModule = module
+        lastModuleIsRuntime = verdict
+        return verdict
     }
 }
 

@@ -4,11 +4,19 @@ extension Profile {
     /// - Parameter limit: how many sites to return (all when nil).
     /// Ties are broken by total bytes, then by key, so the order is deterministic.
     public func topSites(limit: Int? = nil) -> [Site] {
+        let ordered = siteMemo.sites(orderedSites)
+        guard let limit else { return ordered }
+        return Array(ordered.prefix(limit))
+    }
+
+    /// Every site, most bytes at the peak first.
+    private func orderedSites() -> [Site] {
         var sites: [SiteKey: Site] = [:]
         var lineWeight: [SiteKey: Int64] = [:]
+        var classifier = RuntimeFrameClassifier()
         // Wrapping sums: figures come from a file a crashed or hostile target may have damaged.
         for stack in stacks {
-            let frame = Frame.allocatingFrame(in: stack.frames)
+            let frame = Frame.allocatingFrame(in: stack.frames, classifier: &classifier)
             var key = frame.map(SiteKey.init(frame:)) ?? SiteKey(function: "??", file: "")
             let process = Frame.processFrame(in: stack.frames)
             key.process = process?.function
@@ -25,12 +33,10 @@ extension Profile {
             site.bytesAtEnd &+= stack.bytesAtEnd
             sites[key] = site
         }
-        let ordered = sites.values.sorted {
+        return sites.values.sorted {
             if $0.bytesAtPeak != $1.bytesAtPeak { return $0.bytesAtPeak > $1.bytesAtPeak }
             if $0.totalBytes != $1.totalBytes { return $0.totalBytes > $1.totalBytes }
             return $0.key < $1.key
         }
-        guard let limit else { return ordered }
-        return Array(ordered.prefix(limit))
     }
 }

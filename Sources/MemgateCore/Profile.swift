@@ -26,7 +26,11 @@ public struct Profile: Hashable, Codable, Sendable {
     public var durationNanoseconds: Int64
     public var completion: Completion
     /// Unique stacks; only stacks with a non-zero figure are kept.
-    public var stacks: [StackRecord]
+    public var stacks: [StackRecord] {
+        didSet { siteMemo = SiteMemo() }
+    }
+    /// `topSites` of these stacks, once computed (not coded).
+    var siteMemo = SiteMemo()
     /// Memory over time, oldest first.
     public var timeline: [TimelineSample]
     /// Why the figures do not cover the whole region (the tracker could not follow an exec,

@@ -3,8 +3,8 @@ import MemgateCore
 
 /// Reads a pytest target's captures while its tests still run, so that decoding and building
 /// the profile of a big capture (iterative_ensemble_smoother's first test imports scipy: 49 000
-/// stacks, 2.4 million frames, about half a second of CPU) overlaps the next tests instead of
-/// following the run.
+/// stacks, 2.4 million frames, about half a second of CPU) and aggregating its sites overlap the
+/// next tests instead of following the run.
 ///
 /// Only what is sure not to change is read early: a capture of the pytest process once a later
 /// one exists (starting a region finalizes the previous capture), that is finished, has no
@@ -72,6 +72,10 @@ final class PytestCapturePrefetch: @unchecked Sendable {
                 FileIdentity(path) == identity
             else { continue }
             let profile = CaptureSet.combineTree(root: raw, children: [:], basePath: path, symbolizer: symbolizer)
+            // Sites aggregated now are kept by the profile (and by the case built from it, unless
+            // suppressions or relative paths change its stacks), so the reports after the tests
+            // do not walk its frames again.
+            _ = profile.topSites()
             lock.lock()
             read[path] = (profile, identity)
             lock.unlock()

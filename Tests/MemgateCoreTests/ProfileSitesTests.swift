@@ -47,3 +47,58 @@ import Testing
         SiteKey(frame: Frame(function: "swift_slowAlloc", module: "/lib/libswiftCore.so", kind: .native))
             .description == "swift_slowAlloc @ /lib/libswiftCore.so")
 }
+
+@Test func sitesFollowTheStacksWhenAProfileOrItsCopyChangesThem() {
+    let a = Frame(function: "build", file: "x.py", line: 3, kind: .python)
+    let b = Frame(function: "other", file: "y.py", line: 1, kind: .python)
+    func stack(_ frame: Frame, _ bytes: Int64) -> StackRecord {
+        StackRecord(
+            frames: [frame], bytesAtPeak: bytes, allocationsAtPeak: 1, totalBytes: bytes, allocationCount: 1,
+            bytesAtEnd: 0)
+    }
+    var profile = Profile(
+        regionName: "r", peakBytes: 100, totalBytes: 100, allocationCount: 1, bytesAtEnd: 0, stacks: [stack(a, 100)])
+    #expect(profile.topSites().map(\.key.description) == ["build @ x.py"])
+    let before = profile
+    profile.stacks.append(stack(b, 200))
+    #expect(profile.topSites().map(\.key.description) == ["other @ y.py", "build @ x.py"])
+    #expect(before.topSites().map(\.key.description) == ["build @ x.py"])
+    profile.stacks[1].frames[0].function = "renamed"
+    #expect(profile.topSites(limit: 1).map(\.key.description) == ["renamed @ y.py"])
+    let relative = Profile(
+        regionName: "r", peakBytes: 100, totalBytes: 100, allocationCount: 1, bytesAtEnd: 0,
+        stacks: [stack(Frame(function: "f", file: "/repo/src/z.py", kind: .python), 100)])
+    #expect(relative.topSites().map(\.key.description) == ["f @ /repo/src/z.py"])
+    #expect(relative.relativizingFiles(to: "/repo").topSites().map(\.key.description) == ["f @ src/z.py"])
+    #expect(profile == profile.relativizingFiles(to: "/elsewhere"))
+}
+
+@Test(arguments: [
+    Frame(function: "malloc", module: "/lib/x86_64-linux-gnu/libc.so.6", kind: .native),
+    Frame(
+        function: "PyUnicode_New", file: "Objects/unicodeobject.c", module: "/usr/lib/libpython3.11.so.1.0",
+        kind: .native),
+    Frame(function: "operator new(unsigned long)", module: "/app/server", kind: .native),
+    Frame(function: "0x7f00", kind: .native),
+    Frame(function: "make_buffers", file: "app.c", line: 4, module: "/app/server", kind: .native),
+    Frame(function: "build", file: "libc.so.py", line: 1, kind: .python),
+    Frame(function: "server", module: "/usr/bin/server", kind: .process),
+])
+func theCachingClassifierAgreesWithIsRuntimeFrame(frame: Frame) {
+    var classifier = RuntimeFrameClassifier()
+    #expect(classifier.isRuntime(frame) == frame.isRuntimeFrame)
+    #expect(classifier.isRuntime(frame) == frame.isRuntimeFrame)
+}
+
+@Test func theAllocatingFrameIsTheInnermostUserFrameOutsideProcessFrames() {
+    let process = Frame(function: "server", module: "/usr/bin/server", kind: .process)
+    let user = Frame(function: "make_buffers", file: "app.c", module: "/app/server", kind: .native)
+    let libc = Frame(function: "malloc", module: "/lib/libc.so.6", kind: .native)
+    let python = Frame(function: "build", file: "x.py", line: 2, kind: .python)
+    #expect(Frame.allocatingFrame(in: [process, user, libc]) == user)
+    #expect(Frame.allocatingFrame(in: [process, libc, libc]) == libc)
+    #expect(Frame.allocatingFrame(in: [process]) == nil)
+    #expect(Frame.allocatingFrame(in: [process, python, user, libc]) == python)
+    #expect(Frame.processFrame(in: [process, python]) == process)
+    #expect(Frame.processFrame(in: [python]) == nil)
+}

@@ -11,12 +11,15 @@ import Foundation
 public enum CaptureDecoder {
     /// Decodes a capture from its bytes.
     public static func decode(_ data: Data) throws(CaptureError) -> RawCapture {
-        let bytes = [UInt8](data)
-        guard bytes.count >= CaptureFormat.headerSize else { throw .tooShort(byteCount: bytes.count) }
-        let reader = ByteReader(bytes: bytes)
-        guard Array(bytes.prefix(CaptureFormat.magic.count)) == CaptureFormat.magic,
-            let header = reader.load(mg_header.self, at: 0)
-        else { throw .badMagic }
+        try ByteReader.reading(data) { reader throws(CaptureError) in try decode(reader) }
+    }
+
+    /// Decodes a capture from bytes read in place.
+    private static func decode(_ reader: ByteReader) throws(CaptureError) -> RawCapture {
+        guard reader.count >= CaptureFormat.headerSize else { throw .tooShort(byteCount: reader.count) }
+        guard reader.hasPrefix(CaptureFormat.magic), let header = reader.load(mg_header.self, at: 0) else {
+            throw .badMagic
+        }
         guard header.version == CaptureFormat.version else { throw .unsupportedVersion(Int(header.version)) }
         guard header.header_size == UInt32(CaptureFormat.headerSize) else {
             throw .corrupt("unexpected header size \(header.header_size)")
@@ -26,21 +29,22 @@ public enum CaptureDecoder {
         }
         let finished = header.state == MG_STATE_FINISHED
         if finished {
-            guard header.file_size <= UInt64(bytes.count) else {
-                throw .truncated(expectedBytes: header.file_size, actualBytes: bytes.count)
+            guard header.file_size <= UInt64(reader.count) else {
+                throw .truncated(expectedBytes: header.file_size, actualBytes: reader.count)
             }
         }
-        let layout = try Layout(header: header, fileBytes: UInt64(bytes.count), finished: finished)
+        let layout = try Layout(header: header, fileBytes: UInt64(reader.count), finished: finished)
         if finished {
             // The checksum covers the whole file, header included, with its own 8 bytes as zero.
             let field = CaptureFormat.checksumRange
+            let bytes = reader.bytes
             let zeroedField = fnv1a(
                 [UInt8](repeating: 0, count: field.count), from: 0, to: field.count,
                 continuing: fnv1a(bytes, from: 0, to: field.lowerBound))
             let checksum = fnv1a(bytes, from: field.upperBound, to: Int(header.file_size), continuing: zeroedField)
             guard checksum == header.checksum else { throw .checksumMismatch }
         }
-        let strings = StringTable(bytes: bytes, offset: Int(layout.stringsOffset), count: Int(layout.stringsUsed))
+        let strings = StringTable(reader: reader, offset: Int(layout.stringsOffset), count: Int(layout.stringsUsed))
         let stacks = try decodeStacks(reader, layout: layout)
         var functions: [UInt64: RawCapture.PythonFunction] = [:]
         for index in 0..<Int(layout.pythonFunctionCount) {
@@ -78,12 +82,11 @@ public enum CaptureDecoder {
     /// samples taken outside the target (resident memory) can be put on the capture's timeline;
     /// nil when `header` is not a capture header of this version.
     public static func regionStartNanoseconds(header: Data) -> Int64? {
-        let bytes = [UInt8](header.prefix(CaptureFormat.headerSize))
-        guard bytes.count == CaptureFormat.headerSize,
-            Array(bytes.prefix(CaptureFormat.magic.count)) == CaptureFormat.magic,
-            let header = ByteReader(bytes: bytes).load(mg_header.self, at: 0),
-            header.version == CaptureFormat.version
-        else { return nil }
+        let header = try? ByteReader.reading(header) { reader throws(CaptureError) -> mg_header? in
+            guard reader.count >= CaptureFormat.headerSize, reader.hasPrefix(CaptureFormat.magic) else { return nil }
+            return reader.load(mg_header.self, at: 0)
+        }
+        guard let header = header ?? nil, header.version == CaptureFormat.version else { return nil }
         return Int64(bitPattern: header.start_ns)
     }
 
@@ -140,10 +143,8 @@ public enum CaptureDecoder {
             else {
                 throw .corrupt("stack \(index) refers to frames outside the frame section")
             }
-            var words: [UInt64] = []
-            words.reserveCapacity(Int(depth))
-            for word in 0..<Int(depth) {
-                words.append(reader.record(UInt64.self, in: layout.framesOffset, index: Int(first) + word) ?? 0)
+            guard let words = reader.words(in: layout.framesOffset, index: Int(first), count: Int(depth)) else {
+                throw .sectionOutOfBounds(section: "frame")
             }
             stacks.append(
                 .init(
@@ -158,15 +159,23 @@ public enum CaptureDecoder {
     /// FNV-1a 64 of `bytes[start..<end]`, starting from `hash` (the offset basis by default)
     /// so a checksum can be computed piecewise without copying the file.
     static func fnv1a(
-        _ bytes: [UInt8], from start: Int, to end: Int, continuing hash: UInt64 = 14_695_981_039_346_656_037
+        _ bytes: UnsafeRawBufferPointer, from start: Int, to end: Int,
+        continuing hash: UInt64 = 14_695_981_039_346_656_037
     ) -> UInt64 {
+        // An empty range for a hostile file size below the header's fields, as the loop it replaced.
+        guard start < end else { return hash }
         var hash = hash
-        var index = start
-        while index < end {
-            hash ^= UInt64(bytes[index])
+        for byte in UnsafeRawBufferPointer(rebasing: bytes[start..<end]) {
+            hash ^= UInt64(byte)
             hash = hash &* 1_099_511_628_211
-            index += 1
         }
         return hash
+    }
+
+    /// `fnv1a` of an array's bytes.
+    static func fnv1a(
+        _ bytes: [UInt8], from start: Int, to end: Int, continuing hash: UInt64 = 14_695_981_039_346_656_037
+    ) -> UInt64 {
+        bytes.withUnsafeBytes { fnv1a($0, from: start, to: end, continuing: hash) }
     }
 }
