@@ -388,15 +388,21 @@ static inline void touch(mg_thread_slot *list, uint32_t index) {
     }
 }
 
+/* Whether frame word `word` is a Python function not yet written to this capture (its id in `id`). */
+static inline int unwritten_python_function(uint64_t word, uint64_t *id) {
+    if (!(word & MG_PYFRAME_BIT)) return 0;
+    *id = (word & ~MG_PYFRAME_BIT) >> MG_PYLINE_BITS;
+    return *id < PYFUNC_ID_LIMIT && pyfunc_written[*id] != generation;
+}
+
 /* Bytes the strings and Python-function sections need for the functions in `frames` not yet
  * written to this capture. */
 static void python_function_needs(const uint64_t *frames, int depth, uint64_t *functions, uint64_t *string_bytes) {
     *functions = 0;
     *string_bytes = 0;
+    uint64_t id;
     for (int i = 0; i < depth; i++) {
-        if (!(frames[i] & MG_PYFRAME_BIT)) continue;
-        uint64_t id = (frames[i] & ~MG_PYFRAME_BIT) >> MG_PYLINE_BITS;
-        if (id >= PYFUNC_ID_LIMIT || pyfunc_written[id] == generation) continue;
+        if (!unwritten_python_function(frames[i], &id)) continue;
         const char *name = "?";
         const char *file_name = "?";
         mg_python_function(id, &name, &file_name);
@@ -406,10 +412,9 @@ static void python_function_needs(const uint64_t *frames, int depth, uint64_t *f
 }
 
 static void write_python_functions(const uint64_t *frames, int depth) {
+    uint64_t id;
     for (int i = 0; i < depth; i++) {
-        if (!(frames[i] & MG_PYFRAME_BIT)) continue;
-        uint64_t id = (frames[i] & ~MG_PYFRAME_BIT) >> MG_PYLINE_BITS;
-        if (id >= PYFUNC_ID_LIMIT || pyfunc_written[id] == generation) continue;
+        if (!unwritten_python_function(frames[i], &id)) continue;
         if (hdr->pyfunc_count >= PYFUNC_CAPACITY) {
             set_flag_bits(MG_FLAG_PYFUNCS_FULL);
             return;
@@ -557,7 +562,6 @@ static void reach_new_peak(void) {
     uint64_t now = coarse_now_ns();
     hdr->peak_ns = now > hdr->start_ns ? now - hdr->start_ns : 0;
 }
-
 
 /* Takes `bytes` off a stack's live figures; `blocks_delta` is the change in its live blocks. */
 static void release_live_bytes(mg_thread_slot *list, uint32_t stack_index, uint64_t bytes, int blocks_delta) {

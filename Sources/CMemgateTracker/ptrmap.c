@@ -39,15 +39,17 @@ typedef struct packed_entry {
 #define ADDRESS_MASK ((1ull << ADDRESS_BITS) - 1)
 #define BYTES_BITS 46
 #define BYTES_MASK ((1ull << BYTES_BITS) - 1)
+#define STACK_INDEX_BITS (64 - BYTES_BITS)
+#define GENERATION_MASK ((1ull << MG_PTR_GENERATION_BITS) - 1)
 _Static_assert(MG_PTR_GENERATION_BITS == 64 - ADDRESS_BITS, "the generation fills the tag");
-_Static_assert(64 - BYTES_BITS == 18, "stack indexes (STACK_CAPACITY, capture.c) take 18 bits");
+_Static_assert(STACK_INDEX_BITS == 18, "stack indexes (STACK_CAPACITY, capture.c) take 18 bits");
 
 static inline int packs(const mg_ptr_entry *entry) {
-    return entry->address <= ADDRESS_MASK && entry->bytes <= BYTES_MASK && entry->stack_index < (1u << 18);
+    return entry->address <= ADDRESS_MASK && entry->bytes <= BYTES_MASK && entry->stack_index < (1u << STACK_INDEX_BITS);
 }
 
 static inline packed_entry pack(const mg_ptr_entry *entry) {
-    packed_entry packed = {entry->address | (uint64_t)(entry->generation & 0xffff) << ADDRESS_BITS,
+    packed_entry packed = {entry->address | (entry->generation & GENERATION_MASK) << ADDRESS_BITS,
                            entry->bytes | (uint64_t)entry->stack_index << BYTES_BITS};
     return packed;
 }
@@ -72,14 +74,9 @@ typedef struct stripe {
 
 static stripe stripes[STRIPES];
 
-static inline void stripe_lock(stripe *table) {
-    uint32_t spins = 0;
-    while (__atomic_exchange_n(&table->lock, 1, __ATOMIC_ACQUIRE)) {
-        while (__atomic_load_n(&table->lock, __ATOMIC_RELAXED)) mg_spin_wait(&spins, 128);
-    }
-}
+static inline void stripe_lock(stripe *table) { mg_spin_lock(&table->lock); }
 
-static inline void stripe_unlock(stripe *table) { __atomic_store_n(&table->lock, 0, __ATOMIC_RELEASE); }
+static inline void stripe_unlock(stripe *table) { mg_spin_unlock(&table->lock); }
 
 /* Slots keep the locality of addresses: a 4 KiB chunk of address space (a page of a pymalloc pool, or
  * a run of malloc chunks) maps to one run of CHUNK_SLOTS consecutive slots, at a place chosen
@@ -93,24 +90,26 @@ static inline void stripe_unlock(stripe *table) { __atomic_store_n(&table->lock,
  * cluster hundreds of slots long, and every removal shifted along it (callgrind, Python churn:
  * the map's instructions 329 M -> 117 M). */
 #define CHUNK_BITS 12
-#define CHUNK_SLOTS (1u << (CHUNK_BITS - 3))
+#define SLOT_BYTES_BITS 3 /* a slot per 8 bytes of address */
+#define CHUNK_SLOTS (1u << (CHUNK_BITS - SLOT_BYTES_BITS))
 /* The stripe is chosen by 64 MiB region of addresses: glibc gives each thread's arena its own
  * 64 MiB heap, so threads allocating and freeing their own blocks each keep to their stripe and
  * do not pass its lock's cache line back and forth. */
 #define REGION_BITS 26
-
-static inline uint64_t key_of(uintptr_t address) { return ((uint64_t)address >> CHUNK_BITS) * 0x9E3779B97F4A7C15ull; }
 
 /* The region picks the stripe; the chunk's hash picks the run. */
 static inline stripe *stripe_of(uintptr_t address) {
     uint64_t region = ((uint64_t)address >> REGION_BITS) * 0x9E3779B97F4A7C15ull;
     return &stripes[region >> (64 - STRIPE_BITS)];
 }
-static inline uint64_t slot_of(uintptr_t address, uint64_t key, uint64_t mask) {
+
+/* The slot an entry for `address` would take in an empty table of `mask` + 1 slots. */
+static inline uint64_t home_of(uintptr_t address, uint64_t mask) {
+    uint64_t key = ((uint64_t)address >> CHUNK_BITS) * 0x9E3779B97F4A7C15ull;
     uint64_t run = (key >> 20) * CHUNK_SLOTS;
     /* Rotated within the run by the chunk's hash: pools of one size class hold blocks at the same
      * offsets, and chunks sharing a run would otherwise collide on exactly the same slots. */
-    uint64_t offset = (((uint64_t)address >> 3) + (key >> 10)) & (CHUNK_SLOTS - 1);
+    uint64_t offset = (((uint64_t)address >> SLOT_BYTES_BITS) + (key >> 10)) & (CHUNK_SLOTS - 1);
     return (run + offset) & mask;
 }
 
@@ -127,7 +126,7 @@ static int grow(stripe *table) {
     for (uint64_t i = 0; i < table->slot_count; i++) {
         if (!table->slots[i].tag) continue;
         uintptr_t address = address_of(table->slots[i]);
-        uint64_t home = slot_of(address, key_of(address), mask);
+        uint64_t home = home_of(address, mask);
         uint64_t slot = home;
         while (fresh[slot].tag) slot = (slot + 1) & mask;
         fresh[slot] = table->slots[i];
@@ -148,17 +147,10 @@ static mg_ptr_entry spill[SPILL_CAPACITY];
 static uint32_t spill_used; /* read without the lock as a hint: 0 skips the list */
 static int spill_lock;
 
-static inline void spill_lock_take(void) {
-    uint32_t spins = 0;
-    while (__atomic_exchange_n(&spill_lock, 1, __ATOMIC_ACQUIRE)) mg_spin_wait(&spins, 128);
-}
-
-static inline void spill_lock_release(void) { __atomic_store_n(&spill_lock, 0, __ATOMIC_RELEASE); }
-
 static int spill_take(uintptr_t address, mg_ptr_entry *removed) {
     if (!__atomic_load_n(&spill_used, __ATOMIC_ACQUIRE)) return 0;
     int found = 0;
-    spill_lock_take();
+    mg_spin_lock(&spill_lock);
     for (uint32_t i = 0; i < spill_used; i++) {
         if (spill[i].address != address) continue;
         *removed = spill[i];
@@ -167,24 +159,23 @@ static int spill_take(uintptr_t address, mg_ptr_entry *removed) {
         found = 1;
         break;
     }
-    spill_lock_release();
+    mg_spin_unlock(&spill_lock);
     return found;
 }
 
 static int spill_insert(const mg_ptr_entry *entry, mg_ptr_entry *replaced) {
     int was_there = spill_take(entry->address, replaced);
-    spill_lock_take();
+    mg_spin_lock(&spill_lock);
     int stored = spill_used < SPILL_CAPACITY;
     if (stored) {
         spill[spill_used] = *entry;
         __atomic_store_n(&spill_used, spill_used + 1, __ATOMIC_RELEASE);
     }
-    spill_lock_release();
+    mg_spin_unlock(&spill_lock);
     return stored ? was_there : -1;
 }
 
 static int table_take(uintptr_t address, mg_ptr_entry *removed) {
-    uint64_t key = key_of(address);
     stripe *table = stripe_of(address);
     stripe_lock(table);
     if (!table->used) {
@@ -193,7 +184,7 @@ static int table_take(uintptr_t address, mg_ptr_entry *removed) {
     }
     packed_entry *slots = table->slots;
     uint64_t mask = table->slot_count - 1;
-    uint64_t home = slot_of(address, key, mask);
+    uint64_t home = home_of(address, mask);
     uint64_t slot = home;
     while (address_of(slots[slot]) != address) {
         if (!slots[slot].tag || ((slot - home) & mask) >= table->max_displacement) {
@@ -209,7 +200,7 @@ static int table_take(uintptr_t address, mg_ptr_entry *removed) {
     /* An entry further than max_displacement past the hole cannot have its home at or before it. */
     while (slots[next].tag && ((next - hole) & mask) <= table->max_displacement) {
         uintptr_t next_address = address_of(slots[next]);
-        uint64_t next_home = slot_of(next_address, key_of(next_address), mask);
+        uint64_t next_home = home_of(next_address, mask);
         /* Move the entry if its home is not in the cyclic range (hole, next]. */
         if (((next - next_home) & mask) >= ((next - hole) & mask)) {
             slots[hole] = slots[next];
@@ -224,7 +215,6 @@ static int table_take(uintptr_t address, mg_ptr_entry *removed) {
 }
 
 static int table_insert(const mg_ptr_entry *entry, mg_ptr_entry *replaced) {
-    uint64_t key = key_of(entry->address);
     stripe *table = stripe_of(entry->address);
     stripe_lock(table);
     if ((table->used + 1) * 2 > table->slot_count && grow(table) != 0) {
@@ -232,7 +222,7 @@ static int table_insert(const mg_ptr_entry *entry, mg_ptr_entry *replaced) {
         return -1;
     }
     uint64_t mask = table->slot_count - 1;
-    uint64_t home = slot_of(entry->address, key, mask);
+    uint64_t home = home_of(entry->address, mask);
     uint64_t slot = home;
     packed_entry *slots = table->slots;
     while (slots[slot].tag && address_of(slots[slot]) != entry->address) slot = (slot + 1) & mask;
@@ -268,11 +258,11 @@ int mg_ptrmap_remove(uintptr_t address, mg_ptr_entry *removed) {
 
 void mg_ptrmap_lock_all(void) {
     for (uint32_t i = 0; i < STRIPES; i++) stripe_lock(&stripes[i]);
-    spill_lock_take();
+    mg_spin_lock(&spill_lock);
 }
 
 void mg_ptrmap_unlock_all(void) {
-    spill_lock_release();
+    mg_spin_unlock(&spill_lock);
     for (uint32_t i = 0; i < STRIPES; i++) stripe_unlock(&stripes[i]);
 }
 

@@ -151,11 +151,26 @@ static inline void mg_spin_wait(uint32_t *spins, uint32_t pauses) {
     }
 }
 
+/* A spinlock for a critical section of a few dozen instructions (0 free, 1 held): waiters read
+ * the lock until it looks free before trying again, pausing, then yielding. */
+static inline void mg_spin_lock(int *lock) {
+    uint32_t spins = 0;
+    while (__atomic_exchange_n(lock, 1, __ATOMIC_ACQUIRE)) {
+        while (__atomic_load_n(lock, __ATOMIC_RELAXED)) mg_spin_wait(&spins, 128);
+    }
+}
+
+static inline void mg_spin_unlock(int *lock) { __atomic_store_n(lock, 0, __ATOMIC_RELEASE); }
+
 /* ---- who may change the capture at once (sync.c) ---- */
 #define MG_THREAD_SLOTS 256
 #define MG_TOUCHED_CAPACITY 4096
-/* One thread's place in the reader/writer scheme, and the stacks it touched since the last
- * peak (so the peak's snapshot visits only those). A cache line of its own. */
+/* Kinds of native stack walk, counted per thread slot (unwind.c). */
+#define MG_WALK_FAST 0
+#define MG_WALK_SLOW 1
+#define MG_WALK_SHALLOW 2
+#define MG_WALK_KINDS 3
+
 /* Per-thread memos of the hot path. They hang off the thread's slot, not TLS: glibc carves
  * static TLS out of each thread's stack, and a PTHREAD_STACK_MIN thread has none to spare.
  * Their contents hold for any thread (rules and stack indexes are process-wide), so a slot's
@@ -175,6 +190,8 @@ typedef struct mg_stack_memo {
     uint64_t frames[MG_MAX_FRAMES];
 } mg_stack_memo;
 
+/* One thread's place in the reader/writer scheme, and the stacks it touched since the last
+ * peak (so the peak's snapshot visits only those). A cache line of its own. */
 typedef struct mg_thread_slot {
     volatile uint32_t active;  /* inside an event now */
     uint32_t claimed;
@@ -188,14 +205,11 @@ typedef struct mg_thread_slot {
     uint64_t free_count;
     /* Native stacks walked by the threads that have owned this slot, by kind (MG_WALK_*). Only
      * the owner writes them, and they only grow: a capture counts the difference of their sums. */
-    uint64_t walks[3];
+    uint64_t walks[MG_WALK_KINDS];
     mg_walk_memo *walk_memo;   /* from mg_os_alloc, with `touched` */
     mg_stack_memo *stack_memo;
 } __attribute__((aligned(64))) mg_thread_slot;
 
-#define MG_WALK_FAST 0
-#define MG_WALK_SLOW 1
-#define MG_WALK_SHALLOW 2
 
 /* Enters an event (returns the thread's slot, or NULL when it shares the overflow counter);
  * waits while a writer holds the capture. Never called with the write lock held. */

@@ -48,13 +48,13 @@ typedef struct rule_slot {
 } rule_slot;
 
 static rule_slot *rules;
-static int rules_lock;            /* spinlock for inserts */
-/* Bumped whenever rules are forgotten: each thread's walk memo below is then stale. */
+static int rules_lock;            /* spinlock for inserts (mg_spin_lock) */
+/* Bumped whenever a rule is forgotten or relearned: every thread's walk memo is then stale. */
 static uint32_t rules_version = 1;
 static int fast_path_enabled = 1; /* cleared for good when a check disagrees */
 /* Walks of threads without a slot (MG_WALK_*; shallow: stacks left unwalked for lack of stack
  * headroom). Threads with a slot count in it, so walks on two cores share no counter line. */
-static uint64_t unslotted_walks[3];
+static uint64_t unslotted_walks[MG_WALK_KINDS];
 static uintptr_t self_start, self_end;
 
 static MG_TLS uintptr_t stack_low;
@@ -89,7 +89,7 @@ static uint64_t find_rule(uint64_t address) {
 }
 
 static void store_rule(uint64_t address, uint64_t rule) {
-    while (__atomic_exchange_n(&rules_lock, 1, __ATOMIC_ACQUIRE)) { /* spin: inserts are rare */ }
+    mg_spin_lock(&rules_lock); /* inserts are rare */
     for (uint64_t slot = slot_of(address), probes = 0; probes < 64; slot = (slot + 1) & (RULE_SLOTS - 1), probes++) {
         if (rules[slot].address == address) {
             if (rules[slot].rule != rule) {
@@ -105,7 +105,7 @@ static void store_rule(uint64_t address, uint64_t rule) {
             break;
         }
     }
-    __atomic_store_n(&rules_lock, 0, __ATOMIC_RELEASE);
+    mg_spin_unlock(&rules_lock);
 }
 #endif
 
@@ -114,13 +114,13 @@ static void store_rule(uint64_t address, uint64_t rule) {
  * to libunwind, which relearns them. Rare (dlclose), so a scan of the table is fine. */
 void mg_unwind_forget_range(uintptr_t start, uintptr_t end) {
     if (!rules) return;
-    while (__atomic_exchange_n(&rules_lock, 1, __ATOMIC_ACQUIRE)) { /* spin: inserts are rare */ }
+    mg_spin_lock(&rules_lock); /* inserts are rare */
     for (uint64_t slot = 0; slot < RULE_SLOTS; slot++) {
         uint64_t address = __atomic_load_n(&rules[slot].address, __ATOMIC_ACQUIRE);
         if (address >= start && address < end) __atomic_store_n(&rules[slot].rule, 0, __ATOMIC_RELEASE);
     }
     __atomic_add_fetch(&rules_version, 1, __ATOMIC_RELEASE);
-    __atomic_store_n(&rules_lock, 0, __ATOMIC_RELEASE);
+    mg_spin_unlock(&rules_lock);
 }
 
 /* Stack bounds are learned outside the hooks only (the tracker's constructor for the main
@@ -230,12 +230,12 @@ static int mg_unwind_slow(uint64_t *frames, int capacity) { return plain_backtra
 #endif
 
 #if MG_LEARNED_RULES
-/* Each thread's last fast walk, step by step (mg_walk_memo, in its slot): the return address
- * met at that step and its rule. A program allocating in a loop walks the same addresses again
- * and again, and the shared rule table (4 MiB) is a cache miss per frame; the memo is a few
- * lines of the thread's own. Only a rule's lookup is saved: every step still reads the stack. */
-
 /* Walks with cached rules only; -1 when an address has no rule (or looks wrong).
+ *
+ * `memo` is the thread's last fast walk, step by step (in its slot): the return address met at
+ * that step and its rule. A program allocating in a loop walks the same addresses again and
+ * again, and the shared rule table (4 MiB) is a cache miss per frame; the memo is a few lines of
+ * the thread's own. Only a rule's lookup is saved: every step still reads the stack.
  *
  * Invariant: `sp` is an 8-aligned address in [low, high). Each step checks only what keeps it:
  * a frame-pointer frame's rbp must lie in [sp, high - 16], a fixed frame's next sp above sp and
@@ -365,12 +365,12 @@ int mg_unwind(uint64_t *frames, int capacity) {
 
 /* Walks so far: the sum over every slot (their owners only add) and the unslotted counters. */
 void mg_unwind_counters(uint64_t *fast, uint64_t *slow, uint64_t *shallow, int *fast_enabled) {
-    uint64_t sums[3];
-    for (int kind = 0; kind < 3; kind++) sums[kind] = __atomic_load_n(&unslotted_walks[kind], __ATOMIC_RELAXED);
+    uint64_t sums[MG_WALK_KINDS];
+    for (int kind = 0; kind < MG_WALK_KINDS; kind++) sums[kind] = __atomic_load_n(&unslotted_walks[kind], __ATOMIC_RELAXED);
     for (uint32_t i = 0;; i++) {
         mg_thread_slot *slot = mg_sync_slot(i);
         if (!slot) break;
-        for (int kind = 0; kind < 3; kind++) sums[kind] += __atomic_load_n(&slot->walks[kind], __ATOMIC_RELAXED);
+        for (int kind = 0; kind < MG_WALK_KINDS; kind++) sums[kind] += __atomic_load_n(&slot->walks[kind], __ATOMIC_RELAXED);
     }
     *fast = sums[MG_WALK_FAST];
     *slow = sums[MG_WALK_SLOW];
