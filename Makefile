@@ -141,9 +141,10 @@ fixtures: $(TRACKER) $(TRACKER_LIBUNWIND_ONLY)
 		out=.build/fixtures/$$(basename $$f .c); \
 		[ $$out -nt $$f ] || $(CC) -O0 -g -fno-omit-frame-pointer -pthread -o $$out $$f || exit 1; \
 	done
-	@# The tracker's pointer map against a model: ptrmap.c compiled into the test program.
+	@# The tracker's pointer map against a model: ptrmap.c and pagemap.c compiled into the test program.
 	@m=.build/fixtures/ptrmap_model; [ $$m -nt Tests/Fixtures/TrackerUnits/ptrmap_model.c ] && \
-		[ $$m -nt Sources/CMemgateTracker/ptrmap.c ] && [ $$m -nt Sources/CMemgateTracker/tracker_internal.h ] || \
+		[ $$m -nt Sources/CMemgateTracker/ptrmap.c ] && [ $$m -nt Sources/CMemgateTracker/pagemap.c ] && \
+		[ $$m -nt Sources/CMemgateTracker/tracker_internal.h ] || \
 		$(CC) -O2 -g -std=gnu11 -Wall -Wextra -Werror -ISources/CMemgateTracker -ISources/CMemgateTracker/include \
 			-ISources/CMemgateCaptureFormat/include -o $$m Tests/Fixtures/TrackerUnits/ptrmap_model.c
 	@# A plugin for dlopen_crash (a library loaded during the run).

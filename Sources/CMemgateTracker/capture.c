@@ -713,9 +713,10 @@ static inline void remember_stack(mg_stack_memo *memo, const uint64_t *frames, i
     memcpy(memo->frames, frames, (size_t)depth * sizeof(uint64_t));
 }
 
-/* A heap block's allocation. The pointer-map entry goes in after the counters, outside the
- * event: the block reaches the program, and so any thread that could free it, only after this
- * returns, so every free of it is counted after its allocation. */
+/* A heap block's allocation: counted, then its pointer-map entry made, inside one event (the
+ * map's words carry no capture generation, so no capture may begin between the two). The block
+ * reaches the program, and so any thread that could free it, only after this returns, so every
+ * free of it is counted after its allocation. */
 void mg_record_alloc(void *address, size_t bytes, const uint64_t *frames, int depth, int is_mapping) {
     if (is_mapping) {
         uint64_t hash = mg_hash_words(frames, depth);
@@ -747,20 +748,15 @@ void mg_record_alloc(void *address, size_t bytes, const uint64_t *frames, int de
     }
     int above_peak = count_allocation(slot, (uint32_t)index, bytes);
     maybe_sample(slot, bytes);
-    uint32_t counted_in = generation;
+    mg_ptr_entry entry = {(uintptr_t)address, bytes, (uint32_t)index, generation}, stale;
+    /* An address handed out again without a free we saw (freed through an alias): its old
+     * block is released now. It was over-counted ever since that unseen free. */
+    if (mg_ptrmap_insert(&entry, &stale) == 1) release_entry(slot, &stale, 0);
     mg_sync_read_exit(slot);
     if (above_peak) reach_new_peak_as_writer();
-    mg_ptr_entry entry = {(uintptr_t)address, bytes, (uint32_t)index, counted_in}, stale;
-    if (mg_ptrmap_insert(&entry, &stale) == 1) {
-        /* An address handed out again without a free we saw (freed through an alias): its old
-         * block is released now. It was over-counted ever since that unseen free. */
-        slot = mg_sync_read_enter();
-        release_entry(slot, &stale, 0);
-        mg_sync_read_exit(slot);
-    }
 }
 
-/* A free: the entry leaves the striped map, then the counters change, all before the caller
+/* A free: the entry leaves the map and the counters change in one event, before the caller
  * hands the block back to the allocator (so a thread given the same address counts its
  * allocation after this free). */
 void mg_record_free(void *address, int is_mapping) {
@@ -770,10 +766,9 @@ void mg_record_free(void *address, int is_mapping) {
         mg_sync_write_unlock();
         return;
     }
-    mg_ptr_entry entry;
-    if (!mg_ptrmap_remove((uintptr_t)address, &entry)) return;
     mg_thread_slot *slot = mg_sync_read_enter();
-    release_entry(slot, &entry, 1);
+    mg_ptr_entry entry;
+    if (mg_tracking && hdr && mg_ptrmap_remove((uintptr_t)address, &entry)) release_entry(slot, &entry, 1);
     mg_sync_read_exit(slot);
 }
 
@@ -1026,7 +1021,7 @@ int mg_capture_begin(const char *region_name) {
     memset(stack_slots, 0, STACK_INDEX_SLOTS * sizeof(uint32_t));
     clear_touched_lists();
     epoch++;
-    mg_ptrmap_clear();
+    mg_ptrmap_clear(generation);
     mg_mappings_clear();
     record_modules();
     writer_events = 0;

@@ -1,11 +1,15 @@
 /*
  * Address → (requested bytes, stack, capture generation) map for live tracked blocks.
  *
- * Striped: the address's 64 MiB region picks one of STRIPES independent tables, each with its
- * own spinlock, so threads allocating and freeing at once rarely meet, and outside any
- * capture-wide lock (capture.c). Each table is open addressing with linear probing and
- * backward-shift deletion (no tombstones), grown at half load. Memory comes from
- * mg_os_alloc, never malloc.
+ * Two parts. A block of fewer than 8 KiB at a 16-byte-aligned address below 2^48 (nearly every
+ * block glibc or pymalloc hands out) is a 32-bit word at a fixed place in the page map
+ * (pagemap.c). Every other block (larger ones, an allocator's 8-byte classes, 5-level paging)
+ * lives in the hash part, which is then small, and probed only when its stripe holds anything.
+ *
+ * The hash part is striped: the address's 64 MiB region picks one of STRIPES independent
+ * tables, each with its own spinlock, so threads allocating and freeing at once rarely meet.
+ * Each table is open addressing with linear probing and backward-shift deletion (no
+ * tombstones), grown at half load. Memory comes from mg_os_alloc, never malloc.
  *
  * Lock order: the writer lock (sync.c) may be held when a stripe lock is taken (reallocation,
  * region changes, fork), never the other way round.
@@ -239,8 +243,9 @@ static int table_insert(const mg_ptr_entry *entry, mg_ptr_entry *replaced) {
     return was_there;
 }
 
-/* An address is in the table or in the spill list, never both. */
-int mg_ptrmap_insert(const mg_ptr_entry *entry, mg_ptr_entry *replaced) {
+/* ---- the hash part: an address is in the table or in the spill list, never both ---- */
+
+static int hashed_insert(const mg_ptr_entry *entry, mg_ptr_entry *replaced) {
     mg_ptr_entry unused;
     if (MG_UNLIKELY(!packs(entry))) {
         if (table_take(entry->address, replaced)) return spill_insert(entry, &unused) < 0 ? -1 : 1;
@@ -251,9 +256,83 @@ int mg_ptrmap_insert(const mg_ptr_entry *entry, mg_ptr_entry *replaced) {
     return table_insert(entry, replaced);
 }
 
-int mg_ptrmap_remove(uintptr_t address, mg_ptr_entry *removed) {
+static int hashed_remove(uintptr_t address, mg_ptr_entry *removed) {
     if (table_take(address, removed)) return 1;
     return spill_take(address, removed);
+}
+
+/* Whether the address's stripe holds any entry. A block in it was inserted before the
+ * program could free it or hand its address out again, so its count is seen here unlocked. */
+static inline int stripe_holds_any(uintptr_t address) {
+    return __atomic_load_n(&stripe_of(address)->used, __ATOMIC_RELAXED) != 0 ||
+           __atomic_load_n(&spill_used, __ATOMIC_RELAXED) != 0;
+}
+
+/* ---- the page map's words (pagemap.c), for small blocks at 16-byte-aligned addresses ----
+ *
+ * 0: no small block there. Else bit 31 and the block's requested bytes (13 bits, below
+ * WORD_BYTES_LIMIT) and stack index (18 bits). A larger block lives in the hash part only, so
+ * the address space of its word's table is spent on small blocks alone (a program of 1 MiB
+ * blocks gets no table). A word holds no capture generation: the map is cleared when a
+ * capture begins and changed only inside events, so every word was written in the open
+ * capture, whose generation mg_ptrmap_clear was given. */
+#define WORD_PRESENT (1u << 31)
+#define WORD_BYTES_SHIFT STACK_INDEX_BITS
+#define WORD_BYTES_LIMIT (1u << (31 - WORD_BYTES_SHIFT))
+#define WORD_STACK_MASK ((1u << STACK_INDEX_BITS) - 1)
+
+static uint32_t words_generation;
+
+static inline int aligned_for_word(uintptr_t address) {
+    return (address & 15) == 0 && address >> MG_PAGEMAP_ADDRESS_BITS == 0;
+}
+
+static inline int fits_word(const mg_ptr_entry *entry) {
+    return aligned_for_word(entry->address) && entry->bytes < WORD_BYTES_LIMIT && entry->stack_index <= WORD_STACK_MASK;
+}
+
+static inline mg_ptr_entry entry_of_word(uintptr_t address, uint32_t word) {
+    mg_ptr_entry entry = {address, (word & ~WORD_PRESENT) >> WORD_BYTES_SHIFT, word & WORD_STACK_MASK,
+                          words_generation};
+    return entry;
+}
+
+/* Takes the small block at `address` out of its word: 1 with its entry, 0 when there was none. */
+static int take_word(uintptr_t address, mg_ptr_entry *removed) {
+    uint32_t *word = mg_pagemap_find(address);
+    /* A free of a block never tracked (made before the capture, or untracked) ends here. */
+    if (!word || !__atomic_load_n(word, __ATOMIC_RELAXED)) return 0;
+    uint32_t old = __atomic_exchange_n(word, 0, __ATOMIC_RELAXED);
+    if (!old) return 0;
+    *removed = entry_of_word(address, old);
+    return 1;
+}
+
+static int word_insert(const mg_ptr_entry *entry, mg_ptr_entry *replaced) {
+    uint32_t *word = mg_pagemap_word(entry->address);
+    if (MG_UNLIKELY(!word)) return -1;
+    uint32_t old = __atomic_exchange_n(word, WORD_PRESENT | (uint32_t)entry->bytes << WORD_BYTES_SHIFT | entry->stack_index,
+                                       __ATOMIC_RELAXED);
+    if (old) {
+        *replaced = entry_of_word(entry->address, old);
+        return 1;
+    }
+    /* A large block at this address whose free went unseen. */
+    return stripe_holds_any(entry->address) ? hashed_remove(entry->address, replaced) : 0;
+}
+
+int mg_ptrmap_insert(const mg_ptr_entry *entry, mg_ptr_entry *replaced) {
+    if (MG_LIKELY(fits_word(entry))) return word_insert(entry, replaced);
+    /* A small block at this address whose free went unseen. */
+    mg_ptr_entry unused;
+    int stale = aligned_for_word(entry->address) && take_word(entry->address, replaced);
+    int hashed = hashed_insert(entry, stale ? &unused : replaced);
+    return hashed < 0 ? -1 : stale | hashed;
+}
+
+int mg_ptrmap_remove(uintptr_t address, mg_ptr_entry *removed) {
+    if (MG_LIKELY(aligned_for_word(address)) && take_word(address, removed)) return 1;
+    return stripe_holds_any(address) ? hashed_remove(address, removed) : 0;
 }
 
 void mg_ptrmap_lock_all(void) {
@@ -266,8 +345,10 @@ void mg_ptrmap_unlock_all(void) {
     for (uint32_t i = 0; i < STRIPES; i++) stripe_unlock(&stripes[i]);
 }
 
-void mg_ptrmap_clear(void) {
+void mg_ptrmap_clear(uint32_t generation) {
     mg_ptrmap_lock_all();
+    mg_pagemap_clear();
+    words_generation = generation;
     for (uint32_t i = 0; i < STRIPES; i++) {
         stripe *table = &stripes[i];
         if (table->used) memset(table->slots, 0, table->slot_count * sizeof(packed_entry));
@@ -281,4 +362,5 @@ void mg_ptrmap_clear(void) {
 void mg_ptrmap_after_fork(void) {
     for (uint32_t i = 0; i < STRIPES; i++) stripes[i].lock = 0;
     spill_lock = 0;
+    mg_pagemap_after_fork();
 }

@@ -245,17 +245,29 @@ static inline int mg_ptr_counted_in(const mg_ptr_entry *entry, uint32_t generati
     return ((entry->generation ^ generation) & ((1u << MG_PTR_GENERATION_BITS) - 1)) == 0;
 }
 
-/* Each takes the lock of the address's stripe, so callers may hold the writer lock or not.
+/* Callers are inside an event (a reader section, sync.c) or hold the writer lock: a clear
+ * never meets a change half done, and every entry was made in the open capture.
  * Insert returns 1 when it replaced an entry for the same address (copied to `replaced`),
- * 0 when the address was new, -1 when the table could not grow. */
+ * 0 when the address was new, -1 when the map could not grow. */
 int mg_ptrmap_insert(const mg_ptr_entry *entry, mg_ptr_entry *replaced);
 int mg_ptrmap_remove(uintptr_t address, mg_ptr_entry *removed);
-void mg_ptrmap_clear(void);
+/* Empties the map as capture `generation` begins (writer lock held). */
+void mg_ptrmap_clear(uint32_t generation);
 /* Every stripe lock, for fork: taken before it, released after it in the parent, and made
  * new in the child. */
 void mg_ptrmap_lock_all(void);
 void mg_ptrmap_unlock_all(void);
 void mg_ptrmap_after_fork(void);
+
+/* ---- the pointer map's words for 16-byte-aligned addresses (pagemap.c) ---- */
+#define MG_PAGEMAP_ADDRESS_BITS 48 /* addresses at or above 2^48 have no word */
+/* The word of `address`, its table made if needed (NULL only when memory ran out). */
+uint32_t *mg_pagemap_word(uintptr_t address);
+/* The word of `address` if its table exists, else NULL. */
+uint32_t *mg_pagemap_find(uintptr_t address);
+/* Every word back to 0 (writer lock held). */
+void mg_pagemap_clear(void);
+void mg_pagemap_after_fork(void);
 
 /* ---- anonymous mappings (mappings.c) ---- */
 /* Called once per range carved out of a tracked mapping: [start, end), whether it was a

@@ -1,15 +1,18 @@
-/* The tracker's pointer map (Sources/CMemgateTracker/ptrmap.c, compiled in here) against a plain
- * model, operation by operation: 4 M random inserts, re-inserts (an address handed out again
- * without a free the tracker saw) and removes of present and absent addresses, over dense runs
- * of 16-byte blocks, sparse page-aligned blocks and several 64 MiB regions (stripes), with
- * entries too wide to pack (64 TiB blocks, addresses above 2^48) mixed in so the spill list is
- * exercised, and map clears between rounds. Prints "ok" and exits 0 when every answer matched.
+/* The tracker's pointer map (Sources/CMemgateTracker/ptrmap.c and pagemap.c, compiled in here)
+ * against a plain model, operation by operation: 4 M random inserts, re-inserts (an address
+ * handed out again without a free the tracker saw) and removes of present and absent
+ * addresses, over dense runs of 16-byte blocks, sparse page-aligned blocks, 8-byte-aligned
+ * blocks (no page-map word) and several 64 MiB regions (stripes), with blocks too large for a
+ * word (kept in the hash table) and entries too wide to pack (64 TiB blocks, addresses above
+ * 2^48) mixed in so the spill list is exercised, and map clears between rounds. Prints "ok"
+ * and exits 0 when every answer matched.
  * Usage: ptrmap_model [operations] */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 
+#include "pagemap.c"
 #include "ptrmap.c"
 
 void *mg_os_alloc(size_t bytes) {
@@ -52,7 +55,10 @@ static void make_addresses(void) {
         uint32_t kind = next_random() % 3;
         uint32_t run = 1 + next_random() % 256;
         uintptr_t stride = kind == 0 ? 16 : kind == 1 ? 48 + 16 * (next_random() % 4) : 4096;
-        for (uint32_t i = 0; i < run && address_count < MODEL_SLOTS - 64; i++) addresses[address_count++] = base + i * stride;
+        /* One run in eight is 8-byte aligned (an allocator with 8-byte classes): no word. */
+        uintptr_t offset = next_random() % 8 == 0 ? 8 : 0;
+        for (uint32_t i = 0; i < run && address_count < MODEL_SLOTS - 64; i++)
+            addresses[address_count++] = base + offset + i * stride;
     }
     /* Runs may overlap: keep each address once, so the model has one entry per address. */
     qsort(addresses, address_count, sizeof *addresses, compare_addresses);
@@ -81,12 +87,13 @@ int main(int argc, char **argv) {
     model = calloc(MODEL_SLOTS, sizeof *model);
     make_addresses();
     uint32_t generation = 1;
+    mg_ptrmap_clear(generation);
     uint64_t spilled = 0, replaced_count = 0, removed_count = 0;
     for (uint64_t operation = 0; operation < operations; operation++) {
         if (operation % 1000000 == 999999) { /* a new capture: the map starts empty */
-            mg_ptrmap_clear();
-            for (uint32_t i = 0; i < address_count; i++) model[i].live = 0;
             generation += 1 + (uint32_t)(next_random() % 70000); /* crosses 16-bit boundaries */
+            mg_ptrmap_clear(generation);
+            for (uint32_t i = 0; i < address_count; i++) model[i].live = 0;
         }
         /* Mostly the dense part of the pool; now and then the wide addresses at its end. */
         uint32_t index = next_random() % 500 == 0 ? address_count - 1 - (uint32_t)(next_random() % 32)
@@ -95,7 +102,9 @@ int main(int argc, char **argv) {
         mg_ptr_entry got;
         if (next_random() % 2) {
             int wide = next_random() % 400 == 0;
-            mg_ptr_entry entry = {addresses[index], wide ? (70ull << 40) + next_random() % 1000 : 1 + next_random() % 4096,
+            /* Mostly small blocks; one in 16 too large for a page-map word (around its limit). */
+            uint64_t bytes = next_random() % 16 == 0 ? 8000 + next_random() % 400 : next_random() % 4096;
+            mg_ptr_entry entry = {addresses[index], wide ? (70ull << 40) + next_random() % 1000 : bytes,
                                   (uint32_t)(next_random() % (1u << 18)), generation};
             spilled += wide || entry.address > ADDRESS_MASK;
             int status = mg_ptrmap_insert(&entry, &got);
