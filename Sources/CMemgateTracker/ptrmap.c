@@ -308,9 +308,7 @@ static int take_word(uintptr_t address, mg_ptr_entry *removed) {
     return 1;
 }
 
-static int word_insert(const mg_ptr_entry *entry, mg_ptr_entry *replaced) {
-    uint32_t *word = mg_pagemap_word(entry->address);
-    if (MG_UNLIKELY(!word)) return -1;
+static int word_insert(uint32_t *word, const mg_ptr_entry *entry, mg_ptr_entry *replaced) {
     uint32_t old = __atomic_exchange_n(word, WORD_PRESENT | (uint32_t)entry->bytes << WORD_BYTES_SHIFT | entry->stack_index,
                                        __ATOMIC_RELAXED);
     if (old) {
@@ -322,7 +320,11 @@ static int word_insert(const mg_ptr_entry *entry, mg_ptr_entry *replaced) {
 }
 
 int mg_ptrmap_insert(const mg_ptr_entry *entry, mg_ptr_entry *replaced) {
-    if (MG_LIKELY(fits_word(entry))) return word_insert(entry, replaced);
+    if (MG_LIKELY(fits_word(entry))) {
+        uint32_t *word = mg_pagemap_word(entry->address);
+        if (MG_LIKELY(word != NULL)) return word_insert(word, entry, replaced);
+        /* No memory for the word's table (RLIMIT_AS): the hash part keeps the block instead. */
+    }
     /* A small block at this address whose free went unseen. */
     mg_ptr_entry unused;
     int stale = aligned_for_word(entry->address) && take_word(entry->address, replaced);

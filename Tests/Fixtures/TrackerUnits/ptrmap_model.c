@@ -4,8 +4,8 @@
  * addresses, over dense runs of 16-byte blocks, sparse page-aligned blocks, 8-byte-aligned
  * blocks (no page-map word) and several 64 MiB regions (stripes), with blocks too large for a
  * word (kept in the hash table) and entries too wide to pack (64 TiB blocks, addresses above
- * 2^48) mixed in so the spill list is exercised, and map clears between rounds. Prints "ok"
- * and exits 0 when every answer matched.
+ * 2^48) mixed in so the spill list is exercised, map clears between rounds, and the first
+ * page-map tables refused. Prints "ok" and exits 0 when every answer matched.
  * Usage: ptrmap_model [operations] */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -15,7 +15,15 @@
 #include "pagemap.c"
 #include "ptrmap.c"
 
+/* The first leaf tables asked for are refused, as under RLIMIT_AS: blocks go to the hash part
+ * then, and must still be found once a later insert has made the table. */
+static int leaf_refusals = 3;
+
 void *mg_os_alloc(size_t bytes) {
+    if (bytes == LEAF_BYTES && leaf_refusals > 0) {
+        leaf_refusals--;
+        return NULL;
+    }
     void *address = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     return address == MAP_FAILED ? NULL : address;
 }
