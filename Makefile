@@ -14,7 +14,9 @@ TRACKER_SOURCES := $(wildcard Sources/CMemgateTracker/*.c Sources/CMemgateTracke
 # multiarch directory of the architecture compiled for (x86_64-linux-gnu, aarch64-linux-gnu, …),
 # so it is asked of the compiler (gcc), else of dpkg.
 MULTIARCH = $(shell $(1) -print-multiarch 2>/dev/null || dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null)
-TRACKER_CFLAGS = -O2 -g -fPIC -shared -fvisibility=hidden -fno-omit-frame-pointer -std=gnu11 \
+# -flto: an event crosses hooks.c, capture.c, sync.c and ptrmap.c; inlined across them, a Python
+# churn and a native churn run about 3 % faster.
+TRACKER_CFLAGS = -O2 -g -flto -fPIC -shared -fvisibility=hidden -fno-omit-frame-pointer -std=gnu11 \
 	-Wall -Wextra -Werror -ISources/CMemgateTracker/include -I$(CAPTURE_FORMAT_INCLUDE) \
 	-I/usr/include/$(call MULTIARCH,$(1))
 TRACKER_LIBS := -ldl -lpthread -lunwind
