@@ -301,10 +301,43 @@ static inline int64_t add_live(int64_t delta) {
     return live;
 }
 
+static inline void touch(mg_thread_slot *list, uint32_t index);
+
+/* Applies a pending entry to its stack, touched for the next peak as `list`'s (the owner's slot,
+ * or &writer_touched), and empties it. */
+static void apply_pending(mg_thread_slot *list, mg_stack_pending *pending) {
+    if (!pending->index_plus_one) return;
+    uint32_t index = pending->index_plus_one - 1;
+    mg_stack *stack = &stacks[index];
+    __atomic_add_fetch(&stack->live_bytes, pending->live_bytes, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&stack->live_count, pending->live_count, __ATOMIC_RELAXED);
+    if (pending->alloc_count) {
+        __atomic_add_fetch(&stack->total_bytes, pending->total_bytes, __ATOMIC_RELAXED);
+        __atomic_add_fetch(&stack->alloc_count, pending->alloc_count, __ATOMIC_RELAXED);
+    }
+    touch(list, index);
+    memset(pending, 0, sizeof *pending);
+}
+
+static void apply_all_pending(mg_thread_slot *slot, mg_thread_slot *list) {
+    for (uint32_t i = 0; i < MG_PENDING_STACKS; i++) apply_pending(list, &slot->pending[i]);
+}
+
+/* The slot's pending entry for stack `index`, emptied of another stack's changes first. */
+static inline mg_stack_pending *pending_for(mg_thread_slot *slot, uint32_t index) {
+    mg_stack_pending *pending = &slot->pending[index & (MG_PENDING_STACKS - 1)];
+    if (MG_UNLIKELY(pending->index_plus_one != index + 1)) {
+        apply_pending(slot, pending);
+        pending->index_plus_one = index + 1;
+    }
+    return pending;
+}
+
 /* Moves a thread's own counts into the header (the header line is then not written by every
- * event of every thread) and mirrors the live counter. A writer folds every slot; a reader
- * folds its own. */
-static void fold_counts(mg_thread_slot *slot) {
+ * event of every thread), its pending stack changes into the stacks (touched as `list`'s), and
+ * mirrors the live counter. A writer folds every slot; a reader folds its own. */
+static void fold_counts(mg_thread_slot *slot, mg_thread_slot *list) {
+    if (slot && slot->pending) apply_all_pending(slot, list);
     if (slot && (slot->alloc_count | slot->free_count)) {
         __atomic_add_fetch(&hdr->total_bytes, slot->total_bytes, __ATOMIC_RELAXED);
         __atomic_add_fetch(&hdr->alloc_count, slot->alloc_count, __ATOMIC_RELAXED);
@@ -321,13 +354,13 @@ static void fold_all_counts(void) {
     for (uint32_t i = 0; i < MG_THREAD_SLOTS; i++) {
         mg_thread_slot *slot = mg_sync_slot(i);
         if (!slot) break;
-        fold_counts(slot);
+        fold_counts(slot, &writer_touched);
     }
-    fold_counts(NULL);
+    fold_counts(NULL, NULL);
 }
 
 void mg_capture_fold_slot(mg_thread_slot *slot) {
-    if (hdr) fold_counts(slot);
+    if (hdr) fold_counts(slot, &writer_touched);
 }
 
 /* Counts kept by the thread's slot, or straight in the header for writers and slotless threads. */
@@ -363,7 +396,7 @@ static inline void maybe_sample(mg_thread_slot *list, size_t bytes) {
     if ((++*events & 63) != 0 && bytes < 65536) return;
     uint64_t now = mg_now_ns();
     if (now - __atomic_load_n(&last_sample_ns, __ATOMIC_RELAXED) < sample_interval_ns) return;
-    if (own) fold_counts(list);
+    if (own) fold_counts(list, list);
     if (list == &writer_touched) {
         append_sample(now);
     } else if (!__atomic_exchange_n(&timeline_busy, 1, __ATOMIC_ACQUIRE)) {
@@ -534,6 +567,7 @@ static void snapshot_touched(const mg_thread_slot *list) {
  * bytes at the new peak. Only stacks touched since the last peak can differ from their figure
  * then; when some touched lists were lost or overflowed, every stack is visited. */
 static void reach_new_peak(void) {
+    fold_all_counts(); /* every thread's pending stack changes, touched as the writer's */
     int visit_all = mg_sync_touched_lost || writer_touched.touched_overflow;
     for (uint32_t i = 0; !visit_all && i < MG_THREAD_SLOTS; i++) {
         mg_thread_slot *slot = mg_sync_slot(i);
@@ -555,7 +589,6 @@ static void reach_new_peak(void) {
     }
     clear_touched_lists();
     epoch++;
-    fold_all_counts();
     hdr->peak_bytes = hdr->live_bytes;
     /* The coarse clock (a few milliseconds' resolution, no counter read): a growing program
      * reaches a new peak at nearly every allocation, where the precise clock cost 5 % of the run. */
@@ -565,10 +598,16 @@ static void reach_new_peak(void) {
 
 /* Takes `bytes` off a stack's live figures; `blocks_delta` is the change in its live blocks. */
 static void release_live_bytes(mg_thread_slot *list, uint32_t stack_index, uint64_t bytes, int blocks_delta) {
-    mg_stack *stack = &stacks[stack_index];
-    __atomic_sub_fetch(&stack->live_bytes, (int64_t)bytes, __ATOMIC_RELAXED);
-    __atomic_add_fetch(&stack->live_count, blocks_delta, __ATOMIC_RELAXED);
-    touch(list, stack_index);
+    if (keeps_own_counts(list)) {
+        mg_stack_pending *pending = pending_for(list, stack_index);
+        pending->live_bytes -= (int64_t)bytes;
+        pending->live_count += blocks_delta;
+    } else {
+        mg_stack *stack = &stacks[stack_index];
+        __atomic_sub_fetch(&stack->live_bytes, (int64_t)bytes, __ATOMIC_RELAXED);
+        __atomic_add_fetch(&stack->live_count, blocks_delta, __ATOMIC_RELAXED);
+        touch(list, stack_index);
+    }
     add_live(-(int64_t)bytes);
 }
 
@@ -583,22 +622,26 @@ static void release_carved(void *context, uint32_t stack_index, uintptr_t start,
 }
 
 /* Counts `bytes` as a new live allocation at stack `index`; returns whether the live bytes went
- * above the recorded peak (a writer then takes the peak's snapshot). */
+ * above the recorded peak (a writer then takes the peak's snapshot). The stack's live figures
+ * change at once; a reader's totals wait in its pending entry (mg_stack_pending). */
 static int count_allocation(mg_thread_slot *list, uint32_t index, uint64_t bytes) {
     mg_stack *stack = &stacks[index];
     __atomic_add_fetch(&stack->live_bytes, (int64_t)bytes, __ATOMIC_RELAXED);
     __atomic_add_fetch(&stack->live_count, 1, __ATOMIC_RELAXED);
-    __atomic_add_fetch(&stack->total_bytes, bytes, __ATOMIC_RELAXED);
-    __atomic_add_fetch(&stack->alloc_count, 1, __ATOMIC_RELAXED);
     touch(list, index);
-    int64_t live = add_live((int64_t)bytes);
     if (keeps_own_counts(list)) {
+        mg_stack_pending *pending = pending_for(list, index);
+        pending->total_bytes += bytes;
+        pending->alloc_count += 1;
         list->total_bytes += bytes;
         list->alloc_count += 1;
     } else {
+        __atomic_add_fetch(&stack->total_bytes, bytes, __ATOMIC_RELAXED);
+        __atomic_add_fetch(&stack->alloc_count, 1, __ATOMIC_RELAXED);
         __atomic_add_fetch(&hdr->total_bytes, bytes, __ATOMIC_RELAXED);
         __atomic_add_fetch(&hdr->alloc_count, 1, __ATOMIC_RELAXED);
     }
+    int64_t live = add_live((int64_t)bytes);
     return live > __atomic_load_n(&hdr->peak_bytes, __ATOMIC_RELAXED);
 }
 

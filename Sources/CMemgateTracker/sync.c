@@ -63,7 +63,8 @@ static mg_thread_slot *claim_slot(void) {
         if (!slot->touched) slot->touched = mg_os_alloc(MG_TOUCHED_CAPACITY * sizeof(uint32_t));
         if (!slot->walk_memo) slot->walk_memo = mg_os_alloc(sizeof(mg_walk_memo));
         if (!slot->stack_memo) slot->stack_memo = mg_os_alloc(sizeof(mg_stack_memo));
-        if (!slot->touched || !slot->walk_memo || !slot->stack_memo) {
+        if (!slot->pending) slot->pending = mg_os_alloc(MG_PENDING_STACKS * sizeof(mg_stack_pending));
+        if (!slot->touched || !slot->walk_memo || !slot->stack_memo || !slot->pending) {
             __atomic_store_n(&slot->claimed, 0, __ATOMIC_RELEASE);
             return NULL;
         }
@@ -165,6 +166,8 @@ void mg_sync_after_fork(void) {
         slots[i].total_bytes = 0;
         slots[i].alloc_count = 0;
         slots[i].free_count = 0;
+        /* Changes to the parent's capture: the child's starts anew. */
+        if (slots[i].pending) memset(slots[i].pending, 0, MG_PENDING_STACKS * sizeof(mg_stack_pending));
     }
     shared_active = 0;
     writer_wants = 0;

@@ -190,6 +190,22 @@ typedef struct mg_stack_memo {
     uint64_t frames[MG_MAX_FRAMES];
 } mg_stack_memo;
 
+/* A thread's changes to one stack's figures not yet applied to the capture (capture.c): its
+ * frees and its totals. Two threads allocating and freeing at the same stacks would otherwise
+ * pass those stacks' lines back and forth at every event. An allocation's live bytes are
+ * applied at once, so a stack's live figures in the file never go below zero, even in a
+ * process killed while another thread's frees of its blocks were pending. Applied when the
+ * entry is needed for another stack, at every peak's snapshot and every timeline sample, and
+ * when the capture ends. */
+#define MG_PENDING_STACKS 64
+typedef struct mg_stack_pending {
+    uint32_t index_plus_one; /* the stack's index + 1; 0: empty */
+    int64_t live_bytes;
+    int64_t live_count;
+    uint64_t total_bytes;
+    uint64_t alloc_count;
+} mg_stack_pending;
+
 /* One thread's place in the reader/writer scheme, and the stacks it touched since the last
  * peak (so the peak's snapshot visits only those). A cache line of its own. */
 typedef struct mg_thread_slot {
@@ -208,6 +224,7 @@ typedef struct mg_thread_slot {
     uint64_t walks[MG_WALK_KINDS];
     mg_walk_memo *walk_memo;   /* from mg_os_alloc, with `touched` */
     mg_stack_memo *stack_memo;
+    mg_stack_pending *pending; /* MG_PENDING_STACKS entries, by stack index modulo their count */
 } __attribute__((aligned(64))) mg_thread_slot;
 
 

@@ -258,8 +258,9 @@ struct TrackerGroundTruthTests {
                 .filter { $0.hasPrefix("capture.mgc-p") }
             #expect(children.count == 5, "files: \(children)")
             for child in children {
-                // Every event lands on its stack whole, so a kill between two instructions never
-                // leaves a stack with negative live bytes (the decoder would call it corrupt).
+                // An allocation lands on its stack at once and a free may wait in its thread's
+                // pending entry, so a kill never leaves a stack with negative live bytes (the
+                // decoder would call it corrupt), even with frees from the other thread pending.
                 let capture = try CaptureSet.decode(path: directory.appendingPathComponent(child))
                 #expect(!capture.isFinished)
                 #expect(capture.allocationCount > 0)
