@@ -179,6 +179,7 @@ static inline void mg_spin_unlock(int *lock) { __atomic_store_n(lock, 0, __ATOMI
 typedef struct mg_walk_memo {
     uint32_t version; /* the rules' version when filled (unwind.c); 0: empty */
     uint32_t fast_walks_since_check;
+    uint32_t check_interval; /* fast walks between two checks by libunwind (unwind.c); 0: the first */
     uint64_t address[MG_MEMO_STEPS]; /* return address met at each step of the last fast walk */
     uint64_t rule[MG_MEMO_STEPS];
 } mg_walk_memo;
