@@ -80,6 +80,10 @@ public struct Frame: Hashable, Codable, Sendable {
         init(_ fields: Fields) { self.fields = fields }
     }
 
+    /// Names the fields this copy shares: copies with one identity are equal (as long as one of
+    /// them lives, no other frame takes it).
+    var sharedIdentity: ObjectIdentifier { ObjectIdentifier(storage) }
+
     /// Replaces this copy's fields with `change` applied to them.
     private mutating func update(_ change: (inout Fields) -> Void) {
         var fields = storage.fields
