@@ -152,7 +152,8 @@ public final class SuiteRunner: @unchecked Sendable {
             let baseline = try? baselines.baseline(
                 target: target.name, caseName: chosen.chosen.test != nil ? chosen.chosen.name : nil)
             return gate(
-                chosen.chosen, peaks: chosen.peaks, target: target, environment: environmentFingerprint, baseline: baseline)
+                chosen.chosen, peaks: chosen.peaks, target: target, environment: environmentFingerprint,
+                baseline: baseline)
         }
     }
 
