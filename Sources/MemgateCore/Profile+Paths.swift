@@ -7,27 +7,25 @@ extension Profile {
         // Edited apart and stored once, and only when a file changed: each change of a profile's
         // stacks drops its memoized sites, which may have been aggregated while the tests ran.
         // Each distinct frame is looked at once (a scipy import's 2.4 M frames are a few thousand
-        // distinct ones), and its copies share the edited frame.
-        var stacks = self.stacks
-        var changed = false
+        // distinct ones), read in place, and its copies share the edited frame.
         var edits = FrameEdits()
-        for stackIndex in stacks.indices {
-            for frameIndex in stacks[stackIndex].frames.indices {
-                let frame = stacks[stackIndex].frames[frameIndex]
-                let edited: Frame?
-                if let known = edits.edit(of: frame) {
-                    edited = known
-                } else {
-                    edited = Self.relativizing(frame, prefix: prefix)
-                    edits.remember(edited, of: frame)
+        var changed: [(stack: Int, frames: [Frame])] = []
+        for (stackIndex, stack) in self.stacks.enumerated() {
+            var edited: [Frame]? = nil
+            stack.frames.withUnsafeBufferPointer { frames in
+                for frameIndex in frames.indices {
+                    guard let frame = edits.edited(frames[frameIndex], by: { Self.relativizing($0, prefix: prefix) })
+                    else { continue }
+                    if edited == nil { edited = Array(frames) }
+                    edited?[frameIndex] = frame
                 }
-                guard let edited else { continue }
-                stacks[stackIndex].frames[frameIndex] = edited
-                changed = true
             }
+            if let edited { changed.append((stackIndex, edited)) }
         }
-        guard changed else { return self }
+        guard !changed.isEmpty else { return self }
         var copy = self
+        var stacks = self.stacks
+        for change in changed { stacks[change.stack].frames = change.frames }
         copy.stacks = stacks
         return copy
     }
@@ -49,17 +47,16 @@ struct FrameEdits {
     private var identities = [ObjectIdentifier?](repeating: nil, count: 1 << slotBits)
     private var edits = [Frame?](repeating: nil, count: 1 << slotBits)
 
-    /// The edit of `frame` when it was looked at: `.some(nil)` when it stays as it is.
-    func edit(of frame: Frame) -> Frame?? {
-        let slot = Self.slot(of: frame.sharedIdentity)
-        return identities[slot] == frame.sharedIdentity ? .some(edits[slot]) : nil
-    }
-
-    /// Keeps the edit of `frame` (nil: unchanged).
-    mutating func remember(_ edited: Frame?, of frame: Frame) {
-        let slot = Self.slot(of: frame.sharedIdentity)
-        identities[slot] = frame.sharedIdentity
+    /// `frame` as `edit` changes it, nil when it does not: `edit` runs once per distinct frame
+    /// (again only when another frame took its slot).
+    mutating func edited(_ frame: Frame, by edit: (Frame) -> Frame?) -> Frame? {
+        let identity = frame.sharedIdentity
+        let slot = Self.slot(of: identity)
+        if identities[slot] == identity { return edits[slot] }
+        let edited = edit(frame)
+        identities[slot] = identity
         edits[slot] = edited
+        return edited
     }
 
     private static func slot(of identity: ObjectIdentifier) -> Int {
