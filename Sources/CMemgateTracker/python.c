@@ -367,14 +367,26 @@ static MG_TLS void *root_code;
 #define LINE_CACHE_INDEX_BITS 24
 static uint64_t *line_cache;
 
-/* The last walks' frame words by position from the innermost frame, keyed by the instruction
- * each frame was at. An instruction address names one code object (a registered code is kept
- * alive, so its bytecode's address is never reused) and so one function and line: a hit needs
- * neither the code table nor the line cache. Callers' frames repeat from one allocation to the
- * next, and a loop's allocating instruction too. */
-#define WALK_MEMO_FRAMES 32
-static MG_TLS const char *memo_instruction[WALK_MEMO_FRAMES];
-static MG_TLS uint64_t memo_word[WALK_MEMO_FRAMES];
+/* Frame words of the thread's last walks, keyed by the instruction each frame was at (a
+ * direct-mapped table, made on the thread's first walk). An instruction address names one code
+ * object (a registered code is kept alive, so its bytecode's address is never reused) and so one
+ * function and line: a hit needs neither the code table nor the line cache, nor the code object
+ * itself. Keyed by address, not by position from the innermost frame, a caller's word is found
+ * again when the stack under it grows or shrinks (an import nests dozens of frames deep). Only
+ * complete frames' words are kept: their instruction is past the code's first traceable one, so
+ * a frame found here is complete whoever owns it. */
+#define WALK_MEMO_BITS 10
+#define WALK_MEMO_SLOTS (1u << WALK_MEMO_BITS)
+typedef struct walk_memo_entry {
+    const char *instruction;
+    uint64_t word;
+} walk_memo_entry;
+static MG_TLS walk_memo_entry *walk_memo;
+
+/* The memo slot of `instruction` (instructions are 2-byte code units). */
+static walk_memo_entry *walk_memo_slot(const char *instruction) {
+    return &walk_memo[((uintptr_t)instruction >> 1) * 0x9E3779B97F4A7C15ull >> (64 - WALK_MEMO_BITS)];
+}
 
 static void *innermost_frame(void) {
     if (MG_UNLIKELY(py_finalizing())) return NULL;
@@ -386,11 +398,16 @@ static void *innermost_frame(void) {
 
 static char *code_instructions(void *code) { return (char *)code + CODE_INSTRUCTIONS_OFFSET_311; }
 
+/* Whether `instruction` of `code` comes before its first traceable one (argument set-up). */
+static int before_first_traceable(void *code, const char *instruction) {
+    char *first = code_instructions(code) + 2 * (ptrdiff_t)FIELD(code, CODE_FIRSTTRACEABLE_OFFSET_311, int);
+    return instruction < first;
+}
+
 /* A frame still copying its arguments into cells has no line yet; CPython skips it too. */
 static int frame_incomplete(void *frame, void *code) {
     if (FIELD(frame, FRAME_OWNER_311, char) == FRAME_OWNED_BY_GENERATOR) return 0;
-    char *first = code_instructions(code) + 2 * (ptrdiff_t)FIELD(code, CODE_FIRSTTRACEABLE_OFFSET_311, int);
-    return FIELD(frame, FRAME_PREV_INSTR_311, char *) < first;
+    return before_first_traceable(code, FIELD(frame, FRAME_PREV_INSTR_311, const char *));
 }
 
 /* The first complete frame from `frame` outwards. */
@@ -454,26 +471,27 @@ static uint64_t code_function_id(void *code) {
 static int walked_frames(uint64_t *frames, int capacity) {
     int bounded = region_state == REGION_OPEN && region_code;
     int count = 0;
-    int position = 0; /* complete frames seen, from the innermost */
+    if (MG_UNLIKELY(!walk_memo)) walk_memo = mg_os_alloc(WALK_MEMO_SLOTS * sizeof(walk_memo_entry));
     for (void *frame = innermost_frame(); frame; frame = FIELD(frame, FRAME_PREVIOUS_311, void *)) {
         void *code = FIELD(frame, FRAME_CODE_311, void *);
-        if (frame_incomplete(frame, code)) continue;
+        const char *instruction = FIELD(frame, FRAME_PREV_INSTR_311, const char *);
+        walk_memo_entry *memo = walk_memo ? walk_memo_slot(instruction) : NULL;
+        int known = memo && memo->instruction == instruction;
+        if (!known && frame_incomplete(frame, code)) continue;
         int region_root = bounded && code == region_code && (!region_frame || region_frame == frame);
         if (!region_root && frame == root_frame && code == root_code) break;
-        const char *instruction = FIELD(frame, FRAME_PREV_INSTR_311, const char *);
         uint64_t word;
-        if (position < WALK_MEMO_FRAMES && memo_instruction[position] == instruction) {
-            word = memo_word[position];
+        if (known) {
+            word = memo->word;
         } else {
             uint64_t id = code_function_id(code);
             if (id && functions[id].ignored) return -1;
             word = MG_PYFRAME_BIT | (id << MG_PYLINE_BITS) | (frame_line(frame, code, id) & MG_PYLINE_MASK);
-            if (id && position < WALK_MEMO_FRAMES) {
-                memo_instruction[position] = instruction;
-                memo_word[position] = word;
+            if (id && memo && !before_first_traceable(code, instruction)) {
+                memo->instruction = instruction;
+                memo->word = word;
             }
         }
-        position++;
         if (count < capacity) frames[count++] = word;
         if (region_root) {
             region_frame = frame; /* the first allocation in the test's body finds it */

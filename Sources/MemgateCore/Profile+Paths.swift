@@ -6,18 +6,60 @@ extension Profile {
         let prefix = root.hasSuffix("/") ? root : root + "/"
         // Edited apart and stored once, and only when a file changed: each change of a profile's
         // stacks drops its memoized sites, which may have been aggregated while the tests ran.
-        var stacks = self.stacks
-        var changed = false
-        for stackIndex in stacks.indices {
-            for frameIndex in stacks[stackIndex].frames.indices {
-                guard let file = stacks[stackIndex].frames[frameIndex].file, file.hasPrefix(prefix) else { continue }
-                stacks[stackIndex].frames[frameIndex].file = String(file.dropFirst(prefix.count))
-                changed = true
+        // Each distinct frame is looked at once (a scipy import's 2.4 M frames are a few thousand
+        // distinct ones), read in place, and its copies share the edited frame.
+        var edits = FrameEdits()
+        var changed: [(stack: Int, frames: [Frame])] = []
+        for (stackIndex, stack) in self.stacks.enumerated() {
+            var edited: [Frame]? = nil
+            stack.frames.withUnsafeBufferPointer { frames in
+                for frameIndex in frames.indices {
+                    guard let frame = edits.edited(frames[frameIndex], by: { Self.relativizing($0, prefix: prefix) })
+                    else { continue }
+                    if edited == nil { edited = Array(frames) }
+                    edited?[frameIndex] = frame
+                }
             }
+            if let edited { changed.append((stackIndex, edited)) }
         }
-        guard changed else { return self }
+        guard !changed.isEmpty else { return self }
         var copy = self
+        var stacks = self.stacks
+        for change in changed { stacks[change.stack].frames = change.frames }
         copy.stacks = stacks
         return copy
+    }
+
+    /// `frame` with its file relative when it starts with `prefix`, else nil.
+    private static func relativizing(_ frame: Frame, prefix: String) -> Frame? {
+        guard let file = frame.file, file.hasPrefix(prefix) else { return nil }
+        var copy = frame
+        copy.file = String(file.dropFirst(prefix.count))
+        return copy
+    }
+}
+
+/// The edit of each distinct frame (nil: unchanged) of a profile being edited, by shared
+/// identity, in a direct-mapped table: a frame is edited again only when another took its slot.
+/// The profile keeps every frame alive meanwhile, so an identity names one frame throughout.
+struct FrameEdits {
+    private static let slotBits = 12
+    private var identities = [ObjectIdentifier?](repeating: nil, count: 1 << slotBits)
+    private var edits = [Frame?](repeating: nil, count: 1 << slotBits)
+
+    /// `frame` as `edit` changes it, nil when it does not: `edit` runs once per distinct frame
+    /// (again only when another frame took its slot).
+    mutating func edited(_ frame: Frame, by edit: (Frame) -> Frame?) -> Frame? {
+        let identity = frame.sharedIdentity
+        let slot = Self.slot(of: identity)
+        if identities[slot] == identity { return edits[slot] }
+        let edited = edit(frame)
+        identities[slot] = identity
+        edits[slot] = edited
+        return edited
+    }
+
+    private static func slot(of identity: ObjectIdentifier) -> Int {
+        Int(truncatingIfNeeded: (UInt64(UInt(bitPattern: identity)) &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - slotBits))
     }
 }

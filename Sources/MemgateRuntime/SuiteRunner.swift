@@ -128,6 +128,13 @@ public final class SuiteRunner: @unchecked Sendable {
             target: target, configDirectory: URL(fileURLWithPath: config.configDirectory),
             trackerPath: trackerPath, baseEnvironment: environment, symbolizer: symbolizer,
             sourceRoot: sourceRoot)
+        // Asked while the target runs: the probe starts the interpreter once more (10-20 ms),
+        // which after the run would add to memgate's wall time.
+        let environment = self.environment
+        let interpreter = execution.runsPython ? execution.interpreter : nil
+        let fingerprint = Background {
+            EnvironmentProbe.fingerprint(interpreter: interpreter, environment: environment)
+        }
         var runs: [[MeasuredCase]] = []
         for _ in 0..<target.repeatCount {
             do {
@@ -140,14 +147,13 @@ public final class SuiteRunner: @unchecked Sendable {
                 return [CaseReport(result: failed, baselineChanges: [])]
             }
         }
-        let fingerprint = EnvironmentProbe.fingerprint(
-            interpreter: execution.runsPython ? execution.interpreter : nil,
-            environment: environment)
+        let environmentFingerprint = fingerprint.value
         return medianCases(runs).map { chosen in
             let baseline = try? baselines.baseline(
                 target: target.name, caseName: chosen.chosen.test != nil ? chosen.chosen.name : nil)
             return gate(
-                chosen.chosen, peaks: chosen.peaks, target: target, environment: fingerprint, baseline: baseline)
+                chosen.chosen, peaks: chosen.peaks, target: target, environment: environmentFingerprint,
+                baseline: baseline)
         }
     }
 

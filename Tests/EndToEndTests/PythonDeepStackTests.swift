@@ -30,4 +30,34 @@ import Testing
         #expect(block.frames.count >= 100, "\(block.frames.count) frames")
         #expect(block.frames.allSatisfy { $0.function == "descend" }, "\(block.frames.prefix(3))")
     }
+
+    /// The same callers at changing depths, walked and profiled: each block's stack is exactly its
+    /// call chain, every frame at its own line (a walk memoizes frame words by instruction, so a
+    /// caller met again further out must be found with its line, never another frame's).
+    @Test(arguments: ["walk", "profile"])
+    func callersAtChangingDepthsKeepTheirLines(frames: String) throws {
+        let fixture = "Tests/Fixtures/EndToEnd/varied_depth.py"
+        let workspace = try Workspace("varied-depth-\(frames)")
+        let script = try workspace.copyFixture("varied_depth.py")
+        let recording = try Memgate.record(
+            ["python3", script.path], pythonCall: "hold_varied()", in: workspace,
+            environment: ["MEMGATE_PYTHON_FRAMES": frames])
+        #expect(recording.run.exitCode == 0, "\(recording.run.standardError)")
+        let profile = try #require(recording.profile, "\(recording.run.standardError)")
+        let leafLine = try RepositoryLayout.lineNumber(of: "return bytearray(size)", in: fixture)
+        let recursingLine = try RepositoryLayout.lineNumber(of: "return middle(depth - 1, size)", in: fixture)
+        let bottomLine = try RepositoryLayout.lineNumber(of: "return leaf(size)", in: fixture)
+        let callLine = try RepositoryLayout.lineNumber(of: "kept.append(middle(depth", in: fixture)
+        let blockStacks = profile.stacks.filter { $0.frames.last?.function == "leaf" }
+        let chains = Set(blockStacks.map { $0.frames.map { "\($0.function):\($0.line ?? 0)" } })
+        let expected = Set(
+            [0, 3, 1, 5, 2].map { depth in
+                ["hold_varied:\(callLine)"] + Array(repeating: "middle:\(recursingLine)", count: depth)
+                    + ["middle:\(bottomLine)", "leaf:\(leafLine)"]
+            })
+        #expect(chains == expected)
+        // Six blocks of 1000 + 10·depth + index bytes, each with its 1 B terminator and 56 B object.
+        let blocks: [Int64] = [1000, 1031, 1012, 1053, 1004, 1025].map { $0 + 1 + 56 }
+        #expect(blockStacks.reduce(0) { $0 + $1.totalBytes } == blocks.reduce(0, +))
+    }
 }

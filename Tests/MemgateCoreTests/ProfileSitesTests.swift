@@ -102,3 +102,30 @@ func theCachingClassifierAgreesWithIsRuntimeFrame(frame: Frame) {
     #expect(Frame.processFrame(in: [process, python]) == process)
     #expect(Frame.processFrame(in: [python]) == nil)
 }
+
+/// Frames shared by many stacks (copies of one frame, as a capture's profile holds them) are
+/// edited everywhere they appear, each copy on its own: files under the root become relative,
+/// others and a mutated copy stay as they are.
+@Test func relativizingEditsEveryCopyOfASharedFrameAndNothingElse() {
+    let inside = Frame(function: "f", file: "/repo/src/z.py", line: 3, kind: .python)
+    let outside = Frame(function: "g", file: "/usr/lib/y.py", line: 7, kind: .python)
+    var renamed = inside
+    renamed.function = "h"
+    func stack(_ frames: [Frame]) -> StackRecord {
+        StackRecord(
+            frames: frames, bytesAtPeak: 1, allocationsAtPeak: 1, totalBytes: 1, allocationCount: 1, bytesAtEnd: 0)
+    }
+    let profile = Profile(
+        regionName: "r", peakBytes: 4, totalBytes: 4, allocationCount: 4, bytesAtEnd: 0,
+        stacks: [
+            stack([outside, inside, inside]), stack([outside]), stack([renamed, outside, inside]), stack([inside]),
+        ])
+    let relative = profile.relativizingFiles(to: "/repo")
+    #expect(
+        relative.stacks.map { $0.frames.map { "\($0.function) \($0.file ?? "") \($0.line ?? 0)" } } == [
+            ["g /usr/lib/y.py 7", "f src/z.py 3", "f src/z.py 3"], ["g /usr/lib/y.py 7"],
+            ["h src/z.py 3", "g /usr/lib/y.py 7", "f src/z.py 3"], ["f src/z.py 3"],
+        ])
+    #expect(profile.stacks[0].frames[1].file == "/repo/src/z.py")
+    #expect(relative.stacks[1] == profile.stacks[1])
+}

@@ -27,8 +27,12 @@ extension RawCapture {
         }
         var sums = StackFigureSums()
         for (index, stack) in stacks.enumerated() {
-            for (field, value) in stack.figures {
-                try Self.check(value, "stack \(index) \(field)", unsigned: Self.unsignedFields.contains(field))
+            // Named (and their names looked up) only when one is out of range: a scipy import's
+            // capture has 49 000 stacks.
+            if !stack.figuresInRange {
+                for (field, value) in stack.figures {
+                    try Self.check(value, "stack \(index) \(field)", unsigned: Self.unsignedFields.contains(field))
+                }
             }
             try sums.add(stack)
         }
@@ -58,12 +62,20 @@ extension RawCapture {
 }
 
 extension RawCapture.Stack {
+    /// The field names in `mg_stack` of `figureValues`, in their order.
+    static let figureNames = ["live_bytes", "live_count", "peak_bytes", "peak_count", "total_bytes", "alloc_count"]
+
+    /// The figures, in `figureNames`' order.
+    var figureValues: [Int64] { [liveBytes, liveCount, peakBytes, peakCount, totalBytes, allocationCount] }
+
     /// Each figure with its field name in `mg_stack`.
-    var figures: [(String, Int64)] {
-        [
-            ("live_bytes", liveBytes), ("live_count", liveCount), ("peak_bytes", peakBytes),
-            ("peak_count", peakCount), ("total_bytes", totalBytes), ("alloc_count", allocationCount),
-        ]
+    var figures: [(String, Int64)] { Array(zip(Self.figureNames, figureValues)) }
+
+    /// Whether every figure is in 0…`RawCapture.maximumFigure`.
+    var figuresInRange: Bool {
+        let range = 0...RawCapture.maximumFigure
+        return range.contains(liveBytes) && range.contains(liveCount) && range.contains(peakBytes)
+            && range.contains(peakCount) && range.contains(totalBytes) && range.contains(allocationCount)
     }
 }
 
@@ -77,10 +89,11 @@ public struct StackFigureSums: Sendable {
 
     /// Adds one stack's figures; throws `.corrupt` naming the field whose sum passes the maximum.
     mutating func add(_ stack: RawCapture.Stack) throws(CaptureError) {
-        for (position, (field, value)) in stack.figures.enumerated() {
+        for (position, value) in stack.figureValues.enumerated() {
             let (sum, overflow) = sums[position].addingReportingOverflow(value)
             sums[position] = sum
             guard !overflow, value >= 0, sum <= RawCapture.maximumFigure else {
+                let field = RawCapture.Stack.figureNames[position]
                 throw .corrupt("the stacks' \(field) add up to more than \(RawCapture.maximumFigure)")
             }
         }
