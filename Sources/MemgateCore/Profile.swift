@@ -44,9 +44,10 @@ public struct Profile: Hashable, Codable, Sendable {
     /// nil when the case has no rules. See ``suppressing(_:)``.
     public var suppressions: [SuppressionEffect]?
 
+    /// `frames` is the results file's table of the stacks' frames (Profile+Coding.swift).
     enum CodingKeys: String, CodingKey {
         case regionName, peakBytes, totalBytes, allocationCount, bytesAtEnd
-        case peakTimeNanoseconds, durationNanoseconds, completion, stacks, timeline
+        case peakTimeNanoseconds, durationNanoseconds, completion, frames, stacks, timeline
         case unmeasuredReason, captureNotices, suppressions
     }
 

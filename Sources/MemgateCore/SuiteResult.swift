@@ -1,8 +1,9 @@
 /// All cases of one `memgate run`, in configuration order. Mergeable across shards by
 /// concatenating `cases` (names are unique per suite).
 public struct SuiteResult: Hashable, Codable, Sendable {
-    /// Format version of the JSON results file.
-    public static let currentFormatVersion = 1
+    /// Format version of the JSON results file. 2: a profile's stacks refer to its `frames`
+    /// table (format 1 spelled each stack's frames out, and is still read).
+    public static let currentFormatVersion = 2
 
     public var formatVersion: Int
     /// Suite name (the config file's stem, e.g. "memgate").

@@ -43,14 +43,14 @@ import Testing
         #expect(
             String(decoding: data, as: UTF8.self) == """
                 {
-                  "formatVersion" : 1,
+                  "formatVersion" : 2,
                   "suites" : [
                     {
                       "cases" : [
 
                       ],
                       "durationSeconds" : 1.5,
-                      "formatVersion" : 1,
+                      "formatVersion" : 2,
                       "name" : "memgate"
                     }
                   ]
@@ -72,7 +72,7 @@ import Testing
     }
 
     @Test func rejectsANewerFormatVersion() throws {
-        let text = #"{"formatVersion": 2, "suites": []}"#
+        let text = #"{"formatVersion": 3, "suites": []}"#
         #expect(throws: DecodingError.self) { try JSONResults.decode(Data(text.utf8)) }
     }
 

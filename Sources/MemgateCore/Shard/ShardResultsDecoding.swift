@@ -91,7 +91,7 @@ public enum ShardResultsDecoding {
                 peakTimeNanoseconds: try container.decode(Int64.self, forKey: .peakTimeNanoseconds),
                 durationNanoseconds: try container.decode(Int64.self, forKey: .durationNanoseconds),
                 completion: try container.decode(Profile.Completion.self, forKey: .completion),
-                stacks: try container.decode([StackRecord].self, forKey: .stacks))
+                stacks: try Profile.decodeStacks(from: container))
             profile.unmeasuredReason = try container.decodeIfPresent(String.self, forKey: .unmeasuredReason)
             profile.captureNotices = try container.decodeIfPresent([String].self, forKey: .captureNotices)
             profile.suppressions = try container.decodeIfPresent([SuppressionEffect].self, forKey: .suppressions)
