@@ -113,9 +113,12 @@ extension Profile {
         }
     }
 
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(
+    /// The profile in `container`, with `timeline` in place of its own (a merge does not read
+    /// the timelines, which only a case's page shows).
+    static func decoded(from container: KeyedDecodingContainer<CodingKeys>, timeline: [TimelineSample]) throws
+        -> Profile
+    {
+        var profile = Profile(
             regionName: try container.decode(String.self, forKey: .regionName),
             peakBytes: try container.decode(Int64.self, forKey: .peakBytes),
             totalBytes: try container.decode(Int64.self, forKey: .totalBytes),
@@ -124,11 +127,18 @@ extension Profile {
             peakTimeNanoseconds: try container.decode(Int64.self, forKey: .peakTimeNanoseconds),
             durationNanoseconds: try container.decode(Int64.self, forKey: .durationNanoseconds),
             completion: try container.decode(Completion.self, forKey: .completion),
-            stacks: try Self.decodeStacks(from: container),
-            timeline: try container.decode([TimelineSample].self, forKey: .timeline))
-        unmeasuredReason = try container.decodeIfPresent(String.self, forKey: .unmeasuredReason)
-        captureNotices = try container.decodeIfPresent([String].self, forKey: .captureNotices)
-        suppressions = try container.decodeIfPresent([SuppressionEffect].self, forKey: .suppressions)
+            stacks: try decodeStacks(from: container),
+            timeline: timeline)
+        profile.unmeasuredReason = try container.decodeIfPresent(String.self, forKey: .unmeasuredReason)
+        profile.captureNotices = try container.decodeIfPresent([String].self, forKey: .captureNotices)
+        profile.suppressions = try container.decodeIfPresent([SuppressionEffect].self, forKey: .suppressions)
+        return profile
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self = try Self.decoded(
+            from: container, timeline: try container.decode([TimelineSample].self, forKey: .timeline))
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -81,20 +81,8 @@ public enum ShardResultsDecoding {
         var profile: Profile
 
         init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: Profile.CodingKeys.self)
-            profile = Profile(
-                regionName: try container.decode(String.self, forKey: .regionName),
-                peakBytes: try container.decode(Int64.self, forKey: .peakBytes),
-                totalBytes: try container.decode(Int64.self, forKey: .totalBytes),
-                allocationCount: try container.decode(Int64.self, forKey: .allocationCount),
-                bytesAtEnd: try container.decode(Int64.self, forKey: .bytesAtEnd),
-                peakTimeNanoseconds: try container.decode(Int64.self, forKey: .peakTimeNanoseconds),
-                durationNanoseconds: try container.decode(Int64.self, forKey: .durationNanoseconds),
-                completion: try container.decode(Profile.Completion.self, forKey: .completion),
-                stacks: try Profile.decodeStacks(from: container))
-            profile.unmeasuredReason = try container.decodeIfPresent(String.self, forKey: .unmeasuredReason)
-            profile.captureNotices = try container.decodeIfPresent([String].self, forKey: .captureNotices)
-            profile.suppressions = try container.decodeIfPresent([SuppressionEffect].self, forKey: .suppressions)
+            profile = try Profile.decoded(
+                from: try decoder.container(keyedBy: Profile.CodingKeys.self), timeline: [])
         }
     }
 }
