@@ -368,7 +368,9 @@ static MG_TLS void *root_code;
 static uint64_t *line_cache;
 
 /* Frame words of the thread's last walks, keyed by the instruction each frame was at (a
- * direct-mapped table, made on the thread's first walk). An instruction address names one code
+ * direct-mapped table in the thread's slot, made at the slot's first walk and kept for its next
+ * owners: a program starting thousands of threads one after another kept 16 KiB per thread
+ * when each thread made its own). An instruction address names one code
  * object (a registered code is kept alive, so its bytecode's address is never reused) and so one
  * function and line: a hit needs neither the code table nor the line cache, nor the code object
  * itself. Keyed by address, not by position from the innermost frame, a caller's word is found
@@ -377,14 +379,22 @@ static uint64_t *line_cache;
  * a frame found here is complete whoever owns it. */
 #define WALK_MEMO_BITS 10
 #define WALK_MEMO_SLOTS (1u << WALK_MEMO_BITS)
-typedef struct walk_memo_entry {
+typedef struct mg_python_memo_entry {
     const char *instruction;
     uint64_t word;
 } walk_memo_entry;
-static MG_TLS walk_memo_entry *walk_memo;
+
+/* The calling thread's memo, NULL for a thread without a slot (or out of memory). A word holds
+ * for any thread (function ids and lines are process-wide), so a slot's next owner keeps it. */
+static walk_memo_entry *thread_walk_memo(void) {
+    mg_thread_slot *slot = mg_sync_own_slot();
+    if (!slot) return NULL;
+    if (MG_UNLIKELY(!slot->python_memo)) slot->python_memo = mg_os_alloc(WALK_MEMO_SLOTS * sizeof(walk_memo_entry));
+    return slot->python_memo;
+}
 
 /* The memo slot of `instruction` (instructions are 2-byte code units). */
-static walk_memo_entry *walk_memo_slot(const char *instruction) {
+static walk_memo_entry *walk_memo_slot(walk_memo_entry *walk_memo, const char *instruction) {
     return &walk_memo[((uintptr_t)instruction >> 1) * 0x9E3779B97F4A7C15ull >> (64 - WALK_MEMO_BITS)];
 }
 
@@ -471,11 +481,11 @@ static uint64_t code_function_id(void *code) {
 static int walked_frames(uint64_t *frames, int capacity) {
     int bounded = region_state == REGION_OPEN && region_code;
     int count = 0;
-    if (MG_UNLIKELY(!walk_memo)) walk_memo = mg_os_alloc(WALK_MEMO_SLOTS * sizeof(walk_memo_entry));
+    walk_memo_entry *walk_memo = thread_walk_memo();
     for (void *frame = innermost_frame(); frame; frame = FIELD(frame, FRAME_PREVIOUS_311, void *)) {
         void *code = FIELD(frame, FRAME_CODE_311, void *);
         const char *instruction = FIELD(frame, FRAME_PREV_INSTR_311, const char *);
-        walk_memo_entry *memo = walk_memo ? walk_memo_slot(instruction) : NULL;
+        walk_memo_entry *memo = walk_memo ? walk_memo_slot(walk_memo, instruction) : NULL;
         int known = memo && memo->instruction == instruction;
         if (!known && frame_incomplete(frame, code)) continue;
         int region_root = bounded && code == region_code && (!region_frame || region_frame == frame);

@@ -31,7 +31,6 @@ static MG_TLS int slot_claim_failed;
 static pthread_key_t slot_key;
 static pthread_once_t slot_key_once = PTHREAD_ONCE_INIT;
 
-
 static void release_slot(void *value) {
     mg_thread_slot *slot = value;
     if (!slot || slot->owner != pthread_self()) return;

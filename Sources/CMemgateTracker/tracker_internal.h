@@ -226,8 +226,8 @@ typedef struct mg_thread_slot {
     mg_walk_memo *walk_memo;   /* from mg_os_alloc, with `touched` */
     mg_stack_memo *stack_memo;
     mg_stack_pending *pending; /* MG_PENDING_STACKS entries, by stack index modulo their count */
+    struct mg_python_memo_entry *python_memo; /* python.c: made at the slot's first Python walk */
 } __attribute__((aligned(64))) mg_thread_slot;
-
 
 /* Enters an event (returns the thread's slot, or NULL when it shares the overflow counter);
  * waits while a writer holds the capture. Never called with the write lock held. */

@@ -92,6 +92,28 @@ struct TrackerRealProgramTests {
         }
     }
 
+    @Test("3000 Python threads started one after another add at most 16 MiB of resident memory")
+    func threadsStartedInTurnShareTheTrackersMemos() throws {
+        func residentKiB(_ output: String) -> Int { printedInteger("vm_rss_kib", in: output) }
+        let script = TrackerTestPaths.fixtureSource("Python/thread_after_thread.py")
+        let untracked = try TargetLauncher.run(
+            LaunchRequest(
+                arguments: [TrackerTestPaths.python, script.path], environment: ProcessInfo.processInfo.environment,
+                timeoutSeconds: 60))
+        try withTemporaryDirectory { directory in
+            let run = try TrackedRun.record(
+                .python(interpreter: TrackerTestPaths.python, script: script.path, call: nil, arguments: []),
+                nativeFrames: false, in: directory, timeoutSeconds: 60)
+            #expect(run.outcome.processEnd == .exited(code: 0), "output: \(run.outcome.outputTail)")
+            let alone = residentKiB(untracked.outputTail)
+            let tracked = residentKiB(run.outcome.outputTail)
+            #expect(alone > 0, "untracked: \(untracked.outputTail)")
+            // Before the Python frame memo lived in the thread's slot: each thread made its own
+            // 16 KiB memo and kept it, +52 MiB here (63 MiB against 10.6 MiB).
+            #expect(tracked - alone <= 16 * 1024, "tracked \(tracked) KiB, untracked \(alone) KiB")
+        }
+    }
+
     @Test("a capture larger than the stack section's capacity (32 768 stacks, 11 MB) still finishes: 1 MiB exactly")
     func largeCaptureIsCompacted() throws {
         try withTemporaryDirectory { directory in
