@@ -40,26 +40,20 @@ extension Profile {
 }
 
 /// The edit of each distinct frame (nil: unchanged) of a profile being edited, by shared
-/// identity, in a direct-mapped table: a frame is edited again only when another took its slot.
-/// The profile keeps every frame alive meanwhile, so an identity names one frame throughout.
+/// identity, among recent frames (RecentSlots): a frame is edited again only when another took
+/// its slot. The profile keeps every frame alive meanwhile, so an identity names one frame
+/// throughout.
 struct FrameEdits {
-    private static let slotBits = 12
-    private var identities = [ObjectIdentifier?](repeating: nil, count: 1 << slotBits)
-    private var edits = [Frame?](repeating: nil, count: 1 << slotBits)
+    private var recent = RecentSlots<ObjectIdentifier, Frame?>()
 
     /// `frame` as `edit` changes it, nil when it does not: `edit` runs once per distinct frame
     /// (again only when another frame took its slot).
     mutating func edited(_ frame: Frame, by edit: (Frame) -> Frame?) -> Frame? {
         let identity = frame.sharedIdentity
-        let slot = Self.slot(of: identity)
-        if identities[slot] == identity { return edits[slot] }
+        let hash = UInt64(UInt(bitPattern: identity))
+        if let known = recent.value(of: identity, hash: hash) { return known }
         let edited = edit(frame)
-        identities[slot] = identity
-        edits[slot] = edited
+        recent.keep(edited, of: identity, hash: hash)
         return edited
-    }
-
-    private static func slot(of identity: ObjectIdentifier) -> Int {
-        Int(truncatingIfNeeded: (UInt64(UInt(bitPattern: identity)) &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - slotBits))
     }
 }

@@ -50,23 +50,3 @@ final class VersionCache: @unchecked Sendable {
     func get(_ key: String) -> String? { lock.lock(); defer { lock.unlock() }; return values[key] }
     func set(_ key: String, _ value: String) { lock.lock(); values[key] = value; lock.unlock() }
 }
-
-/// A value computed on a thread of its own from the moment it is made; `value` waits for it.
-final class Background<Value>: @unchecked Sendable {
-    private let done = DispatchSemaphore(value: 0)
-    private var result: Value?
-
-    init(_ compute: @escaping @Sendable () -> Value) {
-        Thread.detachNewThread { [self] in
-            result = compute()
-            done.signal()
-        }
-    }
-
-    /// The value, once computed.
-    var value: Value {
-        done.wait()
-        done.signal()
-        return result!
-    }
-}

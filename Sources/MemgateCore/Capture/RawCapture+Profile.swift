@@ -100,35 +100,24 @@ extension RawCapture {
     }
 }
 
-/// The frames of each distinct stack word, resolved once: a direct-mapped table of recent words
-/// in front of a dictionary of all of them, so most of a large capture's frame words (a scipy
+/// The frames of each distinct stack word, resolved once: recent words' frames (RecentSlots) in
+/// front of a dictionary of all of them, so most of a large capture's frame words (a scipy
 /// import: 2.4 M words, a few thousand distinct) are found without hashing.
 struct WordFrames {
-    private static let slotBits = 12
-    private var slotWords = [UInt64](repeating: 0, count: 1 << slotBits)
-    private var slotFrames = [[Frame]](repeating: [], count: 1 << slotBits)
+    private var recent = RecentSlots<UInt64, [Frame]>()
     private var all: [UInt64: [Frame]] = [:]
 
     /// The frames of `word` when it was met before.
     mutating func frames(of word: UInt64) -> [Frame]? {
-        let slot = Self.slot(of: word)
-        // Word 0 (never a frame word of a filled slot) is told apart by the slot being empty.
-        if slotWords[slot] == word, !slotFrames[slot].isEmpty { return slotFrames[slot] }
+        if let known = recent.value(of: word, hash: word) { return known }
         guard let known = all[word] else { return nil }
-        slotWords[slot] = word
-        slotFrames[slot] = known
+        recent.keep(known, of: word, hash: word)
         return known
     }
 
     /// Keeps the frames `word` resolved to.
     mutating func remember(_ frames: [Frame], of word: UInt64) {
         all[word] = frames
-        let slot = Self.slot(of: word)
-        slotWords[slot] = word
-        slotFrames[slot] = frames
-    }
-
-    private static func slot(of word: UInt64) -> Int {
-        Int(truncatingIfNeeded: (word &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - slotBits))
+        recent.keep(frames, of: word, hash: word)
     }
 }
