@@ -13,14 +13,26 @@ extension Profile {
         init(_ stacks: [StackRecord]) {
             var frames: [Frame] = []
             var indexByFrame: [Frame: Int] = [:]
+            // Copies of a frame share its identity: most are found by it, without hashing the
+            // frame's strings (the profile keeps every frame alive meanwhile).
+            var recent = RecentSlots<ObjectIdentifier, Int>()
             self.stacks = stacks.map { stack in
                 CodedStack(
                     stack,
                     frameIndexes: stack.frames.map { frame in
-                        if let index = indexByFrame[frame] { return index }
-                        indexByFrame[frame] = frames.count
-                        frames.append(frame)
-                        return frames.count - 1
+                        let identity = frame.sharedIdentity
+                        let hash = UInt64(UInt(bitPattern: identity))
+                        if let index = recent.value(of: identity, hash: hash) { return index }
+                        let index: Int
+                        if let known = indexByFrame[frame] {
+                            index = known
+                        } else {
+                            index = frames.count
+                            indexByFrame[frame] = index
+                            frames.append(frame)
+                        }
+                        recent.keep(index, of: identity, hash: hash)
+                        return index
                     })
             }
             self.frames = frames
