@@ -31,10 +31,12 @@
 #include "tracker_internal.h"
 
 /* Sections are mapped as they fill (capture_file.c), so capacities cost file offsets, not memory:
- * a scipy import alone makes 40 000 stacks of 52 Python frames on average (2.1 M words). */
+ * a scipy import alone makes 40 000 stacks of 52 Python frames on average (2.1 M frames), which
+ * share 55 000 frame nodes. */
 #define STACK_CAPACITY (1u << 18)
 #define STACK_INDEX_SLOTS (STACK_CAPACITY * 2)
-#define FRAMES_CAPACITY (1ull << 24)
+#define NODES_CAPACITY (1ull << 24)
+#define NODE_SLOTS_INITIAL (1u << 14) /* doubled while more than half full */
 #define STRINGS_CAPACITY (8ull << 20)
 #define PYFUNC_CAPACITY (1u << 18)
 #define MODULE_CAPACITY 4096u
@@ -70,7 +72,7 @@ static uint32_t captures_created;
 static mg_capture_file file;
 static mg_header *hdr; /* file.header while a capture is open */
 static mg_stack *stacks;
-static uint64_t *frame_words;
+static mg_frame_node *frame_nodes;
 static char *strings;
 static mg_pyfunc *pyfuncs;
 static mg_module *modules;
@@ -78,6 +80,9 @@ static mg_sample *samples;
 
 /* Private (not in the file): stack lookup, touched-since-peak list, written Python ids. */
 static uint32_t *stack_slots;        /* stack index + 1, 0 = empty */
+/* Frame nodes by (parent, word), used only to add stacks (under insert_mutex or the writer lock). */
+static uint32_t *node_slots;         /* node index + 1, 0 = empty */
+static uint32_t node_slot_count;
 static uint32_t *touched_epoch;      /* per stack: epoch in which it was last touched */
 static uint32_t epoch = 1;
 static uint32_t *pyfunc_written;     /* per Python function id: the generation it was written in */
@@ -178,10 +183,12 @@ int mg_capture_configure(const char *path, int only_regions, int role) {
     if (!state) return -1;
     regions_only = only_regions;
     stack_slots = mg_os_alloc(STACK_INDEX_SLOTS * sizeof(uint32_t));
+    node_slots = mg_os_alloc(NODE_SLOTS_INITIAL * sizeof(uint32_t));
+    node_slot_count = NODE_SLOTS_INITIAL;
     touched_epoch = mg_os_alloc(STACK_CAPACITY * sizeof(uint32_t));
     writer_touched.touched = mg_os_alloc(MG_TOUCHED_CAPACITY * sizeof(uint32_t));
     pyfunc_written = mg_os_alloc(PYFUNC_ID_LIMIT * sizeof(uint32_t));
-    if (!stack_slots || !touched_epoch || !writer_touched.touched || !pyfunc_written) return -1;
+    if (!stack_slots || !node_slots || !touched_epoch || !writer_touched.touched || !pyfunc_written) return -1;
     state->configured = 1;
     state->role = role;
     mg_process = state;
@@ -467,8 +474,20 @@ static void write_python_functions(const uint64_t *frames, int depth) {
     }
 }
 
+/* Whether a stack of `depth` frames is `frames`: its nodes from the leaf outwards. */
+static inline int stack_has_frames(const mg_stack *stack, const uint64_t *frames, int depth) {
+    uint32_t node = (uint32_t)stack->leaf;
+    for (int i = 0; i < depth; i++) {
+        const mg_frame_node *frame = &frame_nodes[node - 1];
+        if (frame->word != frames[i]) return 0;
+        node = frame->parent;
+    }
+    return 1;
+}
+
 /* The stack's index when the table has it, else -1. Safe without a lock: a slot is published
- * (release) only after its stack record is complete, and records never move while events run. */
+ * (release) only after its stack record and nodes are complete, and neither moves while events
+ * run. */
 static int64_t find_stack(const uint64_t *frames, int depth, uint64_t hash, uint32_t *free_slot) {
     uint32_t slot = (uint32_t)hash & (STACK_INDEX_SLOTS - 1);
     for (;;) {
@@ -476,7 +495,7 @@ static int64_t find_stack(const uint64_t *frames, int depth, uint64_t hash, uint
         if (entry == 0) break;
         mg_stack *candidate = &stacks[entry - 1];
         if (candidate->hash == hash && candidate->depth == (uint32_t)depth &&
-            memcmp(&frame_words[candidate->frames_index], frames, (size_t)depth * sizeof(uint64_t)) == 0)
+            stack_has_frames(candidate, frames, depth))
             return entry - 1;
         slot = (slot + 1) & (STACK_INDEX_SLOTS - 1);
     }
@@ -489,31 +508,94 @@ static int stack_fits(const uint64_t *frames, int depth) {
     uint64_t functions, string_bytes;
     python_function_needs(frames, depth, &functions, &string_bytes);
     return (uint64_t)(hdr->stack_count + 1) * sizeof(mg_stack) <= file.mapped_bytes[MG_SECTION_STACKS] &&
-           (hdr->frames_used + (uint64_t)depth) * sizeof(uint64_t) <= file.mapped_bytes[MG_SECTION_FRAMES] &&
+           (hdr->nodes_used + (uint64_t)depth) * sizeof(mg_frame_node) <= file.mapped_bytes[MG_SECTION_NODES] &&
            (uint64_t)(hdr->pyfunc_count + functions) * sizeof(mg_pyfunc) <= file.mapped_bytes[MG_SECTION_PYFUNCS] &&
            hdr->strings_used + string_bytes <= file.mapped_bytes[MG_SECTION_STRINGS];
 }
 
+static inline uint32_t node_slot_of(uint32_t parent, uint64_t word, uint32_t slot_count) {
+    uint64_t hash = word * 0x9e3779b97f4a7c15ull ^ ((uint64_t)parent + 1) * 0xc2b2ae3d27d4eb4full;
+    hash ^= hash >> 32;
+    hash *= 0xff51afd7ed558ccdull;
+    hash ^= hash >> 29;
+    return (uint32_t)hash & (slot_count - 1);
+}
+
+/* Doubles the node lookup table, placing every node written so far again. -1 when no memory. */
+static int grow_node_slots(void) {
+    uint32_t count = node_slot_count * 2;
+    uint32_t *grown = mg_os_alloc((size_t)count * sizeof(uint32_t));
+    if (!grown) return -1;
+    for (uint32_t index = 0; index < hdr->nodes_used; index++) {
+        uint32_t slot = node_slot_of(frame_nodes[index].parent, frame_nodes[index].word, count);
+        while (grown[slot] != 0) slot = (slot + 1) & (count - 1);
+        grown[slot] = index + 1;
+    }
+    mg_os_free(node_slots, (size_t)node_slot_count * sizeof(uint32_t));
+    node_slots = grown;
+    node_slot_count = count;
+    return 0;
+}
+
+/* Empties the node lookup table for a new capture, giving back what a big one grew to. */
+static void reset_node_slots(void) {
+    if (node_slot_count > NODE_SLOTS_INITIAL) {
+        uint32_t *initial = mg_os_alloc(NODE_SLOTS_INITIAL * sizeof(uint32_t));
+        if (initial) {
+            mg_os_free(node_slots, (size_t)node_slot_count * sizeof(uint32_t));
+            node_slots = initial;
+            node_slot_count = NODE_SLOTS_INITIAL;
+            return;
+        }
+    }
+    memset(node_slots, 0, (size_t)node_slot_count * sizeof(uint32_t));
+}
+
+/* The node of `word` under `parent` (both as 1 + index), written when new: 1 + its index, or 0
+ * when the lookup table could not grow. The node section must have room for one more. */
+static uint32_t find_or_add_node(uint32_t parent, uint64_t word, uint32_t depth) {
+    if ((hdr->nodes_used + 1) * 2 > node_slot_count && grow_node_slots() != 0) return 0;
+    uint32_t slot = node_slot_of(parent, word, node_slot_count);
+    for (uint32_t entry; (entry = node_slots[slot]) != 0; slot = (slot + 1) & (node_slot_count - 1)) {
+        const mg_frame_node *node = &frame_nodes[entry - 1];
+        if (node->word == word && node->parent == parent) return entry;
+    }
+    mg_frame_node *node = &frame_nodes[hdr->nodes_used];
+    node->word = word;
+    node->parent = parent;
+    node->depth = depth;
+    hdr->nodes_used++;
+    node_slots[slot] = (uint32_t)hdr->nodes_used;
+    return (uint32_t)hdr->nodes_used;
+}
+
 /* Adds a stack at the free index slot `slot`; with the writer lock or insert_mutex held.
- * Index 0 (the overflow stack) when the table is full. */
+ * Index 0 (the overflow stack) when the table is full. Its frames become nodes from the
+ * outermost in, each shared with every stack already holding the same outer frames. */
 static uint32_t insert_stack(const uint64_t *frames, int depth, uint64_t hash, uint32_t slot) {
-    if (hdr->stack_count >= STACK_CAPACITY || hdr->frames_used + (uint64_t)depth > FRAMES_CAPACITY) {
+    if (hdr->stack_count >= STACK_CAPACITY || hdr->nodes_used + (uint64_t)depth > NODES_CAPACITY) {
         set_flag_bits(MG_FLAG_STACKS_DROPPED);
         return 0;
     }
     if (grow_section(MG_SECTION_STACKS, (uint64_t)STACK_CAPACITY * sizeof(mg_stack),
                      (uint64_t)(hdr->stack_count + 1) * sizeof(mg_stack)) != 0 ||
-        grow_section(MG_SECTION_FRAMES, FRAMES_CAPACITY * sizeof(uint64_t),
-                     (hdr->frames_used + (uint64_t)depth) * sizeof(uint64_t)) != 0)
+        grow_section(MG_SECTION_NODES, NODES_CAPACITY * sizeof(mg_frame_node),
+                     (hdr->nodes_used + (uint64_t)depth) * sizeof(mg_frame_node)) != 0)
         return 0;
+    uint32_t leaf = 0;
+    for (int i = depth - 1; i >= 0; i--) {
+        leaf = find_or_add_node(leaf, frames[i], (uint32_t)(depth - i));
+        if (leaf == 0) {
+            set_flag_bits(MG_FLAG_STACKS_DROPPED);
+            return 0;
+        }
+    }
     uint32_t index = hdr->stack_count;
     mg_stack *stack = &stacks[index];
     memset(stack, 0, sizeof *stack);
     stack->hash = hash;
     stack->depth = (uint32_t)depth;
-    stack->frames_index = hdr->frames_used;
-    memcpy(&frame_words[hdr->frames_used], frames, (size_t)depth * sizeof(uint64_t));
-    hdr->frames_used += (uint64_t)depth;
+    stack->leaf = leaf;
     write_python_functions(frames, depth);
     if (depth > 0 && !(frames[0] & MG_PYFRAME_BIT)) set_flag_bits(MG_FLAG_NATIVE);
     __atomic_store_n(&hdr->stack_count, index + 1, __ATOMIC_RELEASE); /* after the record is complete */
@@ -902,9 +984,9 @@ static size_t layout_sections(mg_header *header) {
     header->stacks_offset = offset;
     header->stack_capacity = STACK_CAPACITY;
     offset += (uint64_t)STACK_CAPACITY * sizeof(mg_stack);
-    header->frames_offset = offset;
-    header->frames_capacity = FRAMES_CAPACITY;
-    offset += FRAMES_CAPACITY * sizeof(uint64_t);
+    header->nodes_offset = offset;
+    header->nodes_capacity = NODES_CAPACITY;
+    offset += NODES_CAPACITY * sizeof(mg_frame_node);
     header->strings_offset = offset;
     header->strings_capacity = STRINGS_CAPACITY;
     offset += STRINGS_CAPACITY;
@@ -924,7 +1006,7 @@ static void bind_section(int section) {
     char *base = file.base[section];
     switch (section) {
     case MG_SECTION_STACKS: stacks = (mg_stack *)base; break;
-    case MG_SECTION_FRAMES: frame_words = (uint64_t *)base; break;
+    case MG_SECTION_NODES: frame_nodes = (mg_frame_node *)base; break;
     case MG_SECTION_STRINGS: strings = base; break;
     case MG_SECTION_PYFUNCS: pyfuncs = (mg_pyfunc *)base; break;
     case MG_SECTION_MODULES: modules = (mg_module *)base; break;
@@ -964,7 +1046,7 @@ static uint64_t sealed_checksum(uint64_t file_bytes) {
 /* Bytes each section uses, in section order. */
 static void section_used_bytes(uint64_t used[MG_SECTION_COUNT]) {
     used[MG_SECTION_STACKS] = (uint64_t)hdr->stack_count * sizeof(mg_stack);
-    used[MG_SECTION_FRAMES] = hdr->frames_used * sizeof(uint64_t);
+    used[MG_SECTION_NODES] = hdr->nodes_used * sizeof(mg_frame_node);
     used[MG_SECTION_STRINGS] = hdr->strings_used;
     used[MG_SECTION_PYFUNCS] = (uint64_t)hdr->pyfunc_count * sizeof(mg_pyfunc);
     used[MG_SECTION_MODULES] = (uint64_t)hdr->module_count * sizeof(mg_module);
@@ -1008,7 +1090,7 @@ static void finalize_locked(void) {
         return;
     }
     hdr->stack_capacity = hdr->stack_count;
-    hdr->frames_capacity = hdr->frames_used;
+    hdr->nodes_capacity = hdr->nodes_used;
     hdr->strings_capacity = hdr->strings_used;
     hdr->pyfunc_capacity = hdr->pyfunc_count;
     hdr->module_capacity = hdr->module_count;
@@ -1062,6 +1144,7 @@ int mg_capture_begin(const char *region_name) {
     /* Stack 0 collects allocations that no longer fit the stack table. */
     hdr->stack_count = 1;
     memset(stack_slots, 0, STACK_INDEX_SLOTS * sizeof(uint32_t));
+    reset_node_slots();
     clear_touched_lists();
     epoch++;
     mg_ptrmap_clear(generation);

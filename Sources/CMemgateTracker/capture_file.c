@@ -25,7 +25,7 @@
 static uint64_t *offset_field(mg_header *header, int section) {
     switch (section) {
     case MG_SECTION_STACKS: return &header->stacks_offset;
-    case MG_SECTION_FRAMES: return &header->frames_offset;
+    case MG_SECTION_NODES: return &header->nodes_offset;
     case MG_SECTION_STRINGS: return &header->strings_offset;
     case MG_SECTION_PYFUNCS: return &header->pyfuncs_offset;
     case MG_SECTION_MODULES: return &header->modules_offset;

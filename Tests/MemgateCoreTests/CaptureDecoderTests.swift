@@ -9,50 +9,72 @@ import Testing
 /// each starting on an 8-byte boundary.
 ///
 ///     4096  stacks    2 × 72 B  (a native stack of depth 2, a Python stack of depth 1)
-///     4240  frames    3 × 8 B
-///     4264  strings   33 B "", "/usr/bin/target", "build", "target.py" (padded to 40)
-///     4304  pyfuncs   1 × 16 B  (id 5: build in target.py)
-///     4320  modules   1 × 32 B  (/usr/bin/target, text at 0x401000..0x402000)
-///     4352  timeline  2 × 16 B
-///     4384  end
+///     4240  frames    3 × 16 B  nodes: 0x401100 (outermost), 0x401234 under it, the Python frame
+///                               (version 1: 3 × 8 B words, and every offset below 24 B lower)
+///     4288  strings   33 B "", "/usr/bin/target", "build", "target.py" (padded to 40)
+///     4328  pyfuncs   1 × 16 B  (id 5: build in target.py)
+///     4344  modules   1 × 32 B  (/usr/bin/target, text at 0x401000..0x402000)
+///     4376  timeline  2 × 16 B
+///     4408  end
 struct SyntheticCapture {
     static let pythonWord: UInt64 = 1 << 63 | 5 << 24 | 7  // function 5, line 7
-    static let fileSize = 4384
+    static let stringsOffset = 4288
+    static let modulesOffset = 4344
+    static let timelineOffset = 4376
+    static let fileSize = 4408
 
     var bytes: [UInt8] = []
+    /// Bytes the frames section takes; version 1 words take 24 bytes fewer than version 2 nodes.
+    private var shift = 0
 
-    /// The finished capture, with its checksum.
-    static func finished() -> SyntheticCapture {
+    /// The finished capture, with its checksum: version 2 (frame nodes), or 1 (frame words).
+    static func finished(version: UInt32 = 2) -> SyntheticCapture {
         var capture = SyntheticCapture()
-        capture.appendHeader()
+        capture.shift = version == 1 ? -24 : 0
+        capture.appendHeader(version: version)
         precondition(capture.bytes.count == 4096)
-        // stacks: hash, frames_index, depth, reserved, live, live_count, peak, peak_count, total, allocs
-        capture.append(u64: 11, 0); capture.append(u32: 2, 0); capture.append(i64: 0, 0, 1000, 2, 1500, 3)
-        capture.append(u64: 22, 2); capture.append(u32: 1, 0); capture.append(i64: 64, 1, 0, 0, 64, 1)
-        capture.append(u64: 0x401234, 0x401100, pythonWord)
+        // stacks: hash, leaf (version 1: frames_index), depth, reserved, live, live_count, peak,
+        // peak_count, total, allocs
+        capture.append(u64: 11, version == 1 ? 0 : 2); capture.append(u32: 2, 0)
+        capture.append(i64: 0, 0, 1000, 2, 1500, 3)
+        capture.append(u64: 22, version == 1 ? 2 : 3); capture.append(u32: 1, 0)
+        capture.append(i64: 64, 1, 0, 0, 64, 1)
+        if version == 1 {
+            capture.append(u64: 0x401234, 0x401100, pythonWord)
+        } else {
+            // word, then parent (1 + index, 0: outermost) and depth
+            capture.append(u64: 0x401100); capture.append(u32: 0, 1)
+            capture.append(u64: 0x401234); capture.append(u32: 1, 2)
+            capture.append(u64: pythonWord); capture.append(u32: 0, 1)
+        }
         capture.bytes += Array("\0/usr/bin/target\0build\0target.py\0".utf8) + [UInt8](repeating: 0, count: 7)
         capture.append(u64: 5); capture.append(u32: 17, 23)
         capture.append(u64: 0x400000, 0x401000, 0x402000); capture.append(u32: 1, 0)
         capture.append(u64: 0, 0, 2000, 64)
-        precondition(capture.bytes.count == fileSize)
+        precondition(capture.bytes.count == capture.size)
         capture.seal()
         return capture
     }
 
-    private mutating func appendHeader() {
+    /// The file's size: `fileSize` for version 2.
+    var size: Int { SyntheticCapture.fileSize + shift }
+
+    private mutating func appendHeader(version: UInt32) {
         bytes += Array("MGCAPT01".utf8)
-        append(u32: 1, 4096)  // version, header_size
+        append(u32: version, 4096)  // version, header_size
         append(u64: 2)  // commit: even, no event in progress
         append(u32: 2, 3, 4242, 1)  // state finished, flags native|python, pid, region_index
         append(u64: 1000, 4000, 1500)  // start_ns, end_ns (duration), peak_ns
         append(i64: 64, 1000, 1564, 4, 3)  // live, peak, total, allocations, frees
-        append(u64: UInt64(SyntheticCapture.fileSize))
+        append(u64: UInt64(size))
         append(u64: 4096); append(u32: 2, 2)  // stacks
         append(u64: 4240, 3, 3)  // frames
-        append(u64: 4264, 33, 33)  // strings
-        append(u64: 4304); append(u32: 1, 1)  // Python functions
-        append(u64: 4320); append(u32: 1, 1)  // modules
-        append(u64: 4352); append(u32: 2, 2)  // timeline
+        let shift = self.shift
+        let shifted = { (offset: Int) in UInt64(offset + shift) }
+        append(u64: shifted(SyntheticCapture.stringsOffset), 33, 33)  // strings
+        append(u64: shifted(4328)); append(u32: 1, 1)  // Python functions
+        append(u64: shifted(SyntheticCapture.modulesOffset)); append(u32: 1, 1)  // modules
+        append(u64: shifted(SyntheticCapture.timelineOffset)); append(u32: 2, 2)  // timeline
         append(u64: 0)  // checksum, set by seal()
         precondition(bytes.count == 232)
         bytes += Array("synthetic".utf8)
@@ -66,7 +88,7 @@ struct SyntheticCapture {
     /// zero, into the header, as the tracker does.
     mutating func seal() {
         set(u64: 0, at: 224)
-        let whole = bytes[0..<SyntheticCapture.fileSize]
+        let whole = bytes[0..<size]
         set(u64: fnv1a64(whole, offsetBasis: SyntheticCapture.writtenOffsetBasis), at: 224)
     }
 
@@ -117,7 +139,7 @@ func expectRejected(_ fault: some CaptureFault) {
 enum CaptureDamage: String, CaseIterable, Sendable, CustomTestStringConvertible, CaptureFault {
     case empty, truncatedTo100Bytes, wrongMagic, futureVersion, wrongHeaderSize, unknownState
     case finishedButCut, bodyByteFlipped, stackCountOverCapacity, timelinePastEnd, runningAndCut
-    case stackFramesOutsideFrames, moduleNameOutsideStrings, unterminatedString
+    case stackFramesOutsideFrames, moduleNameOutsideStrings, unterminatedString, nodeParentAfterIt, nodeDepthWrong
 
     var testDescription: String { rawValue }
 
@@ -126,7 +148,7 @@ enum CaptureDamage: String, CaseIterable, Sendable, CustomTestStringConvertible,
         case .empty: capture.bytes = []
         case .truncatedTo100Bytes: capture.bytes.removeLast(capture.bytes.count - 100)
         case .wrongMagic: capture.bytes[7] = UInt8(ascii: "2")
-        case .futureVersion: capture.set(u32: 2, at: 8)
+        case .futureVersion: capture.set(u32: 3, at: 8)
         case .wrongHeaderSize: capture.set(u32: 512, at: 12)
         case .unknownState: capture.set(u32: 3, at: 24)
         case .finishedButCut: capture.bytes.removeLast(16)
@@ -137,15 +159,21 @@ enum CaptureDamage: String, CaseIterable, Sendable, CustomTestStringConvertible,
             capture.set(u32: 3, at: 220)
         case .runningAndCut:
             capture.set(u32: 1, at: 24)
-            capture.bytes.removeLast(SyntheticCapture.fileSize - 4300)
+            capture.bytes.removeLast(SyntheticCapture.fileSize - 4340)
         case .stackFramesOutsideFrames:
-            capture.set(u32: 5, at: 4096 + 72 + 16)  // stack 1: depth 5 from frame 2 of 3
+            capture.set(u64: 4, at: 4096 + 72 + 8)  // stack 1: leaf 4 of 3 nodes
             capture.seal()
         case .moduleNameOutsideStrings:
-            capture.set(u32: 99, at: 4320 + 24)
+            capture.set(u32: 99, at: SyntheticCapture.modulesOffset + 24)
             capture.seal()
         case .unterminatedString:
-            capture.bytes[4264 + 32] = UInt8(ascii: "x")  // the NUL after "target.py"
+            capture.bytes[SyntheticCapture.stringsOffset + 32] = UInt8(ascii: "x")  // the NUL after "target.py"
+            capture.seal()
+        case .nodeParentAfterIt:
+            capture.set(u32: 3, at: 4240 + 8)  // node 0's parent: node 2, after it
+            capture.seal()
+        case .nodeDepthWrong:
+            capture.set(u32: 3, at: 4240 + 16 + 12)  // node 1 under an outermost frame: depth 2, not 3
             capture.seal()
         }
     }
@@ -155,18 +183,22 @@ enum CaptureDamage: String, CaseIterable, Sendable, CustomTestStringConvertible,
         case .empty: return .tooShort(byteCount: 0)
         case .truncatedTo100Bytes: return .tooShort(byteCount: 100)
         case .wrongMagic: return .badMagic
-        case .futureVersion: return .unsupportedVersion(2)
+        case .futureVersion: return .unsupportedVersion(3)
         case .wrongHeaderSize: return .corrupt("unexpected header size 512")
         case .unknownState: return .corrupt("unknown state 3")
-        case .finishedButCut: return .truncated(expectedBytes: 4384, actualBytes: 4368)
+        case .finishedButCut: return .truncated(expectedBytes: 4408, actualBytes: 4392)
         case .bodyByteFlipped: return .checksumMismatch
         case .stackCountOverCapacity: return .sectionOutOfBounds(section: "stack")
         case .timelinePastEnd: return .sectionOutOfBounds(section: "timeline")
-        // A running capture is read up to where the file ends; the Python functions at 4304 + 16 do not fit.
-        case .runningAndCut: return .truncated(expectedBytes: 4320, actualBytes: 4300)
+        // A running capture is read up to where the file ends; the Python functions at 4328 + 16 do not fit.
+        case .runningAndCut: return .truncated(expectedBytes: 4344, actualBytes: 4340)
         case .stackFramesOutsideFrames: return .corrupt("stack 1 refers to frames outside the frame section")
         case .moduleNameOutsideStrings: return .corrupt("string offset 99 outside the string section")
         case .unterminatedString: return .corrupt("unterminated string at offset 23")
+        case .nodeParentAfterIt:
+            return .corrupt("frame node 0 has a parent after it or a depth not one more than its parent's")
+        case .nodeDepthWrong:
+            return .corrupt("frame node 1 has a parent after it or a depth not one more than its parent's")
         }
     }
 }
@@ -192,26 +224,43 @@ enum CaptureDamage: String, CaseIterable, Sendable, CustomTestStringConvertible,
         #expect(CaptureDecoder.fnv1a(bytes, from: 4096, to: bytes.count) == 0x8594_4171_F739_67E8)
     }
 
-    @Test("a minimal finished capture decodes to exactly the figures written")
-    func decodesSyntheticCapture() throws {
-        let raw = try CaptureDecoder.decode(SyntheticCapture.finished().data)
+    /// What the synthetic capture holds.
+    static func syntheticExpected() -> RawCapture {
+        var frames = FrameTree()
+        let native = frames.add(words: [0x401234, 0x401100])
+        let python = frames.add(words: [SyntheticCapture.pythonWord])
         var expected = RawCapture(
             regionName: "synthetic", regionIndex: 1, pid: 4242, isFinished: true, isTorn: false, stacksDropped: false,
             liveBytes: 64, peakBytes: 1000, totalBytes: 1564, allocationCount: 4, freeCount: 3,
             peakTimeNanoseconds: 1500, durationNanoseconds: 4000,
             stacks: [
                 .init(
-                    words: [0x401234, 0x401100], liveBytes: 0, liveCount: 0, peakBytes: 1000, peakCount: 2,
+                    leaf: native, liveBytes: 0, liveCount: 0, peakBytes: 1000, peakCount: 2,
                     totalBytes: 1500, allocationCount: 3),
                 .init(
-                    words: [SyntheticCapture.pythonWord], liveBytes: 64, liveCount: 1, peakBytes: 0, peakCount: 0,
+                    leaf: python, liveBytes: 64, liveCount: 1, peakBytes: 0, peakCount: 0,
                     totalBytes: 64, allocationCount: 1),
             ],
             pythonFunctions: [5: .init(name: "build", file: "target.py")],
             modules: [.init(path: "/usr/bin/target", bias: 0x400000, start: 0x401000, end: 0x402000)],
             timeline: [.init(timeNanoseconds: 0, liveBytes: 0), .init(timeNanoseconds: 2000, liveBytes: 64)])
         expected.startNanoseconds = 1000
-        #expect(raw == expected)
+        expected.frames = frames
+        return expected
+    }
+
+    @Test("a minimal finished capture decodes to exactly the figures and frames written")
+    func decodesSyntheticCapture() throws {
+        let raw = try CaptureDecoder.decode(SyntheticCapture.finished().data)
+        #expect(raw == Self.syntheticExpected())
+        #expect(raw.frames.nodes.map(\.parent) == [FrameTree.none, 0, FrameTree.none])
+        #expect(raw.stacks.map { raw.words(of: $0) } == [[0x401234, 0x401100], [SyntheticCapture.pythonWord]])
+    }
+
+    @Test("a version 1 capture, with a run of frame words per stack, still decodes to the same")
+    func decodesVersionOneCapture() throws {
+        let raw = try CaptureDecoder.decode(SyntheticCapture.finished(version: 1).data)
+        #expect(raw == Self.syntheticExpected())
     }
 
     @Test("the synthetic capture's profile: native frames outermost first, the Python frame named")

@@ -8,7 +8,7 @@ import Testing
 enum HostileValue: String, CaseIterable, Sendable, CustomTestStringConvertible, CaptureFault {
     case peaksAtInt64Max, stackPeaksAtInt64Max, stackPeaksSumPastMaximum, negativeStackLiveCount
     case negativeHeaderLiveBytes, totalBytesAtUInt64Max, unwindCountAtUInt64Max, treePeakAtInt64Min
-    case durationPastInt64Max, timelineLiveNegative, timelineTimeAtUInt64Max, framesIndexPlusDepthOverflows
+    case durationPastInt64Max, timelineLiveNegative, timelineTimeAtUInt64Max, stackLeafAtUInt64Max
     case stacksOffsetNearUInt64Max, framesUsedAtUInt64Max
 
     var testDescription: String { rawValue }
@@ -37,11 +37,10 @@ enum HostileValue: String, CaseIterable, Sendable, CustomTestStringConvertible, 
             capture.set(u64: .max, at: 496)
         case .treePeakAtInt64Min: capture.set(u64: UInt64(bitPattern: Int64.min), at: 1032)
         case .durationPastInt64Max: capture.set(u64: 1 << 63, at: 48)
-        case .timelineLiveNegative: capture.set(u64: UInt64(bitPattern: -1), at: 4352 + 8)
-        case .timelineTimeAtUInt64Max: capture.set(u64: .max, at: 4352 + 16)
-        case .framesIndexPlusDepthOverflows:
+        case .timelineLiveNegative: capture.set(u64: UInt64(bitPattern: -1), at: SyntheticCapture.timelineOffset + 8)
+        case .timelineTimeAtUInt64Max: capture.set(u64: .max, at: SyntheticCapture.timelineOffset + 16)
+        case .stackLeafAtUInt64Max:
             capture.set(u64: .max - 1, at: Self.stack0 + 8)
-            capture.set(u32: 5, at: Self.stack0 + 16)
         case .stacksOffsetNearUInt64Max: capture.set(u64: .max - 8, at: 112)
         case .framesUsedAtUInt64Max:
             capture.set(u64: .max, at: 136)
@@ -66,7 +65,7 @@ enum HostileValue: String, CaseIterable, Sendable, CustomTestStringConvertible, 
         case .timelineLiveNegative: return .corrupt("timeline sample 0 live_bytes is -1, \(range)")
         case .timelineTimeAtUInt64Max:
             return .corrupt("timeline sample 1 time_ns is 18446744073709551615, past the largest time memgate reads")
-        case .framesIndexPlusDepthOverflows: return .corrupt("stack 0 refers to frames outside the frame section")
+        case .stackLeafAtUInt64Max: return .corrupt("stack 0 refers to frames outside the frame section")
         case .stacksOffsetNearUInt64Max: return .sectionOutOfBounds(section: "stack")
         case .framesUsedAtUInt64Max: return .sectionOutOfBounds(section: "frame")
         }

@@ -37,9 +37,9 @@ struct CaptureFormatAgreementTests {
         "mg_header.stacks_offset": .init(\mg_header.stacks_offset),
         "mg_header.stack_capacity": .init(\mg_header.stack_capacity),
         "mg_header.stack_count": .init(\mg_header.stack_count),
-        "mg_header.frames_offset": .init(\mg_header.frames_offset),
-        "mg_header.frames_capacity": .init(\mg_header.frames_capacity),
-        "mg_header.frames_used": .init(\mg_header.frames_used),
+        "mg_header.nodes_offset": .init(\mg_header.nodes_offset),
+        "mg_header.nodes_capacity": .init(\mg_header.nodes_capacity),
+        "mg_header.nodes_used": .init(\mg_header.nodes_used),
         "mg_header.strings_offset": .init(\mg_header.strings_offset),
         "mg_header.strings_capacity": .init(\mg_header.strings_capacity),
         "mg_header.strings_used": .init(\mg_header.strings_used),
@@ -47,11 +47,14 @@ struct CaptureFormatAgreementTests {
         "mg_header.pyfunc_capacity": .init(\mg_header.pyfunc_capacity),
         "mg_header.pyfunc_count": .init(\mg_header.pyfunc_count),
         "mg_stack.hash": .init(\mg_stack.hash),
-        "mg_stack.frames_index": .init(\mg_stack.frames_index),
+        "mg_stack.leaf": .init(\mg_stack.leaf),
         "mg_stack.depth": .init(\mg_stack.depth),
         "mg_stack.live_bytes": .init(\mg_stack.live_bytes),
         "mg_stack.live_count": .init(\mg_stack.live_count),
         "mg_stack.peak_bytes": .init(\mg_stack.peak_bytes),
+        "mg_frame_node.word": .init(\mg_frame_node.word),
+        "mg_frame_node.parent": .init(\mg_frame_node.parent),
+        "mg_frame_node.depth": .init(\mg_frame_node.depth),
         "mg_pyfunc.id": .init(\mg_pyfunc.id),
         "mg_pyfunc.name_offset": .init(\mg_pyfunc.name_offset),
         "mg_pyfunc.file_offset": .init(\mg_pyfunc.file_offset),
@@ -59,7 +62,7 @@ struct CaptureFormatAgreementTests {
 
     static let cRecordSizes: [String: Int] = [
         "mg_stack": MemoryLayout<mg_stack>.stride, "mg_pyfunc": MemoryLayout<mg_pyfunc>.stride,
-        "frame": MemoryLayout<UInt64>.stride,
+        "mg_frame_node": MemoryLayout<mg_frame_node>.stride,
     ]
 
     static let cConstants: [String: String] = [
@@ -131,6 +134,11 @@ struct CaptureFormatAgreementTests {
         #expect(MemoryLayout<mg_header>.offset(of: \.tree_peak_bytes) == 1032)
         #expect(MemoryLayout<mg_header>.offset(of: \.role) == 1304)
         #expect(MemoryLayout<mg_stack>.stride == 72)
+        #expect(MemoryLayout<mg_stack>.offset(of: \.leaf) == 8)
+        #expect(MemoryLayout<mg_frame_node>.stride == 16)
+        #expect(MemoryLayout<mg_frame_node>.offset(of: \.parent) == 8)
+        #expect(MemoryLayout<mg_frame_node>.offset(of: \.depth) == 12)
+        #expect(MG_VERSION == 2)
         #expect(MemoryLayout<mg_module>.stride == 32)
         #expect(MemoryLayout<mg_sample>.stride == 16)
         #expect(MemoryLayout<mg_tree>.offset(of: \.peak) == 24)

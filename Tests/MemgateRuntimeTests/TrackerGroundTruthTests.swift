@@ -25,6 +25,7 @@ struct TrackerGroundTruthTests {
             #expect(!raw.isTorn)
             // 100 → 5000 (realloc frees the 100), calloc, memalign, 3 × 1 MiB, 12 345: 8 allocations, 8 frees.
             #expect(raw.freeCount == 8)
+            Self.expectSharedFrameTree(raw)
             let profile = try CaptureSet.profile(path: capture)
             #expect(profile.completion == .complete)
             #expect(profile.peakBytes == 3 * mebibyte + 12_345)
@@ -142,6 +143,8 @@ struct TrackerGroundTruthTests {
             #expect(run.outcome.processEnd == .exited(code: 0), "output: \(run.outcome.outputTail)")
             #expect(run.outcome.outputTail.contains("hold_ten_mebibytes() returned 10485760"))
             #expect(run.capturePaths.map(\.lastPathComponent) == ["capture.mgc"])
+            // One stack: nothing to share, but still one node per frame.
+            Self.expectSharedFrameTree(try CaptureSet.decode(path: try #require(run.capturePaths.first)), shared: false)
             let profile = try CaptureSet.profile(path: try #require(run.capturePaths.first))
             #expect(profile.regionName == "hold_ten_mebibytes()")
             #expect(abs(profile.peakBytes - 10 * mebibyte) <= 64 * 1024, "peak \(profile.peakBytes)")
@@ -432,5 +435,26 @@ struct TrackerCommandLineTests {
 
     static func littleEndian(_ bytes: [UInt8], at offset: Int, width: Int) -> UInt64 {
         (0..<width).reduce(0) { $0 | UInt64(bytes[offset + $1]) << (8 * UInt64($1)) }
+    }
+}
+
+extension TrackerGroundTruthTests {
+    /// The tracker writes each distinct outer part of the stacks once (capture format 2): as many
+    /// frame nodes as there are distinct outermost-first prefixes of the stacks' words, and so
+    /// fewer nodes than frames when stacks share a caller (`shared`).
+    static func expectSharedFrameTree(
+        _ raw: RawCapture, shared: Bool = true, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        var prefixes = Set<ArraySlice<UInt64>>()
+        var frames = 0
+        for stack in raw.stacks {
+            let outermostFirst = Array(raw.words(of: stack).reversed())
+            frames += outermostFirst.count
+            for length in 0..<outermostFirst.count { prefixes.insert(outermostFirst[...length]) }
+        }
+        #expect(raw.frames.nodes.count == prefixes.count, sourceLocation: sourceLocation)
+        #expect(
+            shared ? raw.frames.nodes.count < frames : raw.frames.nodes.count == frames,
+            "\(raw.stacks.count) stacks", sourceLocation: sourceLocation)
     }
 }

@@ -1,5 +1,5 @@
 /*
- * Layout of a memgate capture file, version 1, and of the process tree's shared page: the one
+ * Layout of a memgate capture file, version 2, and of the process tree's shared page: the one
  * definition of both. The tracker (Sources/CMemgateTracker) writes these structs; the Swift
  * reader (MemgateCore/Capture) imports this header as the module CMemgateCaptureFormat and takes
  * every offset and record size from the structs; the in-process Python reader
@@ -22,7 +22,11 @@
 #endif
 
 #define MG_MAGIC "MGCAPT01"
-#define MG_VERSION 1u
+#define MG_VERSION 2u
+/* Version 1 kept each stack's frame words in a run of their own (`frames_index`, `depth`);
+ * version 2 keeps frames as a prefix tree of mg_frame_node, which stacks share. memgate still
+ * reads version 1 files. */
+#define MG_VERSION_FLAT_FRAMES 1u
 #define MG_HEADER_SIZE 4096u
 
 #define MG_ROLE_ROOT 1u
@@ -71,9 +75,9 @@ typedef struct mg_header {
     uint64_t stacks_offset;   /* mg_stack[stack_capacity] */
     uint32_t stack_capacity;
     uint32_t stack_count;
-    uint64_t frames_offset;   /* uint64_t[frames_capacity] */
-    uint64_t frames_capacity;
-    uint64_t frames_used;
+    uint64_t nodes_offset;    /* mg_frame_node[nodes_capacity] (version 1: uint64_t frame words) */
+    uint64_t nodes_capacity;
+    uint64_t nodes_used;
     uint64_t strings_offset;  /* char[strings_capacity], NUL-terminated strings */
     uint64_t strings_capacity;
     uint64_t strings_used;
@@ -116,8 +120,9 @@ _Static_assert(__builtin_offsetof(mg_header, role) == 1304, "role offset read by
 
 typedef struct mg_stack {
     uint64_t hash;
-    uint64_t frames_index;    /* first word in the frames section */
-    uint32_t depth;           /* words, innermost frame first */
+    uint64_t leaf;            /* 1 + index of the node of the innermost frame; 0: no frames
+                                 (version 1: index of the first of `depth` frame words) */
+    uint32_t depth;           /* frames: the leaf node's depth */
     uint32_t reserved;
     int64_t live_bytes;       /* live now (at the end once finished) */
     int64_t live_count;
@@ -126,6 +131,16 @@ typedef struct mg_stack {
     uint64_t total_bytes;
     uint64_t alloc_count;
 } mg_stack;
+
+/* One frame of the prefix tree of stacks: a stack is its leaf node and the chain of parents up
+ * to an outermost frame, so stacks that share their outer frames share those nodes. A parent is
+ * always written before its children (parent < own index + 1), so the tree has no cycles and a
+ * reader can check it in one pass. */
+typedef struct mg_frame_node {
+    uint64_t word;            /* frame word (below) */
+    uint32_t parent;          /* 1 + index of the next outer frame's node; 0: outermost frame */
+    uint32_t depth;           /* frames from this one to the outermost, this one included */
+} mg_frame_node;
 
 typedef struct mg_pyfunc {
     uint64_t id;              /* the id used in frame words */
@@ -148,6 +163,7 @@ typedef struct mg_sample {
 
 /* Record sizes are part of the format: a reader steps through each section by them. */
 _Static_assert(sizeof(mg_stack) == 72, "mg_stack is 72 bytes");
+_Static_assert(sizeof(mg_frame_node) == 16, "mg_frame_node is 16 bytes");
 _Static_assert(sizeof(mg_pyfunc) == 16, "mg_pyfunc is 16 bytes");
 _Static_assert(sizeof(mg_module) == 32, "mg_module is 32 bytes");
 _Static_assert(sizeof(mg_sample) == 16, "mg_sample is 16 bytes");

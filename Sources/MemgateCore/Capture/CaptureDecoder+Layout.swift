@@ -4,6 +4,7 @@ extension CaptureDecoder {
     /// Section offsets and counts from the header, validated against the file size.
     struct Layout {
         var stacksOffset: UInt64, stackCount: UInt64
+        /// Frame nodes (version 1: frame words).
         var framesOffset: UInt64, framesUsed: UInt64
         var stringsOffset: UInt64, stringsUsed: UInt64
         var pythonFunctionsOffset: UInt64, pythonFunctionCount: UInt64
@@ -13,8 +14,8 @@ extension CaptureDecoder {
         init(header: mg_header, fileBytes: UInt64, finished: Bool) throws(CaptureError) {
             stacksOffset = header.stacks_offset
             stackCount = UInt64(header.stack_count)
-            framesOffset = header.frames_offset
-            framesUsed = header.frames_used
+            framesOffset = header.nodes_offset
+            framesUsed = header.nodes_used
             stringsOffset = header.strings_offset
             stringsUsed = header.strings_used
             pythonFunctionsOffset = header.pyfuncs_offset
@@ -25,7 +26,11 @@ extension CaptureDecoder {
             timelineCount = UInt64(header.timeline_count)
             let sections: [(String, UInt64, UInt64, UInt64, Int)] = [
                 ("stack", stacksOffset, stackCount, UInt64(header.stack_capacity), MemoryLayout<mg_stack>.stride),
-                ("frame", framesOffset, framesUsed, header.frames_capacity, MemoryLayout<UInt64>.stride),
+                (
+                    "frame", framesOffset, framesUsed, header.nodes_capacity,
+                    header.version == MG_VERSION_FLAT_FRAMES
+                        ? MemoryLayout<UInt64>.stride : MemoryLayout<mg_frame_node>.stride
+                ),
                 ("string", stringsOffset, stringsUsed, header.strings_capacity, MemoryLayout<CChar>.stride),
                 (
                     "python function", pythonFunctionsOffset, pythonFunctionCount, UInt64(header.pyfunc_capacity),

@@ -20,7 +20,9 @@ public enum CaptureDecoder {
         guard reader.hasPrefix(CaptureFormat.magic), let header = reader.load(mg_header.self, at: 0) else {
             throw .badMagic
         }
-        guard header.version == CaptureFormat.version else { throw .unsupportedVersion(Int(header.version)) }
+        guard header.version == CaptureFormat.version || header.version == MG_VERSION_FLAT_FRAMES else {
+            throw .unsupportedVersion(Int(header.version))
+        }
         guard header.header_size == UInt32(CaptureFormat.headerSize) else {
             throw .corrupt("unexpected header size \(header.header_size)")
         }
@@ -45,7 +47,9 @@ public enum CaptureDecoder {
             guard checksum == header.checksum else { throw .checksumMismatch }
         }
         let strings = StringTable(reader: reader, offset: Int(layout.stringsOffset), count: Int(layout.stringsUsed))
-        let stacks = try decodeStacks(reader, layout: layout)
+        let (stacks, frames) =
+            header.version == MG_VERSION_FLAT_FRAMES
+            ? try decodeFlatStacks(reader, layout: layout) : try decodeStacks(reader, layout: layout)
         var functions: [UInt64: RawCapture.PythonFunction] = [:]
         for index in 0..<Int(layout.pythonFunctionCount) {
             guard let function = reader.record(mg_pyfunc.self, in: layout.pythonFunctionsOffset, index: index) else {
@@ -71,9 +75,10 @@ public enum CaptureDecoder {
             }
             timeline.append(.init(timeNanoseconds: Int64(bitPattern: sample.time_ns), liveBytes: sample.live_bytes))
         }
-        let decoded = capture(
+        var decoded = capture(
             header: header, finished: finished, stacks: stacks, functions: functions, modules: modules,
             timeline: timeline)
+        decoded.frames = frames
         try decoded.validateFigures()
         return decoded
     }
@@ -86,7 +91,9 @@ public enum CaptureDecoder {
             guard reader.count >= CaptureFormat.headerSize, reader.hasPrefix(CaptureFormat.magic) else { return nil }
             return reader.load(mg_header.self, at: 0)
         }
-        guard let header = header ?? nil, header.version == CaptureFormat.version else { return nil }
+        guard let header = header ?? nil,
+            header.version == CaptureFormat.version || header.version == MG_VERSION_FLAT_FRAMES
+        else { return nil }
         return Int64(bitPattern: header.start_ns)
     }
 
@@ -129,14 +136,60 @@ public enum CaptureDecoder {
         return capture
     }
 
-    private static func decodeStacks(_ reader: ByteReader, layout: Layout) throws(CaptureError) -> [RawCapture.Stack] {
+    /// The stacks and the prefix tree of their frames (version 2). Each node's parent must come
+    /// before it and its depth be its parent's plus one, and each stack's depth its leaf's: so
+    /// every walk from a leaf ends, after exactly the stack's depth, at an outermost frame.
+    private static func decodeStacks(
+        _ reader: ByteReader, layout: Layout
+    ) throws(CaptureError) -> ([RawCapture.Stack], FrameTree) {
+        // Node indexes are Int32 in memory (the tracker writes at most 2^24 nodes).
+        guard layout.framesUsed <= UInt64(Int32.max) else { throw .sectionOutOfBounds(section: "frame") }
+        let nodeCount = Int(layout.framesUsed)
+        var nodes: [FrameTree.Node] = []
+        nodes.reserveCapacity(nodeCount)
+        var depths: [UInt32] = []
+        depths.reserveCapacity(nodeCount)
+        for index in 0..<nodeCount {
+            guard let node = reader.record(mg_frame_node.self, in: layout.framesOffset, index: index) else {
+                throw .sectionOutOfBounds(section: "frame")
+            }
+            // `parent` is 1 + the parent's index, so a parent before this node is at most `index`.
+            let parentDepth: UInt32? =
+                node.parent == 0 ? 0 : Int(node.parent) <= index ? depths[Int(node.parent) - 1] : nil
+            guard let parentDepth, node.depth == parentDepth + 1, node.depth <= MG_MAX_STACK_DEPTH else {
+                throw .corrupt("frame node \(index) has a parent after it or a depth not one more than its parent's")
+            }
+            nodes.append(.init(word: node.word, parent: Int32(node.parent) - 1))
+            depths.append(node.depth)
+        }
         var stacks: [RawCapture.Stack] = []
         stacks.reserveCapacity(Int(layout.stackCount))
         for index in 0..<Int(layout.stackCount) {
             guard let stack = reader.record(mg_stack.self, in: layout.stacksOffset, index: index) else {
                 throw .sectionOutOfBounds(section: "stack")
             }
-            let first = stack.frames_index
+            let leafDepth: UInt32? =
+                stack.leaf == 0 ? 0 : stack.leaf <= UInt64(nodeCount) ? depths[Int(stack.leaf) - 1] : nil
+            guard leafDepth == stack.depth else {
+                throw .corrupt("stack \(index) refers to frames outside the frame section")
+            }
+            stacks.append(record(stack, leaf: Int32(stack.leaf) - 1))
+        }
+        return (stacks, FrameTree(checkedNodes: nodes))
+    }
+
+    /// The same from a version 1 file, whose stacks each have their own run of frame words.
+    private static func decodeFlatStacks(
+        _ reader: ByteReader, layout: Layout
+    ) throws(CaptureError) -> ([RawCapture.Stack], FrameTree) {
+        var tree = FrameTree()
+        var stacks: [RawCapture.Stack] = []
+        stacks.reserveCapacity(Int(layout.stackCount))
+        for index in 0..<Int(layout.stackCount) {
+            guard let stack = reader.record(mg_stack.self, in: layout.stacksOffset, index: index) else {
+                throw .sectionOutOfBounds(section: "stack")
+            }
+            let first = stack.leaf
             let depth = UInt64(stack.depth)
             // `first` is bounded before `first + depth` is formed, so the sum cannot overflow.
             guard depth <= UInt64(MG_MAX_STACK_DEPTH), first <= layout.framesUsed, first + depth <= layout.framesUsed
@@ -146,14 +199,17 @@ public enum CaptureDecoder {
             guard let words = reader.words(in: layout.framesOffset, index: Int(first), count: Int(depth)) else {
                 throw .sectionOutOfBounds(section: "frame")
             }
-            stacks.append(
-                .init(
-                    words: words, liveBytes: stack.live_bytes, liveCount: stack.live_count,
-                    peakBytes: stack.peak_bytes, peakCount: stack.peak_count,
-                    totalBytes: Int64(bitPattern: stack.total_bytes),
-                    allocationCount: Int64(bitPattern: stack.alloc_count)))
+            stacks.append(record(stack, leaf: tree.add(words: words)))
         }
-        return stacks
+        return (stacks, tree)
+    }
+
+    private static func record(_ stack: mg_stack, leaf: Int32) -> RawCapture.Stack {
+        .init(
+            leaf: leaf, liveBytes: stack.live_bytes, liveCount: stack.live_count,
+            peakBytes: stack.peak_bytes, peakCount: stack.peak_count,
+            totalBytes: Int64(bitPattern: stack.total_bytes),
+            allocationCount: Int64(bitPattern: stack.alloc_count))
     }
 
     /// FNV-1a 64 of `bytes[start..<end]`, starting from `hash` (the offset basis by default)

@@ -2,9 +2,10 @@ import CMemgateCaptureFormat
 
 /// A decoded capture file before symbolization: figures and frame words as the tracker wrote them.
 public struct RawCapture: Sendable, Equatable {
-    /// One unique stack with its figures; `words` are innermost first.
+    /// One unique stack with its figures.
     public struct Stack: Sendable, Equatable {
-        public var words: [UInt64]
+        /// The node of its innermost frame in `frames` (`FrameTree.none`: no frames).
+        public var leaf: Int32
         public var liveBytes: Int64
         public var liveCount: Int64
         public var peakBytes: Int64
@@ -46,6 +47,8 @@ public struct RawCapture: Sendable, Equatable {
     public var startNanoseconds: Int64 = 0
     public var durationNanoseconds: Int64
     public var stacks: [Stack]
+    /// The frames of every stack.
+    public var frames = FrameTree()
     public var pythonFunctions: [UInt64: PythonFunction]
     public var modules: [Module]
     public var timeline: [TimelineSample]
@@ -104,12 +107,13 @@ public struct RawCapture: Sendable, Equatable {
         modules.last { address >= $0.start && address < $0.end }
     }
 
+    /// The frame words of a stack, innermost first.
+    public func words(of stack: Stack) -> [UInt64] { frames.words(from: stack.leaf) }
+
     /// Every distinct native address, for batch symbolization.
     public var nativeAddresses: Set<UInt64> {
         var addresses = Set<UInt64>()
-        for stack in stacks {
-            for word in stack.words where word & RawCapture.pythonFrameBit == 0 { addresses.insert(word) }
-        }
+        for node in frames.nodes where node.word & RawCapture.pythonFrameBit == 0 { addresses.insert(node.word) }
         return addresses
     }
 }

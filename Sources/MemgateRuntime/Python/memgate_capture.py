@@ -1,7 +1,7 @@
 """Reads the leaks of a finished memgate capture file in-process (standard library only).
 
 The pytest plugin uses it to apply a `limit_leaks` filter_fn, which must run inside the test
-process. Only what that needs is decoded: the stacks still holding bytes, their frame words,
+process. Only what that needs is decoded: the stacks still holding bytes, their frame nodes,
 the Python function table and the strings. The layout is docs/capture-format.md; memgate's
 full reader is Sources/MemgateCore/Capture/CaptureDecoder.swift.
 
@@ -19,7 +19,7 @@ import struct
 # those structs, so a change on either side fails the tests.
 CONSTANTS = {
     "MG_MAGIC": b"MGCAPT01",
-    "MG_VERSION": 1,
+    "MG_VERSION": 2,
     "MG_HEADER_SIZE": 4096,
     "MG_STATE_FINISHED": 2,
     "MG_PYFRAME_BIT": 1 << 63,
@@ -35,24 +35,27 @@ FIELDS = {
     "mg_header.stacks_offset": (112, "<Q"),
     "mg_header.stack_capacity": (120, "<I"),
     "mg_header.stack_count": (124, "<I"),
-    "mg_header.frames_offset": (128, "<Q"),
-    "mg_header.frames_capacity": (136, "<Q"),
-    "mg_header.frames_used": (144, "<Q"),
+    "mg_header.nodes_offset": (128, "<Q"),
+    "mg_header.nodes_capacity": (136, "<Q"),
+    "mg_header.nodes_used": (144, "<Q"),
     "mg_header.strings_offset": (152, "<Q"),
     "mg_header.strings_capacity": (160, "<Q"),
     "mg_header.strings_used": (168, "<Q"),
     "mg_header.pyfuncs_offset": (176, "<Q"),
     "mg_header.pyfunc_capacity": (184, "<I"),
     "mg_header.pyfunc_count": (188, "<I"),
-    "mg_stack.frames_index": (8, "<Q"),
+    "mg_stack.leaf": (8, "<Q"),
     "mg_stack.depth": (16, "<I"),
     "mg_stack.live_bytes": (24, "<q"),
+    "mg_frame_node.word": (0, "<Q"),
+    "mg_frame_node.parent": (8, "<I"),
+    "mg_frame_node.depth": (12, "<I"),
     "mg_pyfunc.id": (0, "<Q"),
     "mg_pyfunc.name_offset": (8, "<I"),
     "mg_pyfunc.file_offset": (12, "<I"),
 }
 # Bytes from one record of a section to the next.
-RECORD_SIZES = {"mg_stack": 72, "mg_pyfunc": 16, "frame": 8}
+RECORD_SIZES = {"mg_stack": 72, "mg_pyfunc": 16, "mg_frame_node": 16}
 
 _MAGIC = CONSTANTS["MG_MAGIC"]
 _VERSION = CONSTANTS["MG_VERSION"]
@@ -63,7 +66,7 @@ _PYTHON_LINE_BITS = CONSTANTS["MG_PYLINE_BITS"]
 _PYTHON_LINE_MASK = (1 << _PYTHON_LINE_BITS) - 1
 # The tracker records far fewer frames per stack; the Swift reader has the same bound.
 _MAX_DEPTH = CONSTANTS["MG_MAX_STACK_DEPTH"]
-_FRAME_WORD_SIZE = RECORD_SIZES["frame"]
+_NODE_SIZE = RECORD_SIZES["mg_frame_node"]
 # Placeholders pytest-memray's StackFrame uses for an unknown function or file.
 _UNKNOWN = "???"
 
@@ -111,8 +114,7 @@ def _decode(data):
         raise _Invalid("file size out of range")
 
     stacks_offset, stack_capacity, stack_count = _section(data, "stacks_offset", "stack_capacity", "stack_count")
-    frames_offset, frames_capacity, frames_used = _section(
-        data, "frames_offset", "frames_capacity", "frames_used")
+    nodes_offset, nodes_capacity, nodes_used = _section(data, "nodes_offset", "nodes_capacity", "nodes_used")
     strings_offset, strings_capacity, strings_used = _section(
         data, "strings_offset", "strings_capacity", "strings_used")
     functions_offset, function_capacity, function_count = _section(
@@ -120,7 +122,7 @@ def _decode(data):
     stack_size = RECORD_SIZES["mg_stack"]
     function_size = RECORD_SIZES["mg_pyfunc"]
     _check_section(stacks_offset, stack_count, stack_capacity, stack_size, file_size)
-    _check_section(frames_offset, frames_used, frames_capacity, _FRAME_WORD_SIZE, file_size)
+    _check_section(nodes_offset, nodes_used, nodes_capacity, _NODE_SIZE, file_size)
     _check_section(strings_offset, strings_used, strings_capacity, 1, file_size)
     _check_section(functions_offset, function_count, function_capacity, function_size, file_size)
 
@@ -132,18 +134,18 @@ def _decode(data):
         name = strings.at(_field(data, "mg_pyfunc.name_offset", base))
         functions[function_id] = (name, strings.at(_field(data, "mg_pyfunc.file_offset", base)))
 
+    nodes = _Nodes(data, nodes_offset, nodes_used, functions)
     stacks = []
     for index in range(stack_count):
         base = stacks_offset + index * stack_size
         live_bytes = _field(data, "mg_stack.live_bytes", base)
         if live_bytes <= 0:
             continue
-        first_word = _field(data, "mg_stack.frames_index", base)
+        leaf = _field(data, "mg_stack.leaf", base)
         depth = _field(data, "mg_stack.depth", base)
-        if depth > _MAX_DEPTH or first_word > frames_used or first_word + depth > frames_used:
-            raise _Invalid("stack %d refers to frames outside the frame section" % index)
-        words = struct.unpack_from("<%dQ" % depth, data, frames_offset + first_word * _FRAME_WORD_SIZE)
-        stacks.append((live_bytes, [_frame(word, functions) for word in words]))
+        if leaf > nodes_used or depth > _MAX_DEPTH or (nodes.depth(leaf) if leaf else 0) != depth:
+            raise _Invalid("stack %d refers to frames outside the frame tree" % index)
+        stacks.append((live_bytes, nodes.frames(leaf)))
     return stacks
 
 
@@ -163,6 +165,38 @@ def _frame(word, functions):
     payload = word & ~_PYTHON_FRAME_BIT
     function, filename = functions.get(payload >> _PYTHON_LINE_BITS, (_UNKNOWN, _UNKNOWN))
     return (function, filename, payload & _PYTHON_LINE_MASK)
+
+
+class _Nodes:
+    """The prefix tree of frames: node `n` (1 + index; 0 is none) holds a frame word, its
+    parent (the next outer frame) and its depth. A parent always precedes its children, so
+    walking parents from any node ends, after exactly `depth` nodes, at an outermost frame."""
+
+    def __init__(self, data, offset, used, functions):
+        self._data = data
+        self._offset = offset
+        self._used = used
+        self._functions = functions
+
+    def _node(self, node):
+        base = self._offset + (node - 1) * _NODE_SIZE
+        return (_field(self._data, "mg_frame_node.word", base), _field(self._data, "mg_frame_node.parent", base),
+                _field(self._data, "mg_frame_node.depth", base))
+
+    def depth(self, node):
+        return self._node(node)[2]
+
+    def frames(self, leaf):
+        """The frames from node `leaf` outwards, innermost first."""
+        frames = []
+        node = leaf
+        while node:
+            word, parent, depth = self._node(node)
+            if parent >= node or depth != (self.depth(parent) if parent else 0) + 1:
+                raise _Invalid("frame node %d has a parent after it or a wrong depth" % node)
+            frames.append(_frame(word, self._functions))
+            node = parent
+        return frames
 
 
 class _StringTable:
