@@ -83,6 +83,12 @@ static uint32_t *stack_slots;        /* stack index + 1, 0 = empty */
 /* Frame nodes by (parent, word), used only to add stacks (under insert_mutex or the writer lock). */
 static uint32_t *node_slots;         /* node index + 1, 0 = empty */
 static uint32_t node_slot_count;
+/* The words (outermost first) and nodes of the stack added last, under the same locks: the next
+ * new stack usually shares most of its outer frames with it (an import's stacks differ in their
+ * innermost few), and those need no lookup. */
+static uint64_t last_words[MG_MAX_FRAMES];
+static uint32_t last_nodes[MG_MAX_FRAMES];
+static int last_depth;
 static uint32_t *touched_epoch;      /* per stack: epoch in which it was last touched */
 static uint32_t epoch = 1;
 static uint32_t *pyfunc_written;     /* per Python function id: the generation it was written in */
@@ -539,6 +545,7 @@ static int grow_node_slots(void) {
 
 /* Empties the node lookup table for a new capture, giving back what a big one grew to. */
 static void reset_node_slots(void) {
+    last_depth = 0;
     if (node_slot_count > NODE_SLOTS_INITIAL) {
         uint32_t *initial = mg_os_alloc(NODE_SLOTS_INITIAL * sizeof(uint32_t));
         if (initial) {
@@ -582,14 +589,26 @@ static uint32_t insert_stack(const uint64_t *frames, int depth, uint64_t hash, u
         grow_section(MG_SECTION_NODES, NODES_CAPACITY * sizeof(mg_frame_node),
                      (hdr->nodes_used + (uint64_t)depth) * sizeof(mg_frame_node)) != 0)
         return 0;
-    uint32_t leaf = 0;
-    for (int i = depth - 1; i >= 0; i--) {
-        leaf = find_or_add_node(leaf, frames[i], (uint32_t)(depth - i));
+    int shared = 0;
+    if (depth <= MG_MAX_FRAMES) {
+        int limit = depth < last_depth ? depth : last_depth;
+        while (shared < limit && last_words[shared] == frames[depth - 1 - shared]) shared++;
+    }
+    uint32_t leaf = shared > 0 ? last_nodes[shared - 1] : 0;
+    for (int level = shared; level < depth; level++) {
+        uint64_t word = frames[depth - 1 - level];
+        leaf = find_or_add_node(leaf, word, (uint32_t)level + 1);
         if (leaf == 0) {
+            if (level < last_depth) last_depth = level;
             set_flag_bits(MG_FLAG_STACKS_DROPPED);
             return 0;
         }
+        if (depth <= MG_MAX_FRAMES) {
+            last_words[level] = word;
+            last_nodes[level] = leaf;
+        }
     }
+    if (depth <= MG_MAX_FRAMES) last_depth = depth;
     uint32_t index = hdr->stack_count;
     mg_stack *stack = &stacks[index];
     memset(stack, 0, sizeof *stack);
