@@ -102,6 +102,7 @@ struct NodeFrames {
     private var framesAtBranch: [[Frame]?]
     private let childCounts: [UInt8]
     private var path: [Int32] = []
+    private var pieces: [[Frame]] = []
 
     init(tree: FrameTree, resolve: @escaping (UInt64) -> [Frame]) {
         self.tree = tree
@@ -118,7 +119,7 @@ struct NodeFrames {
     mutating func frames(endingAt leaf: Int32) -> [Frame] {
         path.removeAll(keepingCapacity: true)
         var node = leaf
-        var known: [Frame]?
+        var known: [Frame] = []
         while node != FrameTree.none {
             if let atBranch = framesAtBranch[Int(node)] {
                 known = atBranch
@@ -127,10 +128,22 @@ struct NodeFrames {
             path.append(node)
             node = tree.nodes[Int(node)].parent
         }
-        var frames = known ?? []
-        for step in path.reversed() {
-            frames.append(contentsOf: framesOf(tree.nodes[Int(step)].word))
-            if childCounts[Int(step)] > 1 { framesAtBranch[Int(step)] = frames }
+        path.reverse()
+        pieces.removeAll(keepingCapacity: true)
+        var count = known.count
+        for step in path {
+            let piece = framesOf(tree.nodes[Int(step)].word)
+            pieces.append(piece)
+            count += piece.count
+        }
+        // Allocated once at its final size: growing it append by append cost more than the rest.
+        var frames: [Frame] = []
+        frames.reserveCapacity(count)
+        frames.append(contentsOf: known)
+        for (step, piece) in zip(path, pieces) {
+            frames.append(contentsOf: piece)
+            // A copy of its own, so appending to `frames` does not copy it again.
+            if childCounts[Int(step)] > 1 { framesAtBranch[Int(step)] = Array(frames[...]) }
         }
         return frames
     }
