@@ -18,9 +18,13 @@ final class PytestCapturePrefetch: @unchecked Sendable {
     private let lock = NSLock()
     private var stopping = false
     private var started = false
+    /// The watching thread, once it runs at idle priority.
+    private var thread: pthread_t?
     private var read: [URL: (profile: Profile, identity: FileIdentity)] = [:]
     private var seen: Set<URL> = []
     private let done = DispatchSemaphore(value: 0)
+    /// SCHED_IDLE of <linux/sched.h>, which Glibc's Swift module leaves out (it needs _GNU_SOURCE).
+    private static let idlePolicy: Int32 = 5
     /// Seconds between two looks at the capture directory.
     private let pollSeconds = 0.05
 
@@ -29,10 +33,20 @@ final class PytestCapturePrefetch: @unchecked Sendable {
         self.symbolizer = symbolizer
     }
 
-    /// Starts watching the captures in the background.
+    /// Starts watching the captures in the background, at idle priority: reading early must
+    /// never take a core from the tests being measured (a numpy suite's BLAS threads keep both
+    /// of a CI machine's cores busy), only use one they leave idle. `profiles()` gives the
+    /// thread a normal priority back, so what is left is read as fast as without prefetching,
+    /// even beside other targets (`--jobs`).
     func start() {
         started = true
         Thread.detachNewThread { [self] in
+            lock.lock()
+            var parameters = sched_param()
+            if pthread_setschedparam(pthread_self(), PytestCapturePrefetch.idlePolicy, &parameters) == 0 {
+                thread = pthread_self()
+            }
+            lock.unlock()
             while !isStopping {
                 readFinishedCaptures()
                 Thread.sleep(forTimeInterval: pollSeconds)
@@ -46,6 +60,10 @@ final class PytestCapturePrefetch: @unchecked Sendable {
     func profiles() -> [URL: Profile] {
         lock.lock()
         stopping = true
+        if let thread {
+            var parameters = sched_param()
+            _ = pthread_setschedparam(thread, SCHED_OTHER, &parameters)
+        }
         lock.unlock()
         if started { done.wait() }
         var valid: [URL: Profile] = [:]
