@@ -77,6 +77,7 @@ struct SuiteSession {
             name: URL(fileURLWithPath: configPath).deletingPathExtension().lastPathComponent,
             cases: reports.map(\.result), durationSeconds: Date().timeIntervalSince(start))
         result.shard = sharding?.record(cases: result.cases, problems: problems)
+        UntilExit.keep((reports, result))
         try writer.write(result)
         say("")
         say(ConsoleReport.table(result, style: style))
