@@ -42,18 +42,29 @@ extension Profile {
 /// The edit of each distinct frame (nil: unchanged) of a profile being edited, by shared
 /// identity, among recent frames (RecentSlots): a frame is edited again only when another took
 /// its slot. The profile keeps every frame alive meanwhile, so an identity names one frame
-/// throughout.
+/// throughout. The table holds an index into the edited frames, not a frame: looking up an
+/// unchanged frame, by far the most common case, then retains and releases nothing.
 struct FrameEdits {
-    private var recent = RecentSlots<ObjectIdentifier, Frame?>()
+    /// The index in `editedFrames` of each recent frame's edit, or `unchanged`.
+    private var recent = RecentSlots<ObjectIdentifier, Int32>()
+    private var editedFrames: [Frame] = []
+    private static let unchanged: Int32 = -1
 
     /// `frame` as `edit` changes it, nil when it does not: `edit` runs once per distinct frame
     /// (again only when another frame took its slot).
     mutating func edited(_ frame: Frame, by edit: (Frame) -> Frame?) -> Frame? {
         let identity = frame.sharedIdentity
         let hash = UInt64(UInt(bitPattern: identity))
-        if let known = recent.value(of: identity, hash: hash) { return known }
+        if let known = recent.value(of: identity, hash: hash) {
+            return known == Self.unchanged ? nil : editedFrames[Int(known)]
+        }
         let edited = edit(frame)
-        recent.keep(edited, of: identity, hash: hash)
+        if let edited, editedFrames.count < Int(Int32.max) {
+            recent.keep(Int32(editedFrames.count), of: identity, hash: hash)
+            editedFrames.append(edited)
+        } else if edited == nil {
+            recent.keep(Self.unchanged, of: identity, hash: hash)
+        }
         return edited
     }
 }
