@@ -94,12 +94,33 @@ public struct TargetExecution: Sendable {
                     workingDirectory: workingDirectory, timeoutSeconds: target.timeoutSeconds,
                     memoryLimitBytes: target.outOfMemoryLimitBytes))
         }
+        if isPytest, case .success(let outcome) = launched {
+            // The captures the prefetch never reads are read while it stops (it may be asleep
+            // between two looks, or reading one): the target has ended, so they are final.
+            let capturePaths = CaptureSet.allPaths(basePath: capture)
+            let unread = Self.neverPrefetched(capturePaths, basePath: capture)
+            let sourceRoot = sourceRoot
+            let rules = target.suppressionRules
+            let symbolizer = symbolizer
+            let early = Background {
+                Result { () throws(CaptureError) -> [URL: Profile] in
+                    let profiles = try CaptureSet.treeProfiles(paths: unread, symbolizer: symbolizer)
+                    return Dictionary(
+                        uniqueKeysWithValues: zip(
+                            unread, profiles.map { Self.relativized($0, rules: rules, sourceRoot: sourceRoot) }))
+                }
+            }
+            let prefetched = prefetch?.profiles() ?? [:]
+            return try pytestCases(
+                capturePaths: capturePaths, prefetched: prefetched, early: try? early.value.get(), reportPath: report,
+                outcome: outcome)
+        }
         let prefetched = prefetch?.profiles() ?? [:]
         let outcome = try launched.get()
         if isPytest {
             return try pytestCases(
-                capturePaths: CaptureSet.allPaths(basePath: capture), prefetched: prefetched, reportPath: report,
-                outcome: outcome)
+                capturePaths: CaptureSet.allPaths(basePath: capture), prefetched: prefetched, early: nil,
+                reportPath: report, outcome: outcome)
         }
         let paths = CaptureSet.paths(basePath: capture).filter { CaptureSet.hasContent($0) }
         var profile = try paths.last.map { path throws(CaptureError) in try load(path, basePath: capture) }
@@ -145,9 +166,21 @@ public struct TargetExecution: Sendable {
     /// The profile without what `ignore:` and `suppressions:` take out (matched against absolute
     /// file paths, as the tracker matches Python frames), with files under the source root relative.
     private func relativized(_ profile: Profile) -> Profile {
-        let suppressed = profile.suppressing(target.suppressionRules)
+        Self.relativized(profile, rules: target.suppressionRules, sourceRoot: sourceRoot)
+    }
+
+    private static func relativized(_ profile: Profile, rules: [SuppressionRule], sourceRoot: String?) -> Profile {
+        let suppressed = profile.suppressing(rules)
         guard let sourceRoot else { return suppressed }
         return suppressed.relativizingFiles(to: sourceRoot)
+    }
+
+    /// Those of a pytest target's `capturePaths` that `PytestCapturePrefetch` never reads: the
+    /// last of the main process's (it may still be written while the prefetch looks) and every
+    /// xdist worker's.
+    static func neverPrefetched(_ capturePaths: [URL], basePath: URL) -> [URL] {
+        let mayBePrefetched = Set(CaptureSet.paths(basePath: basePath).dropLast())
+        return capturePaths.filter { !mayBePrefetched.contains($0) }
     }
 
     private func named(_ profile: Profile) -> Profile {
@@ -156,18 +189,29 @@ public struct TargetExecution: Sendable {
         return copy
     }
 
-    /// - Parameter prefetched: profiles of captures read while the tests ran (see `PytestCapturePrefetch`).
+    /// - Parameters:
+    ///   - prefetched: profiles of captures read while the tests ran (see `PytestCapturePrefetch`).
+    ///   - early: profiles (already relativized) of captures read while the prefetch stopped; nil
+    ///     when one of them could not be read, so that they are read again here and the error is
+    ///     the one the first unreadable capture in order gives.
     private func pytestCases(
-        capturePaths: [URL], prefetched: [URL: Profile], reportPath: URL, outcome: LaunchOutcome
+        capturePaths: [URL], prefetched: [URL: Profile], early: [URL: Profile]?, reportPath: URL,
+        outcome: LaunchOutcome
     ) throws -> [MeasuredCase] {
+        let early = early ?? [:]
         var remaining = try CaptureSet.treeProfiles(
-            paths: capturePaths.filter { prefetched[$0] == nil }, symbolizer: symbolizer
+            paths: capturePaths.filter { prefetched[$0] == nil && early[$0] == nil }, symbolizer: symbolizer
         ).makeIterator()
         // The last capture per region name is the final attempt (reruns make several).
         var profiles: [String: Profile] = [:]
         for path in capturePaths {
-            guard let profile = prefetched[path] ?? remaining.next() else { continue }
-            profiles[profile.regionName] = relativized(profile)
+            if let profile = prefetched[path] {
+                profiles[profile.regionName] = relativized(profile)
+            } else if let profile = early[path] {
+                profiles[profile.regionName] = profile
+            } else if let profile = remaining.next() {
+                profiles[profile.regionName] = relativized(profile)
+            }
         }
         let tests = PytestOutcome.load(path: reportPath)
         var cases: [MeasuredCase] = tests.map { test in
