@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import MemgateCore
+import MemgateRuntime
 
 /// The `memgate` command: a memory-regression gate for CI.
 @main
@@ -35,6 +37,7 @@ struct Memgate: ParsableCommand {
     /// ArgumentParser's `exitCode(for:)` tells them from help and version requests, which exit 0.
     /// Errors while running map through `ExitStatus.code(for:)`, by type.
     static func main() {
+        StartupWarmUp.start()
         var command: ParsableCommand
         do {
             command = try parseAsRoot()

@@ -65,3 +65,12 @@ extension ConfigLoader {
         return (line, column)
     }
 }
+
+extension ConfigLoader {
+    /// Builds what parsing a config needs once per process (Yams' tag resolver compiles a dozen
+    /// regular expressions, about 2 ms), so that a thread started with the process can do it
+    /// while the command line is parsed. Parsing does it itself when this was not called.
+    public static func prepare() {
+        _ = Resolver.default
+    }
+}
