@@ -44,6 +44,23 @@ struct NativeSiteTests {
         try checkBuildIndexSite(program: try TrackerTestPaths.fixture("inlined_index"))
     }
 
+    /// A pytest target's captures share their addresses: the frames named for the first are
+    /// kept, and must be those a fresh symbolizer names.
+    @Test("a capture symbolized again by the same symbolizer gets the same frames")
+    func namedFramesAreKeptAndTheSame() throws {
+        let program = try TrackerTestPaths.fixture("inlined_index")
+        try withTemporaryDirectory { directory in
+            let run = try TrackedRun.record(.native(arguments: [program]), nativeFrames: true, in: directory)
+            let raw = try CaptureSet.decode(path: try #require(run.capturePaths.first))
+            let symbolizer = NativeSymbolizer()
+            let first = symbolizer.symbolize(raw)
+            let again = symbolizer.symbolize(raw)
+            #expect(first == again)
+            #expect(NativeSymbolizer().symbolize(raw) == first)
+            #expect(first.values.contains { $0.contains { $0.function == buildIndexName } })
+        }
+    }
+
     @Test("a binary under a directory with a space is symbolized")
     func modulePathWithSpace() throws {
         try checkBuildIndexSite(program: try TrackerTestPaths.fixture("dir with space/inlined_index"))
