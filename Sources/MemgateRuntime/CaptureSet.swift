@@ -166,25 +166,43 @@ public enum CaptureSet {
     public static func treeProfiles(paths: [URL], symbolizer: NativeSymbolizer = NativeSymbolizer())
         throws(CaptureError) -> [Profile]
     {
-        var roots: [RawCapture] = []
-        var children: [[URL: Result<RawCapture, CaptureError>]] = []
+        profiles(of: try decodeTrees(paths: paths), symbolizer: symbolizer)
+    }
+
+    /// A root capture decoded with its children's, not yet symbolized.
+    public struct DecodedTree: Sendable {
+        public var path: URL
+        public var root: RawCapture
+        public var children: [URL: Result<RawCapture, CaptureError>]
+
+        /// Whether naming its frames needs llvm-symbolizer (any capture of the tree has native addresses).
+        public var hasNativeAddresses: Bool {
+            !root.nativeAddresses.isEmpty
+                || children.values.contains { (try? $0.get())?.nativeAddresses.isEmpty == false }
+        }
+    }
+
+    /// Decodes the root captures at `paths` and their children's; throws the first root's error, in order.
+    public static func decodeTrees(paths: [URL]) throws(CaptureError) -> [DecodedTree] {
+        var trees: [DecodedTree] = []
         for path in paths {
-            roots.append(try decode(path: path))
+            let root = try decode(path: path)
             var decoded: [URL: Result<RawCapture, CaptureError>] = [:]
             for child in descendantPaths(of: path) where hasContent(child) {
                 do { decoded[child] = .success(try decode(path: child)) } catch { decoded[child] = .failure(error) }
             }
-            children.append(decoded)
+            trees.append(DecodedTree(path: path, root: root, children: decoded))
         }
-        let everyCapture = roots + children.flatMap { $0.values.compactMap { try? $0.get() } }
+        return trees
+    }
+
+    /// The profiles of decoded trees, in order, asking llvm-symbolizer about all of them at once.
+    public static func profiles(of trees: [DecodedTree], symbolizer: NativeSymbolizer) -> [Profile] {
+        let everyCapture = trees.map(\.root) + trees.flatMap { $0.children.values.compactMap { try? $0.get() } }
         symbolizer.prefetch(everyCapture)
-        var profiles: [Profile] = []
-        for (index, root) in roots.enumerated() {
-            profiles.append(
-                combineTree(
-                    root: root, children: children[index], basePath: paths[index], symbolizer: symbolizer))
+        return trees.map {
+            combineTree(root: $0.root, children: $0.children, basePath: $0.path, symbolizer: symbolizer)
         }
-        return profiles
     }
 
     /// Symbolizes a decoded capture into a profile, refining an exec's "not measured" reason

@@ -102,17 +102,19 @@ public struct TargetExecution: Sendable {
             let sourceRoot = sourceRoot
             let rules = target.suppressionRules
             let symbolizer = symbolizer
-            let early = Background {
-                Result { () throws(CaptureError) -> [URL: Profile] in
-                    let profiles = try CaptureSet.treeProfiles(paths: unread, symbolizer: symbolizer)
-                    return Dictionary(
+            let early = Background { () -> EarlyCaptures? in
+                guard let trees = try? CaptureSet.decodeTrees(paths: unread) else { return nil }
+                // Native addresses wait for the one llvm-symbolizer run over every capture.
+                if trees.contains(where: \.hasNativeAddresses) { return .decoded(trees) }
+                let profiles = CaptureSet.profiles(of: trees, symbolizer: symbolizer)
+                return .profiles(
+                    Dictionary(
                         uniqueKeysWithValues: zip(
-                            unread, profiles.map { Self.relativized($0, rules: rules, sourceRoot: sourceRoot) }))
-                }
+                            unread, profiles.map { Self.relativized($0, rules: rules, sourceRoot: sourceRoot) })))
             }
             let prefetched = prefetch?.profiles() ?? [:]
             return try pytestCases(
-                capturePaths: capturePaths, prefetched: prefetched, early: try? early.value.get(), reportPath: report,
+                capturePaths: capturePaths, prefetched: prefetched, early: early.value, reportPath: report,
                 outcome: outcome)
         }
         let prefetched = prefetch?.profiles() ?? [:]
@@ -175,6 +177,15 @@ public struct TargetExecution: Sendable {
         return suppressed.relativizingFiles(to: sourceRoot)
     }
 
+    /// What was read of the captures `PytestCapturePrefetch` never reads while it stopped.
+    enum EarlyCaptures: Sendable {
+        /// Their profiles, relativized (none had native addresses to name).
+        case profiles([URL: Profile])
+        /// Decoded only: their native frames are named with every other capture's, in one
+        /// llvm-symbolizer run.
+        case decoded([CaptureSet.DecodedTree])
+    }
+
     /// Those of a pytest target's `capturePaths` that `PytestCapturePrefetch` never reads: the
     /// last of the main process's (it may still be written while the prefetch looks) and every
     /// xdist worker's.
@@ -191,23 +202,30 @@ public struct TargetExecution: Sendable {
 
     /// - Parameters:
     ///   - prefetched: profiles of captures read while the tests ran (see `PytestCapturePrefetch`).
-    ///   - early: profiles (already relativized) of captures read while the prefetch stopped; nil
-    ///     when one of them could not be read, so that they are read again here and the error is
-    ///     the one the first unreadable capture in order gives.
+    ///   - early: captures read while the prefetch stopped; nil when one of them could not be
+    ///     read, so that they are read again here and the error is the one the first unreadable
+    ///     capture in order gives.
     private func pytestCases(
-        capturePaths: [URL], prefetched: [URL: Profile], early: [URL: Profile]?, reportPath: URL,
+        capturePaths: [URL], prefetched: [URL: Profile], early: EarlyCaptures?, reportPath: URL,
         outcome: LaunchOutcome
     ) throws -> [MeasuredCase] {
-        let early = early ?? [:]
-        var remaining = try CaptureSet.treeProfiles(
-            paths: capturePaths.filter { prefetched[$0] == nil && early[$0] == nil }, symbolizer: symbolizer
-        ).makeIterator()
+        var earlyProfiles: [URL: Profile] = [:]
+        var trees: [URL: CaptureSet.DecodedTree] = [:]
+        switch early {
+        case .profiles(let profiles): earlyProfiles = profiles
+        case .decoded(let decoded): for tree in decoded { trees[tree.path] = tree }
+        case nil: break
+        }
+        let unread = capturePaths.filter { prefetched[$0] == nil && earlyProfiles[$0] == nil }
+        for tree in try CaptureSet.decodeTrees(paths: unread.filter { trees[$0] == nil }) { trees[tree.path] = tree }
+        var remaining = CaptureSet.profiles(of: unread.compactMap { trees[$0] }, symbolizer: symbolizer)
+            .makeIterator()
         // The last capture per region name is the final attempt (reruns make several).
         var profiles: [String: Profile] = [:]
         for path in capturePaths {
             if let profile = prefetched[path] {
                 profiles[profile.regionName] = relativized(profile)
-            } else if let profile = early[path] {
+            } else if let profile = earlyProfiles[path] {
                 profiles[profile.regionName] = profile
             } else if let profile = remaining.next() {
                 profiles[profile.regionName] = relativized(profile)
