@@ -23,6 +23,8 @@ final class PytestCapturePrefetch: @unchecked Sendable {
     private var read: [URL: (profile: Profile, identity: FileIdentity)] = [:]
     private var seen: Set<URL> = []
     private let done = DispatchSemaphore(value: 0)
+    /// Signalled by `profiles()`, so the watcher stops at once instead of after its pause.
+    private let wake = DispatchSemaphore(value: 0)
     /// SCHED_IDLE of <linux/sched.h>, which Glibc's Swift module leaves out (it needs _GNU_SOURCE).
     private static let idlePolicy: Int32 = 5
     /// Seconds between two looks at the capture directory.
@@ -49,7 +51,7 @@ final class PytestCapturePrefetch: @unchecked Sendable {
             lock.unlock()
             while !isStopping {
                 readFinishedCaptures()
-                Thread.sleep(forTimeInterval: pollSeconds)
+                _ = wake.wait(timeout: .now() + pollSeconds)
             }
             done.signal()
         }
@@ -65,6 +67,7 @@ final class PytestCapturePrefetch: @unchecked Sendable {
             _ = pthread_setschedparam(thread, SCHED_OTHER, &parameters)
         }
         lock.unlock()
+        wake.signal()
         if started { done.wait() }
         var valid: [URL: Profile] = [:]
         for (path, entry) in read where FileIdentity(path) == entry.identity && !hasChildCaptures(path) {
