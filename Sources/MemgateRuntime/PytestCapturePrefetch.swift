@@ -15,6 +15,7 @@ import MemgateCore
 final class PytestCapturePrefetch: @unchecked Sendable {
     private let basePath: URL
     private let symbolizer: NativeSymbolizer
+    private let finish: @Sendable (Profile) -> Profile
     private let lock = NSLock()
     private var stopping = false
     private var started = false
@@ -30,9 +31,12 @@ final class PytestCapturePrefetch: @unchecked Sendable {
     /// Seconds between two looks at the capture directory.
     private let pollSeconds = 0.05
 
-    init(basePath: URL, symbolizer: NativeSymbolizer) {
+    /// - Parameter finish: what the target does to each profile before its verdict (suppressions,
+    ///   relative paths), done here too, so that the sites aggregated early are the final ones.
+    init(basePath: URL, symbolizer: NativeSymbolizer, finish: @escaping @Sendable (Profile) -> Profile) {
         self.basePath = basePath
         self.symbolizer = symbolizer
+        self.finish = finish
     }
 
     /// Starts watching the captures in the background, at idle priority: reading early must
@@ -58,7 +62,7 @@ final class PytestCapturePrefetch: @unchecked Sendable {
     }
 
     /// Stops watching (after the capture being read, if any) and returns the profiles read early
-    /// that are still valid, by capture path.
+    /// that are still valid, by capture path, each already passed through `finish`.
     func profiles() -> [URL: Profile] {
         lock.lock()
         stopping = true
@@ -92,10 +96,10 @@ final class PytestCapturePrefetch: @unchecked Sendable {
                 let raw = try? CaptureSet.decode(path: path), raw.isFinished, raw.nativeAddresses.isEmpty,
                 FileIdentity(path) == identity
             else { continue }
-            let profile = CaptureSet.combineTree(root: raw, children: [:], basePath: path, symbolizer: symbolizer)
-            // Sites aggregated now are kept by the profile (and by the case built from it, unless
-            // suppressions or relative paths change its stacks), so the reports after the tests
-            // do not walk its frames again.
+            let profile = finish(
+                CaptureSet.combineTree(root: raw, children: [:], basePath: path, symbolizer: symbolizer))
+            // Sites aggregated now are kept by the profile (and by the case built from it), so the
+            // reports after the tests do not walk its frames again.
             _ = profile.topSites()
             lock.lock()
             read[path] = (profile, identity)

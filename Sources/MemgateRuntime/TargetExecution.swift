@@ -83,7 +83,13 @@ public struct TargetExecution: Sendable {
         let report = scratch.appendingPathComponent("pytest-report.jsonl")
         let command = trackedCommand(reportPath: report.path)
         let workingDirectory = target.cwd.map { URL(fileURLWithPath: $0) } ?? configDirectory
-        let prefetch = isPytest ? PytestCapturePrefetch(basePath: capture, symbolizer: symbolizer) : nil
+        let rules = target.suppressionRules
+        let sourceRoot = sourceRoot
+        let prefetch =
+            isPytest
+            ? PytestCapturePrefetch(basePath: capture, symbolizer: symbolizer) {
+                Self.relativized($0, rules: rules, sourceRoot: sourceRoot)
+            } : nil
         prefetch?.start()
         let launched = Result {
             try TargetLauncher.run(
@@ -99,8 +105,6 @@ public struct TargetExecution: Sendable {
             // between two looks, or reading one): the target has ended, so they are final.
             let capturePaths = CaptureSet.allPaths(basePath: capture)
             let unread = Self.neverPrefetched(capturePaths, basePath: capture)
-            let sourceRoot = sourceRoot
-            let rules = target.suppressionRules
             let symbolizer = symbolizer
             let early = Background { () -> EarlyCaptures? in
                 guard let trees = try? CaptureSet.decodeTrees(paths: unread) else { return nil }
@@ -201,7 +205,8 @@ public struct TargetExecution: Sendable {
     }
 
     /// - Parameters:
-    ///   - prefetched: profiles of captures read while the tests ran (see `PytestCapturePrefetch`).
+    ///   - prefetched: profiles of captures read while the tests ran, relativized (see
+    ///     `PytestCapturePrefetch`).
     ///   - early: captures read while the prefetch stopped; nil when one of them could not be
     ///     read, so that they are read again here and the error is the one the first unreadable
     ///     capture in order gives.
@@ -223,9 +228,7 @@ public struct TargetExecution: Sendable {
         // The last capture per region name is the final attempt (reruns make several).
         var profiles: [String: Profile] = [:]
         for path in capturePaths {
-            if let profile = prefetched[path] {
-                profiles[profile.regionName] = relativized(profile)
-            } else if let profile = earlyProfiles[path] {
+            if let profile = prefetched[path] ?? earlyProfiles[path] {
                 profiles[profile.regionName] = profile
             } else if let profile = remaining.next() {
                 profiles[profile.regionName] = relativized(profile)
