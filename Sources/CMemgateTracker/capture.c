@@ -571,7 +571,8 @@ static uint32_t find_or_add_node(uint32_t parent, uint64_t word, uint32_t depth)
     node->word = word;
     node->parent = parent;
     node->depth = depth;
-    hdr->nodes_used++;
+    /* Counted only once complete: a process killed here leaves no half-written node in use. */
+    __atomic_store_n(&hdr->nodes_used, hdr->nodes_used + 1, __ATOMIC_RELEASE);
     node_slots[slot] = (uint32_t)hdr->nodes_used;
     return (uint32_t)hdr->nodes_used;
 }
