@@ -143,9 +143,9 @@ def _decode(data):
             continue
         leaf = _field(data, "mg_stack.leaf", base)
         depth = _field(data, "mg_stack.depth", base)
-        if leaf > nodes_used or depth > _MAX_DEPTH or (nodes.depth(leaf) if leaf else 0) != depth:
+        if leaf > nodes_used or depth > _MAX_DEPTH:
             raise _Invalid("stack %d refers to frames outside the frame tree" % index)
-        stacks.append((live_bytes, nodes.frames(leaf)))
+        stacks.append((live_bytes, nodes.frames(leaf, depth)))
     return stacks
 
 
@@ -183,19 +183,20 @@ class _Nodes:
         return (_field(self._data, "mg_frame_node.word", base), _field(self._data, "mg_frame_node.parent", base),
                 _field(self._data, "mg_frame_node.depth", base))
 
-    def depth(self, node):
-        return self._node(node)[2]
-
-    def frames(self, leaf):
-        """The frames from node `leaf` outwards, innermost first."""
+    def frames(self, leaf, depth):
+        """The `depth` frames from node `leaf` outwards, innermost first: each node one
+        deeper than its parent, which comes before it, the outermost at depth 1."""
         frames = []
         node = leaf
         while node:
-            word, parent, depth = self._node(node)
-            if parent >= node or depth != (self.depth(parent) if parent else 0) + 1:
+            word, parent, node_depth = self._node(node)
+            if parent >= node or node_depth != depth or (parent == 0) != (depth == 1):
                 raise _Invalid("frame node %d has a parent after it or a wrong depth" % node)
             frames.append(_frame(word, self._functions))
             node = parent
+            depth -= 1
+        if depth != 0:
+            raise _Invalid("a stack without frames claims %d" % depth)
         return frames
 
 
