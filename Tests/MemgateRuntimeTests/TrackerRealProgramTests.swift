@@ -72,46 +72,45 @@ struct TrackerRealProgramTests {
 
     @Test("the tracker adds at most 64 MiB of address space to a Python interpreter with Python frames")
     func trackerReservesLittleAddressSpaceInPython() throws {
-        func vmPeakKiB(_ output: String) -> Int { printedInteger("vm_peak_kib", in: output) }
-        let script = TrackerTestPaths.fixtureSource("Python/address_space.py")
-        let untracked = try TargetLauncher.run(
-            LaunchRequest(
-                arguments: [TrackerTestPaths.python, script.path], environment: ProcessInfo.processInfo.environment,
-                timeoutSeconds: 20))
-        try withTemporaryDirectory { directory in
-            let run = try TrackedRun.record(
-                .python(interpreter: TrackerTestPaths.python, script: script.path, call: "report()", arguments: []),
-                nativeFrames: false, in: directory)
-            #expect(run.outcome.processEnd == .exited(code: 0), "output: \(run.outcome.outputTail)")
-            let alone = vmPeakKiB(untracked.outputTail)
-            let tracked = vmPeakKiB(run.outcome.outputTail)
-            #expect(alone > 0, "untracked: \(untracked.outputTail)")
-            // Before the sections were mapped on demand and the Python tables sized to the
-            // capture's: +116 MiB (+78 MiB with the sections alone).
-            #expect(tracked - alone <= 64 * 1024, "tracked \(tracked) KiB, untracked \(alone) KiB")
-        }
+        let (alone, tracked) = try Self.printedAloneAndTracked(
+            "vm_peak_kib", script: "Python/address_space.py", call: "report()", timeoutSeconds: 20)
+        // Before the sections were mapped on demand and the Python tables sized to the
+        // capture's: +116 MiB (+78 MiB with the sections alone).
+        #expect(tracked - alone <= 64 * 1024, "tracked \(tracked) KiB, untracked \(alone) KiB")
     }
 
     @Test("3000 Python threads started one after another add at most 16 MiB of resident memory")
     func threadsStartedInTurnShareTheTrackersMemos() throws {
-        func residentKiB(_ output: String) -> Int { printedInteger("vm_rss_kib", in: output) }
-        let script = TrackerTestPaths.fixtureSource("Python/thread_after_thread.py")
+        let (alone, tracked) = try Self.printedAloneAndTracked(
+            "vm_rss_kib", script: "Python/thread_after_thread.py", call: nil, timeoutSeconds: 60)
+        // Before the Python frame memo lived in the thread's slot: each thread made its own
+        // 16 KiB memo and kept it, +52 MiB here (63 MiB against 10.6 MiB).
+        #expect(tracked - alone <= 16 * 1024, "tracked \(tracked) KiB, untracked \(alone) KiB")
+    }
+
+    /// The integer a Python fixture prints as `key=N`, run alone and then under the tracker with
+    /// Python frames (`call` inside a region, or the whole script); both runs must succeed.
+    static func printedAloneAndTracked(
+        _ key: String, script name: String, call: String?, timeoutSeconds: Double,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> (alone: Int, tracked: Int) {
+        let script = TrackerTestPaths.fixtureSource(name)
         let untracked = try TargetLauncher.run(
             LaunchRequest(
                 arguments: [TrackerTestPaths.python, script.path], environment: ProcessInfo.processInfo.environment,
-                timeoutSeconds: 60))
-        try withTemporaryDirectory { directory in
+                timeoutSeconds: timeoutSeconds))
+        let alone = printedInteger(key, in: untracked.outputTail)
+        #expect(alone > 0, "untracked: \(untracked.outputTail)", sourceLocation: sourceLocation)
+        let tracked = try withTemporaryDirectory { directory in
             let run = try TrackedRun.record(
-                .python(interpreter: TrackerTestPaths.python, script: script.path, call: nil, arguments: []),
-                nativeFrames: false, in: directory, timeoutSeconds: 60)
-            #expect(run.outcome.processEnd == .exited(code: 0), "output: \(run.outcome.outputTail)")
-            let alone = residentKiB(untracked.outputTail)
-            let tracked = residentKiB(run.outcome.outputTail)
-            #expect(alone > 0, "untracked: \(untracked.outputTail)")
-            // Before the Python frame memo lived in the thread's slot: each thread made its own
-            // 16 KiB memo and kept it, +52 MiB here (63 MiB against 10.6 MiB).
-            #expect(tracked - alone <= 16 * 1024, "tracked \(tracked) KiB, untracked \(alone) KiB")
+                .python(interpreter: TrackerTestPaths.python, script: script.path, call: call, arguments: []),
+                nativeFrames: false, in: directory, timeoutSeconds: timeoutSeconds)
+            #expect(
+                run.outcome.processEnd == .exited(code: 0), "output: \(run.outcome.outputTail)",
+                sourceLocation: sourceLocation)
+            return printedInteger(key, in: run.outcome.outputTail)
         }
+        return (alone, tracked)
     }
 
     @Test("a capture larger than the stack section's capacity (32 768 stacks, 11 MB) still finishes: 1 MiB exactly")
